@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reviewers/<slug:slug>/", views.profile, name="profile"),
+    path("healthz", views.healthz, name="healthz"),
+]

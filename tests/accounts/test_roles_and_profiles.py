@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from accounts.roles import roles_of
+
+
+@pytest.mark.django_db
+def test_the_data_migration_creates_the_three_role_groups():
+    # Not the `roles` fixture: this reads what the migrations left in the test database.
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"Editor", "Reviewer", "Publisher"} <= names
+    publisher = Group.objects.get(name="Publisher")
+    assert publisher.permissions.filter(codename="change_profile").exists()
+
+
+@pytest.mark.django_db
+def test_every_new_user_gets_a_profile_with_a_unique_slug():
+    User = get_user_model()
+    first = User.objects.create_user("jroe1", first_name="Jane", last_name="Roe")
+    second = User.objects.create_user("jroe2", first_name="Jane", last_name="Roe")
+    assert first.profile.slug == "jane-roe"
+    assert second.profile.slug == "jane-roe-2"
+
+
+def test_printed_name_joins_name_and_credentials(reviewer):
+    reviewer.profile.display_name = "Jane Roe"
+    assert reviewer.profile.printed_name == "Jane Roe, M.D., FACP"
+
+
+def test_roles_of_lists_only_role_groups_and_nothing_for_anonymous(editor, outsider):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert roles_of(editor) == {"Editor"}
+    assert roles_of(outsider) == frozenset()
+    assert roles_of(AnonymousUser()) == frozenset()
+
+
+def test_an_inactive_user_holds_no_roles(editor):
+    editor.is_active = False
+    assert roles_of(editor) == frozenset()
+
+
+def test_reviewer_profile_page_is_public_and_shows_credentials(client, reviewer):
+    response = client.get(reviewer.profile.get_absolute_url())
+    assert response.status_code == 200
+    assert "M.D., FACP" in response.content.decode()
+    assert "Internal medicine" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_profile_is_a_404(client):
+    assert client.get("/reviewers/nobody-here/").status_code == 404

@@ -1,0 +1,19 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    User = get_user_model()
+    for username in ("editor", "reviewer", "reviewer2", "publisher"):
+        assert User.objects.filter(username=username).count() == 1
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+    assert DEMO_PASSWORD in capsys.readouterr().out
+    reviewer = User.objects.get(username="reviewer")
+    assert reviewer.groups.get().name == "Reviewer"
+    assert reviewer.profile.credentials == "M.D., FACP"
