@@ -1,3 +1,246 @@
-from django.db import models
+"""Articles, their versions, review rounds, signatures and the audit trail.
 
-# Create your models here.
+The business flow reads these tables; django-reversion additionally keeps every
+saved state of Article and ArticleVersion (see services.py).
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from articles.lifecycle import REVIEW_AFTER, REVIEW_BEFORE, State
+
+STATE_CHOICES = [(state.value, state.label) for state in State]
+POLICY_CHOICES = [
+    (REVIEW_BEFORE, "Review before publication"),
+    (REVIEW_AFTER, "Review after publication (fast-track)"),
+]
+REREVIEW_CHOICES = [(6, "6 months"), (12, "12 months"), (24, "24 months"), (36, "36 months")]
+
+
+class Article(models.Model):
+    """A stable identity; its content lives in versions."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    topic = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=20, choices=STATE_CHOICES, default=State.DRAFT, db_index=True)
+    review_policy = models.CharField(max_length=10, choices=POLICY_CHOICES, default=REVIEW_BEFORE)
+    approvals_required = models.PositiveSmallIntegerField(default=1)
+    rereview_months = models.PositiveSmallIntegerField(choices=REREVIEW_CHOICES, default=12)
+    working_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    scheduled_publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state_changed_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-state_changed_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(approvals_required__gte=1), name="article_needs_an_approval"),
+        ]
+
+    def __str__(self):
+        return self.working_version.title if self.working_version_id else self.slug
+
+    @property
+    def state_label(self):
+        return State(self.state).label
+
+    def get_absolute_url(self):
+        return reverse("articles:desk", args=[self.pk])
+
+    def get_public_url(self):
+        return reverse("public:article", args=[self.slug])
+
+
+class ArticleVersion(models.Model):
+    """One saved state of an article's content. Never changed after it is written."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True, max_length=2000)
+    body = models.TextField(blank=True, max_length=200_000)
+    key_points = models.TextField(blank=True, max_length=5000, help_text="One point per line.")
+    faq = models.JSONField(default=list, blank=True)  # [{"question": ..., "answer": ...}]
+    aliases = models.JSONField(default=list, blank=True)  # ["also called" names]
+    note = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="one_number_per_version")]
+
+    def __str__(self):
+        return f"{self.title} (v{self.number})"
+
+    def canonical_content(self):
+        return canonical_content(
+            title=self.title, summary=self.summary, body=self.body,
+            key_points=self.key_points, faq=self.faq, aliases=self.aliases,
+        )
+
+    @property
+    def key_point_list(self):
+        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+
+
+def canonical_content(*, title, summary, body, key_points, faq, aliases, references=()):
+    """The exact content a signature covers, as stable JSON text."""
+    document = {
+        "title": title.strip(),
+        "summary": summary.strip(),
+        "body": body.replace("\r\n", "\n").strip(),
+        "key_points": [line.strip() for line in key_points.splitlines() if line.strip()],
+        "faq": [{"question": item["question"].strip(), "answer": item["answer"].strip()} for item in faq],
+        "aliases": [alias.strip() for alias in aliases if alias.strip()],
+        "references": list(references),
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(canonical_text):
+    return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()
+
+
+class ReviewRound(models.Model):
+    """One pass of the medical board over one version."""
+
+    OPEN, APPROVED, CHANGES_REQUESTED, SUPERSEDED = "open", "approved", "changes_requested", "superseded"
+    OUTCOMES = [(OPEN, "Open"), (APPROVED, "Approved"), (CHANGES_REQUESTED, "Changes requested"), (SUPERSEDED, "Superseded")]
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="rounds")
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=20, choices=OUTCOMES, default=OPEN, db_index=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="one_number_per_round"),
+            models.UniqueConstraint(
+                fields=["article"], condition=models.Q(outcome="open"), name="one_open_round_per_article"
+            ),
+        ]
+
+
+class ReviewAssignment(models.Model):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review_round", "reviewer"], name="one_assignment_each")]
+
+
+class ReviewComment(models.Model):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=300, blank=True, help_text="The heading the comment is about, if any.")
+    body = models.TextField(max_length=10_000)
+    requests_changes = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Signature(models.Model):
+    """An electronic signature: who signed what content, when, and what it means."""
+
+    APPROVAL, PUBLICATION = "approval", "publication"
+    KINDS = [(APPROVAL, "Approval"), (PUBLICATION, "Publication")]
+    APPROVAL_MEANING = "Approved for medical accuracy"
+    PUBLICATION_MEANING = "Published"
+
+    kind = models.CharField(max_length=20, choices=KINDS)
+    review_round = models.ForeignKey(ReviewRound, null=True, on_delete=models.PROTECT, related_name="signatures")
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    printed_name = models.CharField(max_length=300)
+    credentials = models.CharField(max_length=150, blank=True)
+    meaning = models.CharField(max_length=200)
+    content_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "signer", "kind"], name="one_signature_per_signer_and_version"
+            ),
+        ]
+
+    @property
+    def is_valid(self):
+        """A signature holds only for the exact content it covered."""
+        return self.content_hash == self.version.content_hash
+
+
+class Event(models.Model):
+    """Append-only audit trail. The database refuses UPDATE and DELETE on this table.
+
+    Each event stores the hash of the article's previous event, so a row changed
+    behind the application's back breaks the chain (`manage.py verify_audit`).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    version = models.ForeignKey(ArticleVersion, null=True, on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64, blank=True)
+    comment = models.TextField(blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    event_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["article_id", "id"]
+
+    def chained_fields(self):
+        return {
+            "article": self.article_id,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "created_at": self.created_at.isoformat(),
+            "action": self.action,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "version": self.version_id,
+            "content_hash": self.content_hash,
+            "comment": self.comment,
+            "client_ip": self.client_ip,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self):
+        text = json.dumps(self.chained_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+GENESIS_HASH = "0" * 64

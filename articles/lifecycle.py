@@ -1,0 +1,229 @@
+"""The review lifecycle: states, actions, who may act, and the guards.
+
+Pure: no ORM, no I/O, no clock. Services gather the facts into a `Situation`,
+ask `decide()` (or `require()`), and act on the `Decision`. Templates ask
+`available_actions()` which buttons to show. A new transition starts as a new
+row in `RULES`.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    SUBMIT = "submit"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    COMMENT = "comment"
+    REQUEST_CHANGES = "request_changes"
+    APPROVE = "approve"
+    PUBLISH = "publish"
+    SCHEDULE = "schedule"
+    UNPUBLISH = "unpublish"
+
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+
+REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
+IN_REVIEW = frozenset({State.SUBMITTED, State.UNDER_REVIEW})
+
+
+class TransitionNotAllowed(Exception):
+    """A domain refusal with a message meant for the person who asked."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The facts one decision needs, gathered by the caller."""
+
+    state: State
+    roles: frozenset = frozenset()
+    policy: str = REVIEW_BEFORE
+    has_title_and_body: bool = True
+    content_problems: tuple = ()  # e.g. unknown citation keys, retracted references
+    actor_edited_version: bool = False  # the actor saved a version in this round
+    actor_signed_version: bool = False  # the actor already approved this content
+    actor_on_round: bool = False  # the actor claimed or was assigned this round
+    password_ok: bool = False
+    approvals_required: int = 1
+    approvals_so_far: int = 0  # valid approvals of this exact content, before this one
+    approval_matches_content: bool = False  # enough valid approvals for the version's hash
+    is_live: bool = False  # a published version is being served
+    working_is_live: bool = False  # the working version is the one being served
+    assignee_is_reviewer: bool = True
+    assignee_edited_version: bool = False
+    has_reason: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    from_state: State
+    to_state: State
+
+
+def _keep(situation):
+    return situation.state
+
+
+def _after_approval(situation):
+    if situation.approvals_so_far + 1 < situation.approvals_required:
+        return State.UNDER_REVIEW
+    # A fast-tracked version is already live: its approval makes it plainly published.
+    return State.PUBLISHED if situation.working_is_live else State.APPROVED
+
+
+def _after_publish(situation):
+    if situation.state in IN_REVIEW:
+        return situation.state  # review-after-publication: review goes on while live
+    return State.PUBLISHED
+
+
+def _after_unpublish(situation):
+    return State.UNPUBLISHED if situation.state == State.PUBLISHED else situation.state
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset
+    from_states: frozenset
+    to_state: object  # a State, or a function of the Situation
+    guards: tuple = field(default=())
+
+
+# Guards: (predicate that must hold, message when it does not).
+def _g(predicate, message):
+    return (predicate, message)
+
+
+NOT_EMPTY = _g(lambda s: s.has_title_and_body, "An article needs a title and a body before it can be submitted.")
+CONTENT_SOUND = _g(lambda s: not s.content_problems, None)  # message built from the problems
+NOT_OWN_EDIT = _g(
+    lambda s: not s.actor_edited_version,
+    "You edited this version, so another member of the Medical Advisory Board must review it.",
+)
+NOT_SIGNED_TWICE = _g(lambda s: not s.actor_signed_version, "You have already approved this version.")
+PASSWORD = _g(lambda s: s.password_ok, "Your password was not correct, so the approval was not signed.")
+ON_ROUND = _g(
+    lambda s: s.actor_on_round,
+    "Claim this review (or be assigned to it) before you decide on it.",
+)
+def _publishable(s):
+    if s.state in IN_REVIEW:
+        return s.policy == REVIEW_AFTER  # fast-track: live while the review goes on
+    return s.approval_matches_content
+
+
+APPROVED_CONTENT = _g(_publishable, "Only a version whose content matches its approvals can be published.")
+IS_LIVE = _g(lambda s: s.is_live, "This article is not published.")
+REASON = _g(lambda s: s.has_reason, "Give a reason.")
+ASSIGNEE_REVIEWER = _g(lambda s: s.assignee_is_reviewer, "Only members of the Medical Advisory Board can be assigned.")
+ASSIGNEE_NOT_EDITOR = _g(
+    lambda s: not s.assignee_edited_version,
+    "That reviewer edited this version and cannot review it.",
+)
+
+ALL_STATES = frozenset(State)
+PUBLISHABLE = frozenset({State.APPROVED, State.UNPUBLISHED, *IN_REVIEW})
+
+RULES = {
+    Action.EDIT: Rule(frozenset({EDITOR}), ALL_STATES, State.DRAFT),
+    Action.SUBMIT: Rule(
+        frozenset({EDITOR}), frozenset({State.DRAFT, State.CHANGES_REQUESTED}), State.SUBMITTED,
+        (NOT_EMPTY, CONTENT_SOUND),
+    ),
+    Action.CLAIM: Rule(frozenset({REVIEWER}), frozenset({State.SUBMITTED}), State.UNDER_REVIEW, (NOT_OWN_EDIT,)),
+    Action.ASSIGN: Rule(
+        frozenset({PUBLISHER}), IN_REVIEW, State.UNDER_REVIEW, (ASSIGNEE_REVIEWER, ASSIGNEE_NOT_EDITOR),
+    ),
+    Action.COMMENT: Rule(
+        frozenset({REVIEWER, EDITOR}), frozenset({*IN_REVIEW, State.CHANGES_REQUESTED}), _keep,
+    ),
+    Action.REQUEST_CHANGES: Rule(
+        frozenset({REVIEWER}), frozenset({State.UNDER_REVIEW}), State.CHANGES_REQUESTED, (ON_ROUND, REASON),
+    ),
+    Action.APPROVE: Rule(
+        frozenset({REVIEWER}), frozenset({State.UNDER_REVIEW}), _after_approval,
+        (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD),
+    ),
+    Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT,)),
+    Action.SCHEDULE: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _keep, (APPROVED_CONTENT,)),
+    Action.UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _after_unpublish, (IS_LIVE, REASON)),
+}
+
+
+def _role_message(action, rule):
+    names = " or ".join(sorted(role.lower() for role in rule.roles))
+    return f"Only a {names} can {action.label.lower()}."
+
+
+def _refusal(action, situation):
+    """The reason `action` is refused in `situation`, or None when it is allowed."""
+    rule = RULES[action]
+    if not (rule.roles & situation.roles):
+        return _role_message(action, rule)
+    if situation.state not in rule.from_states:
+        return f"An article that is {State(situation.state).label.lower()} cannot be {_past(action)}."
+    for predicate, message in rule.guards:
+        if not predicate(situation):
+            return message or "This version cannot go further: " + "; ".join(situation.content_problems)
+    return None
+
+
+def _past(action):
+    return {
+        Action.EDIT: "edited", Action.SUBMIT: "submitted", Action.CLAIM: "claimed",
+        Action.ASSIGN: "assigned", Action.COMMENT: "commented on", Action.REQUEST_CHANGES: "sent back",
+        Action.APPROVE: "approved", Action.PUBLISH: "published", Action.SCHEDULE: "scheduled",
+        Action.UNPUBLISH: "unpublished",
+    }[action]
+
+
+def decide(action, situation):
+    """The Decision for `action`, or raise TransitionNotAllowed with the reason."""
+    reason = _refusal(action, situation)
+    if reason:
+        raise TransitionNotAllowed(reason)
+    rule = RULES[action]
+    to_state = rule.to_state(situation) if callable(rule.to_state) else rule.to_state
+    return Decision(action=action, from_state=State(situation.state), to_state=State(to_state))
+
+
+def is_allowed(action, situation):
+    return _refusal(action, situation) is None
+
+
+# Guards that depend on what the person types in the form itself (a password, a
+# reason) do not hide the button; the action checks them when the form is sent.
+FORM_FACTS = {"password_ok": True, "has_reason": True, "assignee_is_reviewer": True, "assignee_edited_version": False}
+
+
+def available_actions(situation):
+    """The actions whose buttons a page should show for this situation."""
+    from dataclasses import replace
+
+    hopeful = replace(situation, **FORM_FACTS)
+    return [action for action in Action if is_allowed(action, hopeful)]

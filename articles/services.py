@@ -1,0 +1,432 @@
+"""Every write to articles: one function per action.
+
+Each one locks the article row, gathers the facts, asks the lifecycle, saves
+inside a django-reversion revision (user and comment set) and writes an event.
+Views, admin, commands and tasks all call these; none of them decide who may act.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.roles import REVIEWER, roles_of
+from articles.audit import record_event
+from articles.lifecycle import Action, Situation, State, TransitionNotAllowed, decide
+from articles.models import (
+    Article, ArticleVersion, ReviewAssignment, ReviewComment, ReviewRound, Signature,
+    canonical_content, content_hash,
+)
+
+
+class StaleVersion(Exception):
+    """The page was opened on a version that is no longer the working one."""
+
+    def __init__(self, message="Someone saved a newer version since you opened this page."):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an editor writes: everything a version holds and its hash covers."""
+
+    title: str
+    summary: str = ""
+    body: str = ""
+    key_points: str = ""
+    faq: tuple = ()
+    aliases: tuple = ()
+
+    def fields(self):
+        return {
+            "title": self.title.strip(), "summary": self.summary.strip(), "body": self.body.replace("\r\n", "\n"),
+            "key_points": self.key_points.strip(), "faq": [dict(item) for item in self.faq],
+            "aliases": [alias.strip() for alias in self.aliases if alias.strip()],
+        }
+
+    @classmethod
+    def of(cls, version):
+        return cls(
+            title=version.title, summary=version.summary, body=version.body, key_points=version.key_points,
+            faq=tuple(version.faq), aliases=tuple(version.aliases),
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _lock(article_id):
+    return Article.objects.select_for_update(of=("self",)).select_related("working_version").get(pk=article_id)
+
+
+def _open_round(article):
+    return ReviewRound.objects.filter(article=article, outcome=ReviewRound.OPEN).first()
+
+
+def _edited_since_last_approval(article, user):
+    """Did `user` save any version of this article since the last one approved?"""
+    last_approved = (
+        ReviewRound.objects.filter(article=article, outcome=ReviewRound.APPROVED)
+        .aggregate(number=Max("version__number"))["number"]
+        or 0
+    )
+    return article.versions.filter(number__gt=last_approved, created_by=user).exists()
+
+
+def _valid_approvals(version):
+    return (
+        Signature.objects.filter(version=version, kind=Signature.APPROVAL, content_hash=version.content_hash)
+        .values("signer").distinct().count()
+    )
+
+
+def situation_for(article, actor, **facts):
+    """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own."""
+    version = article.working_version
+    approvals = _valid_approvals(version) if version else 0
+    return Situation(
+        state=State(article.state),
+        roles=roles_of(actor),
+        policy=article.review_policy,
+        has_title_and_body=bool(version and version.title.strip() and version.body.strip()),
+        approvals_required=article.approvals_required,
+        approvals_so_far=approvals,
+        approval_matches_content=approvals >= article.approvals_required,
+        is_live=article.published_version_id is not None,
+        working_is_live=version is not None and article.published_version_id == version.pk,
+        **facts,
+    )
+
+
+def _expect_version(article, expected_version_id):
+    if expected_version_id is not None and str(article.working_version_id) != str(expected_version_id):
+        raise StaleVersion()
+
+
+def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
+    """Apply a decision: new state, saved in a revision, with its event."""
+    article.state = decision.to_state
+    if decision.to_state != decision.from_state:
+        article.state_changed_at = now
+    article.save()
+    reversion.set_user(actor)
+    reversion.set_comment(f"{decision.action.label}: {comment}" if comment else decision.action.label)
+    return record_event(
+        article=article, actor=actor, action=decision.action, from_state=decision.from_state,
+        to_state=decision.to_state, now=now, version=version or article.working_version, comment=comment, ip=ip,
+    )
+
+
+def _new_version(article, actor, content, note, now, based_on=None):
+    fields = content.fields()
+    number = (article.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    return ArticleVersion.objects.create(
+        article=article, number=number, note=note, based_on=based_on, created_by=actor, created_at=now,
+        content_hash=content_hash(canonical_content(**fields)), **fields,
+    )
+
+
+def _require_note(note):
+    if not note or not note.strip():
+        raise TransitionNotAllowed("Every save needs a short change note.")
+    return note.strip()
+
+
+# ---------------------------------------------------------------- editors
+
+
+def article_create(*, actor, slug, topic, content, note, ip=None, now=None):
+    """Create an article and its first version. Refuses anyone who is not an editor."""
+    now = now or timezone.now()
+    decide(Action.EDIT, Situation(state=State.DRAFT, roles=roles_of(actor)))
+    note = _require_note(note)
+    with transaction.atomic(), reversion.create_revision():
+        article = Article.objects.create(slug=slug, topic=topic, created_by=actor, created_at=now, state_changed_at=now)
+        version = _new_version(article, actor, content, note, now)
+        article.working_version = version
+        article.save()
+        reversion.set_user(actor)
+        reversion.set_comment(f"Created: {note}")
+        record_event(
+            article=article, actor=actor, action="create", from_state="", to_state=State.DRAFT,
+            now=now, version=version, comment=note, ip=ip,
+        )
+    return article
+
+
+def article_save_version(*, article_id, actor, base_version_id, content, note, ip=None, now=None, based_on=None):
+    """Save edited content as a new version (the article returns to Draft).
+
+    Refuses a stale form (another version was saved since `base_version_id`), an
+    unchanged text, and anyone the lifecycle does not let edit. An open review
+    round is closed as superseded: its approvals do not carry over.
+    """
+    now = now or timezone.now()
+    note = _require_note(note)
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, base_version_id)
+        decision = decide(Action.EDIT, situation_for(article, actor))
+        fields = content.fields()
+        if content_hash(canonical_content(**fields)) == article.working_version.content_hash:
+            raise TransitionNotAllowed("Nothing changed, so no new version was saved.")
+        version = _new_version(article, actor, content, note, now, based_on=based_on or article.working_version)
+        ReviewRound.objects.filter(article=article, outcome=ReviewRound.OPEN).update(
+            outcome=ReviewRound.SUPERSEDED, closed_at=now
+        )
+        article.working_version = version
+        _move(article, decision, actor, now, comment=note, ip=ip, version=version)
+    return version
+
+
+def article_restore_version(*, article_id, actor, version_id, base_version_id, ip=None, now=None):
+    """Make an old version's content the working draft again, as a new version."""
+    old = ArticleVersion.objects.get(pk=version_id, article_id=article_id)
+    return article_save_version(
+        article_id=article_id, actor=actor, base_version_id=base_version_id, content=Content.of(old),
+        note=f"Restored version {old.number}", ip=ip, now=now, based_on=old,
+    )
+
+
+def article_submit(*, article_id, actor, expected_version_id, ip=None, now=None):
+    """Submit the working version for review: opens a new review round."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, expected_version_id)
+        decision = decide(Action.SUBMIT, situation_for(article, actor))
+        number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
+        ReviewRound.objects.create(
+            article=article, version=article.working_version, number=number, opened_by=actor, opened_at=now
+        )
+        _move(article, decision, actor, now, ip=ip)
+    return article
+
+
+# ---------------------------------------------------------------- reviewers
+
+
+def article_claim(*, article_id, actor, ip=None, now=None):
+    """A reviewer takes a submitted article into review."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        decision = decide(
+            Action.CLAIM, situation_for(article, actor, actor_edited_version=_edited_since_last_approval(article, actor))
+        )
+        review_round = _open_round(article)
+        ReviewAssignment.objects.get_or_create(
+            review_round=review_round, reviewer=actor,
+            defaults={"assigned_by": actor, "assigned_at": now, "due_at": review_round.due_at},
+        )
+        _move(article, decision, actor, now, comment="claimed", ip=ip)
+    return article
+
+
+def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=None):
+    """A publisher assigns a reviewer (and a due date) to the open round."""
+    now = now or timezone.now()
+    reviewer = get_user_model().objects.filter(pk=reviewer_id, is_active=True).first()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        decision = decide(
+            Action.ASSIGN,
+            situation_for(
+                article, actor,
+                assignee_is_reviewer=reviewer is not None and REVIEWER in roles_of(reviewer),
+                assignee_edited_version=reviewer is not None and _edited_since_last_approval(article, reviewer),
+            ),
+        )
+        review_round = _open_round(article)
+        assignment, created = ReviewAssignment.objects.get_or_create(
+            review_round=review_round, reviewer=reviewer,
+            defaults={"assigned_by": actor, "assigned_at": now, "due_at": due_at},
+        )
+        if not created and due_at:
+            assignment.due_at = due_at
+            assignment.save(update_fields=["due_at"])
+        if due_at and (review_round.due_at is None or due_at < review_round.due_at):
+            review_round.due_at = due_at
+            review_round.save(update_fields=["due_at"])
+        due_text = f", due {due_at:%Y-%m-%d}" if due_at else ""
+        _move(article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip)
+    return assignment
+
+
+def _on_round(review_round, actor):
+    return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
+
+
+def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
+    """A review comment (general, or about one section heading) on the current round."""
+    now = now or timezone.now()
+    body = (body or "").strip()
+    if not body:
+        raise TransitionNotAllowed("Write a comment first.")
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        decision = decide(Action.COMMENT, situation_for(article, actor))
+        review_round = _open_round(article) or article.rounds.order_by("-number").first()
+        comment = ReviewComment.objects.create(
+            review_round=review_round, author=actor, section=section.strip()[:300], body=body, created_at=now
+        )
+        _move(article, decision, actor, now, comment=body[:500], ip=ip)
+    return comment
+
+
+def article_request_changes(*, article_id, actor, body, expected_version_id, section="", ip=None, now=None):
+    """Send the version back to the editors with a comment saying what to change."""
+    now = now or timezone.now()
+    body = (body or "").strip()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, expected_version_id)
+        review_round = _open_round(article)
+        decision = decide(
+            Action.REQUEST_CHANGES,
+            situation_for(article, actor, actor_on_round=_on_round(review_round, actor), has_reason=bool(body)),
+        )
+        ReviewComment.objects.create(
+            review_round=review_round, author=actor, section=section.strip()[:300], body=body,
+            requests_changes=True, created_at=now,
+        )
+        review_round.outcome, review_round.closed_at = ReviewRound.CHANGES_REQUESTED, now
+        review_round.save(update_fields=["outcome", "closed_at"])
+        _move(article, decision, actor, now, comment=body[:500], ip=ip)
+    return article
+
+
+def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=None):
+    """Sign an approval of the exact content shown (`expected_hash`).
+
+    Refuses a wrong password, a reviewer who edited this round's content, a second
+    signature by the same person, and a page opened on content that has changed.
+    The article becomes Approved once `approvals_required` distinct reviewers signed.
+    """
+    now = now or timezone.now()
+    password_ok = actor.check_password(password or "")
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        version = article.working_version
+        if version.content_hash != expected_hash:
+            raise StaleVersion("The content changed since you opened it; review the current version before signing.")
+        review_round = _open_round(article)
+        decision = decide(
+            Action.APPROVE,
+            situation_for(
+                article, actor,
+                actor_on_round=_on_round(review_round, actor),
+                actor_edited_version=_edited_since_last_approval(article, actor),
+                actor_signed_version=Signature.objects.filter(version=version, signer=actor, kind=Signature.APPROVAL).exists(),
+                password_ok=password_ok,
+            ),
+        )
+        profile = actor.profile
+        signature = Signature.objects.create(
+            kind=Signature.APPROVAL, review_round=review_round, version=version, signer=actor,
+            printed_name=profile.printed_name, credentials=profile.credentials,
+            meaning=Signature.APPROVAL_MEANING, content_hash=version.content_hash, signed_at=now,
+        )
+        if decision.to_state != State.UNDER_REVIEW:
+            review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
+            review_round.save(update_fields=["outcome", "closed_at"])
+        _move(article, decision, actor, now, comment=f"signed: {Signature.APPROVAL_MEANING}", ip=ip)
+    return signature
+
+
+# ---------------------------------------------------------------- publishers
+
+
+def _publish_locked(article, actor, now, ip=None, comment=""):
+    decision = decide(Action.PUBLISH, situation_for(article, actor))
+    # One UPDATE swaps what readers see: the old version stays live until this commits.
+    article.published_version = article.working_version
+    article.published_at = now
+    article.scheduled_publish_at = None
+    article.scheduled_by = None
+    return _move(article, decision, actor, now, comment=comment, ip=ip)
+
+
+def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None):
+    """Publish the working version. Refused unless its content matches enough valid
+    approvals, or the article is on review-after-publication and in review."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, expected_version_id)
+        _publish_locked(article, actor, now, ip=ip)
+    return article
+
+
+def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=None, now=None):
+    """Set a time at which the working version will be published (checked again then)."""
+    now = now or timezone.now()
+    if publish_at is None or publish_at <= now:
+        raise TransitionNotAllowed("Choose a publication time in the future.")
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, expected_version_id)
+        decision = decide(Action.SCHEDULE, situation_for(article, actor))
+        article.scheduled_publish_at, article.scheduled_by = publish_at, actor
+        _move(article, decision, actor, now, comment=f"scheduled for {publish_at:%Y-%m-%d %H:%M} UTC", ip=ip)
+    return article
+
+
+def publish_due_articles(*, now=None):
+    """Publish every article whose scheduled time has come, as the publisher who
+    scheduled it. One whose approval no longer holds is left unpublished and unscheduled."""
+    now = now or timezone.now()
+    published, refused = [], []
+    due = Article.objects.filter(scheduled_publish_at__lte=now).values_list("pk", flat=True)
+    for article_id in due:
+        with transaction.atomic(), reversion.create_revision():
+            article = Article.objects.select_for_update(skip_locked=True).filter(pk=article_id).first()
+            if article is None or article.scheduled_publish_at is None or article.scheduled_publish_at > now:
+                continue  # another worker has it, or it changed meanwhile
+            try:
+                _publish_locked(article, article.scheduled_by, now, comment="scheduled publication")
+                published.append(article_id)
+            except TransitionNotAllowed as refusal:
+                article.scheduled_publish_at = None
+                article.save(update_fields=["scheduled_publish_at"])
+                refused.append((article_id, refusal.message))
+    return published, refused
+
+
+def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
+    """Take the article off the public site, with a reason. A draft in progress stays."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        decision = decide(Action.UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
+        live = article.published_version
+        article.published_version = None
+        article.published_at = None
+        _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
+    return article
+
+
+def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, ip=None, now=None):
+    """A publisher sets the review policy, quorum and re-review interval."""
+    from accounts.roles import PUBLISHER
+
+    now = now or timezone.now()
+    if PUBLISHER not in roles_of(actor):
+        raise TransitionNotAllowed("Only a publisher can set the review policy.")
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        article.review_policy, article.approvals_required = review_policy, approvals_required
+        article.rereview_months = rereview_months
+        article.save()
+        reversion.set_user(actor)
+        reversion.set_comment("Review policy changed")
+        state = State(article.state)
+        comment = f"policy {review_policy}, {approvals_required} approval(s), re-review every {rereview_months} months"
+        record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
+                     now=now, version=article.working_version, comment=comment, ip=ip)
+    return article

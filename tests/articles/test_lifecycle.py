@@ -1,0 +1,141 @@
+"""Every (state, action, role) of the lifecycle, and each guard's refusal. No database."""
+
+from dataclasses import replace
+from itertools import product
+
+import pytest
+
+from articles.lifecycle import (
+    REVIEW_AFTER, Action, Situation, State, TransitionNotAllowed, available_actions, decide,
+)
+
+E, R, P = "Editor", "Reviewer", "Publisher"
+D, S, U, C, A, PB, UP = (
+    State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.CHANGES_REQUESTED,
+    State.APPROVED, State.PUBLISHED, State.UNPUBLISHED,
+)
+
+# Which (action, role) may act from which states, with every other guard satisfied,
+# and where it leads (None: the state stays as it was).
+ALLOWED = {
+    ("edit", E): {D: D, S: D, U: D, C: D, A: D, PB: D, UP: D},
+    ("submit", E): {D: S, C: S},
+    ("claim", R): {S: U},
+    ("assign", P): {S: U, U: U},
+    ("comment", R): {S: None, U: None, C: None},
+    ("comment", E): {S: None, U: None, C: None},
+    ("request_changes", R): {U: C},
+    ("approve", R): {U: A},
+    ("publish", P): {A: PB, UP: PB},
+    ("schedule", P): {A: None, UP: None},
+    ("unpublish", P): {PB: UP, D: None, S: None, U: None, C: None, A: None, UP: UP},
+}
+
+EVERYTHING_IN_ORDER = dict(
+    password_ok=True, actor_on_round=True, approval_matches_content=True, is_live=True,
+)
+
+
+@pytest.mark.parametrize("state, action, role", list(product(State, Action, (E, R, P))))
+def test_every_state_action_and_role(state, action, role):
+    situation = Situation(state=state, roles=frozenset({role}), **EVERYTHING_IN_ORDER)
+    allowed = ALLOWED.get((action.value, role), {})
+    if state in allowed:
+        decision = decide(action, situation)
+        expected = allowed[state] if allowed[state] is not None else state
+        assert decision.to_state == expected
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            decide(action, situation)
+
+
+def reviewing(**facts):
+    base = dict(state=U, roles=frozenset({R}), password_ok=True, actor_on_round=True)
+    return Situation(**{**base, **facts})
+
+
+def refusal(action, situation):
+    with pytest.raises(TransitionNotAllowed) as error:
+        decide(action, situation)
+    return error.value.message
+
+
+def test_reviewer_cannot_approve_a_version_they_edited():
+    assert "another member" in refusal(Action.APPROVE, reviewing(actor_edited_version=True))
+
+
+def test_approval_needs_the_password():
+    assert "password" in refusal(Action.APPROVE, reviewing(password_ok=False))
+
+
+def test_a_reviewer_cannot_sign_the_same_content_twice():
+    assert "already approved" in refusal(Action.APPROVE, reviewing(actor_signed_version=True))
+
+
+def test_a_reviewer_must_be_on_the_round_to_decide():
+    assert "Claim this review" in refusal(Action.APPROVE, reviewing(actor_on_round=False))
+    assert "Claim this review" in refusal(Action.REQUEST_CHANGES, reviewing(actor_on_round=False))
+
+
+def test_quorum_keeps_the_article_under_review_until_enough_sign():
+    assert decide(Action.APPROVE, reviewing(approvals_required=2, approvals_so_far=0)).to_state == U
+    assert decide(Action.APPROVE, reviewing(approvals_required=2, approvals_so_far=1)).to_state == A
+
+
+def test_approving_a_fast_tracked_live_version_makes_it_published():
+    assert decide(Action.APPROVE, reviewing(working_is_live=True)).to_state == PB
+
+
+def test_a_publisher_cannot_approve_and_a_reviewer_cannot_publish():
+    assert "Only a reviewer" in refusal(Action.APPROVE, reviewing(roles=frozenset({P})))
+    situation = Situation(state=A, roles=frozenset({R}), approval_matches_content=True)
+    assert "Only a publisher" in refusal(Action.PUBLISH, situation)
+
+
+def test_one_person_with_two_roles_is_still_held_to_four_eyes():
+    both = reviewing(roles=frozenset({E, R}), actor_edited_version=True)
+    assert "another member" in refusal(Action.APPROVE, both)
+
+
+def test_publishing_needs_approvals_that_match_the_content():
+    situation = Situation(state=A, roles=frozenset({P}), approval_matches_content=False)
+    assert "matches its approvals" in refusal(Action.PUBLISH, situation)
+
+
+def test_review_after_publication_lets_a_version_in_review_go_live_and_stay_in_review():
+    for state in (S, U):
+        situation = Situation(state=state, roles=frozenset({P}), policy=REVIEW_AFTER)
+        assert decide(Action.PUBLISH, situation).to_state == state
+    draft = Situation(state=D, roles=frozenset({P}), policy=REVIEW_AFTER)
+    refusal(Action.PUBLISH, draft)
+
+
+def test_review_before_publication_refuses_a_version_still_in_review():
+    situation = Situation(state=U, roles=frozenset({P}))
+    assert "matches its approvals" in refusal(Action.PUBLISH, situation)
+
+
+def test_submit_needs_title_and_body_and_lists_every_content_problem():
+    editor = Situation(state=D, roles=frozenset({E}))
+    assert "title and a body" in refusal(Action.SUBMIT, replace(editor, has_title_and_body=False))
+    message = refusal(Action.SUBMIT, replace(editor, content_problems=("unknown key @x on line 3", "retracted @y")))
+    assert "unknown key @x on line 3" in message and "retracted @y" in message
+
+
+def test_unpublish_needs_a_live_article_and_a_reason():
+    publisher = Situation(state=PB, roles=frozenset({P}), is_live=True)
+    assert "reason" in refusal(Action.UNPUBLISH, replace(publisher, has_reason=False))
+    assert "not published" in refusal(Action.UNPUBLISH, replace(publisher, is_live=False))
+
+
+def test_assigning_refuses_someone_outside_the_board_or_who_edited():
+    situation = Situation(state=S, roles=frozenset({P}))
+    assert "Medical Advisory Board" in refusal(Action.ASSIGN, replace(situation, assignee_is_reviewer=False))
+    assert "edited this version" in refusal(Action.ASSIGN, replace(situation, assignee_edited_version=True))
+
+
+def test_buttons_ignore_what_the_form_will_ask_but_respect_everything_else():
+    situation = reviewing(password_ok=False)
+    assert Action.APPROVE in available_actions(situation)
+    assert Action.APPROVE not in available_actions(reviewing(actor_edited_version=True))
+    assert available_actions(Situation(state=PB, roles=frozenset())) == []
