@@ -1,11 +1,23 @@
-"""Reads for the per-role dashboards."""
+"""Reads for the per-role dashboards: a few rows each, a fixed number of queries."""
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
+
+DASHBOARD_ROWS = 10
 
 
 def dashboard_for(user):
     """Context for the dashboard: one section per role the user holds."""
+    from articles import selectors
+
     held = roles_of(user)
-    return {
-        "sections": [role for role in (EDITOR, REVIEWER, PUBLISHER) if role in held],
-    }
+    context = {"sections": [role for role in (EDITOR, REVIEWER, PUBLISHER) if role in held]}
+    if EDITOR in held:
+        context["editor_articles"] = list(selectors.editor_worklist()[:DASHBOARD_ROWS])
+    if REVIEWER in held:
+        context["assigned_reviews"] = list(selectors.review_queue(reviewer=user)[:DASHBOARD_ROWS])
+        context["waiting_reviews"] = list(
+            selectors.review_queue().filter(state="submitted")[:DASHBOARD_ROWS]
+        )
+    if PUBLISHER in held:
+        context["ready_to_publish"] = list(selectors.publish_queue()[:DASHBOARD_ROWS])
+    return context

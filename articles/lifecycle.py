@@ -227,3 +227,12 @@ def available_actions(situation):
 
     hopeful = replace(situation, **FORM_FACTS)
     return [action for action in Action if is_allowed(action, hopeful)]
+
+
+# Who may see the staff pages and the audit trail (no transition, but still a rule).
+def may_use_desk(roles):
+    return bool(set(roles) & {EDITOR, REVIEWER, PUBLISHER})
+
+
+def may_export_audit(roles):
+    return PUBLISHER in roles

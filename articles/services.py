@@ -84,6 +84,10 @@ def _valid_approvals(version):
     )
 
 
+def _on_round(review_round, actor):
+    return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
+
+
 def situation_for(article, actor, **facts):
     """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own."""
     version = article.working_version
@@ -99,6 +103,18 @@ def situation_for(article, actor, **facts):
         is_live=article.published_version_id is not None,
         working_is_live=version is not None and article.published_version_id == version.pk,
         **facts,
+    )
+
+
+def situation_for_viewer(article, viewer):
+    """The facts known before any form is sent: which buttons the page should show."""
+    version = article.working_version
+    return situation_for(
+        article, viewer,
+        actor_on_round=_on_round(_open_round(article), viewer),
+        actor_edited_version=_edited_since_last_approval(article, viewer),
+        actor_signed_version=version is not None
+        and Signature.objects.filter(version=version, signer=viewer, kind=Signature.APPROVAL).exists(),
     )
 
 
@@ -255,10 +271,6 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
         due_text = f", due {due_at:%Y-%m-%d}" if due_at else ""
         _move(article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip)
     return assignment
-
-
-def _on_round(review_round, actor):
-    return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
 
 
 def article_comment(*, article_id, actor, body, section="", ip=None, now=None):

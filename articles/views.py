@@ -1,3 +1,398 @@
-from django.shortcuts import render
+"""Staff pages of the editorial desk. Thin: parse the input, call one service,
+turn a refusal into a 4xx page that says why and keeps what the user typed."""
 
-# Create your views here.
+import csv
+import json
+from datetime import datetime, time
+from datetime import timezone as dt_timezone
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.roles import REVIEWER, roles_of
+from articles import selectors, services
+from articles.diff import compare_versions
+from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm
+from articles.lifecycle import Action, TransitionNotAllowed, available_actions, may_export_audit, may_use_desk
+from articles.models import Article, ArticleVersion
+from articles.rendering import render_markdown
+from articles.services import StaleVersion
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def desk_view(view):
+    """Signed-in staff holding an editorial role; anyone else is refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_use_desk(roles_of(request.user)):
+            raise PermissionDenied("Only editors, reviewers and publishers use the editorial desk.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _article_or_404(article_id):
+    try:
+        return selectors.article_for_desk(article_id)
+    except Article.DoesNotExist:
+        raise Http404("No such article") from None
+
+
+def _refused_status(error):
+    return 409 if isinstance(error, StaleVersion) else 403
+
+
+# ---------------------------------------------------------------- lists
+
+
+@require_safe
+@desk_view
+def desk_list(request):
+    page = Paginator(selectors.desk_articles(), 50).get_page(request.GET.get("page"))
+    return render(request, "articles/desk_list.html", {"page": page})
+
+
+@require_safe
+@desk_view
+def review_queue(request):
+    mine = request.GET.get("mine") == "1"
+    articles = selectors.review_queue(reviewer=request.user if mine else None)
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    return render(request, "articles/review_queue.html", {"page": page, "mine": mine})
+
+
+@require_safe
+@desk_view
+def publish_queue(request):
+    page = Paginator(selectors.publish_queue(), 50).get_page(request.GET.get("page"))
+    return render(request, "articles/publish_queue.html", {"page": page})
+
+
+# ---------------------------------------------------------------- the article page
+
+
+def _article_page(request, article, *, error=None, values=None, status=200):
+    version = article.working_version
+    body_html, headings = render_markdown(version.body)
+    situation = services.situation_for_viewer(article, request.user)
+    last_approved = selectors.last_approved_version(article)
+    comparison = compare_versions(last_approved, version) if last_approved and last_approved.pk != version.pk else None
+    reviewers = []
+    if Action.ASSIGN in available_actions(situation):
+        from django.contrib.auth import get_user_model
+
+        reviewers = get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile")
+    context = {
+        "article": article,
+        "version": version,
+        "body_html": body_html,
+        "headings": headings,
+        "actions": {action.value for action in available_actions(situation)},
+        "situation": situation,
+        "rounds": article.all_rounds,
+        "signatures": [s for r in article.all_rounds for s in r.signatures.all() if s.version_id == version.pk],
+        "last_approved": last_approved,
+        "comparison": comparison,
+        "reviewers": reviewers,
+        "policy_form": PolicyForm(initial={
+            "review_policy": article.review_policy, "approvals_required": article.approvals_required,
+            "rereview_months": article.rereview_months,
+        }),
+        "error": error,
+        "values": values or {},
+        "may_export_audit": may_export_audit(roles_of(request.user)),
+    }
+    return render(request, "articles/article.html", context, status=status)
+
+
+@require_safe
+@desk_view
+def article_page(request, article_id):
+    return _article_page(request, _article_or_404(article_id))
+
+
+def _act(request, article_id, call, success, *, values=None):
+    """Run one service; on refusal show the article page again with the reason
+    and what the user typed."""
+    get_object_or_404(Article.objects.only("pk"), pk=article_id)
+    try:
+        call()
+    except (TransitionNotAllowed, StaleVersion) as refusal:
+        article = _article_or_404(article_id)
+        return _article_page(request, article, error=refusal.message, values=values, status=_refused_status(refusal))
+    messages.success(request, success)
+    return redirect("articles:article", article_id)
+
+
+def _posted_id(request, name):
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
+@require_POST
+@desk_view
+def submit(request, article_id):
+    return _act(request, article_id, lambda: services.article_submit(
+        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
+        ip=client_ip(request),
+    ), "Submitted for medical review.")
+
+
+@require_POST
+@desk_view
+def claim(request, article_id):
+    return _act(request, article_id, lambda: services.article_claim(
+        article_id=article_id, actor=request.user, ip=client_ip(request),
+    ), "You are reviewing this article.")
+
+
+def _due_date(raw):
+    """A due date from a form (a date, end of that day UTC) or None; ValueError when malformed."""
+    if not raw:
+        return None
+    day = parse_date(raw)
+    if day is None:
+        raise ValueError
+    return datetime.combine(day, time(23, 59), tzinfo=dt_timezone.utc)
+
+
+@require_POST
+@desk_view
+def assign(request, article_id):
+    values = {"reviewer_id": request.POST.get("reviewer_id", ""), "due": request.POST.get("due", "")}
+    try:
+        due_at = _due_date(values["due"])
+    except ValueError:
+        article = _article_or_404(article_id)
+        return _article_page(request, article, error="The due date is not a date (use YYYY-MM-DD).", values=values, status=400)
+    return _act(request, article_id, lambda: services.article_assign(
+        article_id=article_id, actor=request.user, reviewer_id=_posted_id(request, "reviewer_id"), due_at=due_at,
+        ip=client_ip(request),
+    ), "Reviewer assigned.", values=values)
+
+
+@require_POST
+@desk_view
+def comment(request, article_id):
+    values = {"comment": request.POST.get("body", ""), "section": request.POST.get("section", "")}
+    return _act(request, article_id, lambda: services.article_comment(
+        article_id=article_id, actor=request.user, body=values["comment"], section=values["section"],
+        ip=client_ip(request),
+    ), "Comment added.", values=values)
+
+
+@require_POST
+@desk_view
+def request_changes(request, article_id):
+    values = {"changes": request.POST.get("body", ""), "changes_section": request.POST.get("section", "")}
+    return _act(request, article_id, lambda: services.article_request_changes(
+        article_id=article_id, actor=request.user, body=values["changes"], section=values["changes_section"],
+        expected_version_id=_posted_id(request, "version_id"), ip=client_ip(request),
+    ), "Changes requested; the editors have been sent the article back.", values=values)
+
+
+@require_POST
+@desk_view
+def approve(request, article_id):
+    return _act(request, article_id, lambda: services.article_approve(
+        article_id=article_id, actor=request.user, password=request.POST.get("password", ""),
+        expected_hash=request.POST.get("content_hash", ""), ip=client_ip(request),
+    ), "Your approval is signed.")
+
+
+@require_POST
+@desk_view
+def publish(request, article_id):
+    return _act(request, article_id, lambda: services.article_publish(
+        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
+        ip=client_ip(request),
+    ), "Published.")
+
+
+@require_POST
+@desk_view
+def schedule(request, article_id):
+    values = {"publish_at": request.POST.get("publish_at", "")}
+    publish_at = parse_datetime(values["publish_at"]) if values["publish_at"] else None
+    if publish_at is not None and timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at, timezone.get_default_timezone())
+    if publish_at is None:
+        article = _article_or_404(article_id)
+        return _article_page(request, article, error="Give the publication date and time.", values=values, status=400)
+    return _act(request, article_id, lambda: services.article_schedule(
+        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
+        publish_at=publish_at, ip=client_ip(request),
+    ), "Publication scheduled.", values=values)
+
+
+@require_POST
+@desk_view
+def unpublish(request, article_id):
+    values = {"reason": request.POST.get("reason", "")}
+    return _act(request, article_id, lambda: services.article_unpublish(
+        article_id=article_id, actor=request.user, reason=values["reason"], ip=client_ip(request),
+    ), "Unpublished.", values=values)
+
+
+@require_POST
+@desk_view
+def set_policy(request, article_id):
+    form = PolicyForm(request.POST)
+    if not form.is_valid():
+        article = _article_or_404(article_id)
+        errors = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        return _article_page(request, article, error=errors, status=400)
+    return _act(request, article_id, lambda: services.article_set_policy(
+        article_id=article_id, actor=request.user, ip=client_ip(request), **form.cleaned_data,
+    ), "Review policy saved.")
+
+
+# ---------------------------------------------------------------- editing
+
+
+def _edit_page(request, form, *, article=None, preview=None, error=None, status=200):
+    return render(request, "articles/edit.html", {
+        "form": form, "article": article, "preview": preview, "error": error,
+    }, status=status)
+
+
+def _preview(form):
+    body_html, headings = render_markdown(form.cleaned_data["body"])
+    return {"title": form.cleaned_data["title"], "body_html": body_html, "headings": headings,
+            "summary": form.cleaned_data["summary"], "key_points": form.cleaned_data["key_points"].splitlines(),
+            "faq": form.cleaned_data["faq"], "aliases": form.cleaned_data["aliases"]}
+
+
+@desk_view
+def article_new(request):
+    if request.method == "GET":
+        return _edit_page(request, NewArticleForm())
+    form = NewArticleForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, form, status=400)
+    if "preview" in request.POST:
+        return _edit_page(request, form, preview=_preview(form))
+    try:
+        article = services.article_create(
+            actor=request.user, slug=form.cleaned_data["slug"], topic=form.cleaned_data["topic"],
+            content=form.content(), note=form.cleaned_data["note"], ip=client_ip(request),
+        )
+    except TransitionNotAllowed as refusal:
+        return _edit_page(request, form, error=refusal.message, status=403)
+    messages.success(request, "Article created as a draft.")
+    return redirect("articles:article", article.pk)
+
+
+@desk_view
+def article_edit(request, article_id):
+    article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
+    if request.method == "GET":
+        return _edit_page(request, ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),
+                          article=article)
+    form = ArticleContentForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, form, article=article, status=400)
+    if "preview" in request.POST:
+        return _edit_page(request, form, article=article, preview=_preview(form))
+    try:
+        services.article_save_version(
+            article_id=article.pk, actor=request.user, base_version_id=form.cleaned_data["base_version_id"],
+            content=form.content(), note=form.cleaned_data["note"], ip=client_ip(request),
+        )
+    except (TransitionNotAllowed, StaleVersion) as refusal:
+        return _edit_page(request, form, article=article, error=refusal.message, status=_refused_status(refusal))
+    messages.success(request, "Saved as a new version.")
+    return redirect("articles:article", article.pk)
+
+
+# ---------------------------------------------------------------- history and audit
+
+
+@require_safe
+@desk_view
+def history(request, article_id):
+    article = get_object_or_404(Article.objects.select_related(*("working_version", "published_version")), pk=article_id)
+    versions = selectors.version_history(article)
+    return render(request, "articles/history.html", {"article": article, "versions": versions})
+
+
+@require_safe
+@desk_view
+def compare(request, article_id):
+    article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
+    try:
+        numbers = [int(request.GET.get(name, "")) for name in ("a", "b")]
+    except ValueError:
+        return HttpResponseBadRequest("Choose two versions to compare (a and b are version numbers).")
+    found = {v.number: v for v in ArticleVersion.objects.filter(article=article, number__in=numbers)}
+    if len(found) != len(set(numbers)):
+        raise Http404("No such version")
+    old, new = found[numbers[0]], found[numbers[1]]
+    return render(request, "articles/compare.html", {
+        "article": article, "old": old, "new": new, "comparison": compare_versions(old, new),
+    })
+
+
+@require_POST
+@desk_view
+def restore(request, article_id, version_id):
+    get_object_or_404(ArticleVersion.objects.only("pk"), pk=version_id, article_id=article_id)
+    return _act(request, article_id, lambda: services.article_restore_version(
+        article_id=article_id, actor=request.user, version_id=version_id,
+        base_version_id=_posted_id(request, "base_version_id"), ip=client_ip(request),
+    ), "The old version is the new draft.")
+
+
+AUDIT_COLUMNS = ["id", "created_at", "actor_name", "action", "from_state", "to_state", "version_number",
+                 "content_hash", "comment", "client_ip", "previous_hash", "event_hash"]
+
+
+def _audit_rows(article):
+    events = selectors.audit_trail(article).select_related("version")
+    for event in events:
+        yield {
+            "id": event.pk, "created_at": event.created_at.isoformat(), "actor_name": event.actor_name,
+            "action": event.action, "from_state": event.from_state, "to_state": event.to_state,
+            "version_number": event.version.number if event.version else None, "content_hash": event.content_hash,
+            "comment": event.comment, "client_ip": event.client_ip, "previous_hash": event.previous_hash,
+            "event_hash": event.event_hash,
+        }
+
+
+@require_safe
+@desk_view
+def audit_export(request, article_id, fmt):
+    if not may_export_audit(roles_of(request.user)):
+        raise PermissionDenied("Only publishers can export the audit trail.")
+    article = get_object_or_404(Article, pk=article_id)
+    rows = list(_audit_rows(article))
+    filename = f"audit-{article.slug}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(json.dumps({"article": article.slug, "events": rows}, indent=2),
+                                content_type="application/json")
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=AUDIT_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            # Cells a spreadsheet would run as formulas are prefixed with a quote.
+            writer.writerow({k: (f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

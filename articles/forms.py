@@ -1,0 +1,100 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+
+from articles.lifecycle import REVIEW_AFTER, REVIEW_BEFORE
+from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article
+from articles.services import Content
+
+FAQ_HELP = "One question and answer per block: a line starting “Q:”, then a line starting “A:”; blank line between blocks."
+
+
+def parse_faq(text):
+    """'Q: ...\nA: ...' blocks into [{"question", "answer"}], naming the line of any mistake.
+    A line that starts with neither continues the question or answer above it."""
+    items, current = [], None
+
+    def close(block):
+        if block is None:
+            return
+        if not block["answer"]:
+            raise ValidationError(f"FAQ line {block['line']}: the question has no answer (a line starting “A:”).")
+        items.append({"question": " ".join(block["question"]), "answer": " ".join(block["answer"])})
+
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("Q:"):
+            close(current)
+            current = {"question": [line[2:].strip()], "answer": [], "line": number}
+        elif current is None:
+            raise ValidationError(f"FAQ line {number}: start each block with a question (“Q:”).")
+        elif line.startswith("A:"):
+            current["answer"].append(line[2:].strip())
+        else:
+            (current["answer"] or current["question"]).append(line)
+    close(current)
+    return items
+
+
+def faq_as_text(faq):
+    return "\n\n".join(f"Q: {item['question']}\nA: {item['answer']}" for item in faq)
+
+
+class ArticleContentForm(forms.Form):
+    title = forms.CharField(max_length=300, help_text="Often a question readers ask.")
+    aliases = forms.CharField(required=False, max_length=1000, label="Also called",
+                              help_text="Other names, separated by commas.")
+    summary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(required=False, max_length=200_000, widget=forms.Textarea(attrs={"rows": 18}),
+                           help_text="Markdown. Use ## headings for sections.")
+    key_points = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text="At a glance: one point per line.")
+    faq = forms.CharField(required=False, max_length=20_000, label="FAQ", widget=forms.Textarea(attrs={"rows": 6}),
+                          help_text=FAQ_HELP)
+    note = forms.CharField(max_length=300, label="Change note", help_text="What changed and why (kept in the history).")
+    base_version_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_faq(self):
+        return parse_faq(self.cleaned_data["faq"])
+
+    def clean_aliases(self):
+        return tuple(alias.strip() for alias in self.cleaned_data["aliases"].split(",") if alias.strip())
+
+    def content(self):
+        data = self.cleaned_data
+        return Content(
+            title=data["title"], summary=data["summary"], body=data["body"], key_points=data["key_points"],
+            faq=tuple(data["faq"]), aliases=data["aliases"],
+        )
+
+    @classmethod
+    def initial_for(cls, version):
+        return {
+            "title": version.title, "aliases": ", ".join(version.aliases), "summary": version.summary,
+            "body": version.body, "key_points": version.key_points, "faq": faq_as_text(version.faq),
+            "base_version_id": version.pk,
+        }
+
+
+class NewArticleForm(ArticleContentForm):
+    slug = forms.CharField(max_length=200, help_text="The address of the public page: lowercase words joined by hyphens.")
+    topic = forms.CharField(max_length=100, required=False)
+    field_order = ["title", "slug", "topic"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip().lower()
+        validate_slug(slug)
+        if Article.objects.filter(slug=slug).exists():
+            raise ValidationError("Another article already uses this address.")
+        return slug
+
+
+class PolicyForm(forms.Form):
+    review_policy = forms.ChoiceField(choices=POLICY_CHOICES, initial=REVIEW_BEFORE)
+    approvals_required = forms.IntegerField(min_value=1, max_value=9, initial=1, label="Approvals required")
+    rereview_months = forms.TypedChoiceField(choices=REREVIEW_CHOICES, coerce=int, label="Re-review every")
+
+
+__all__ = ["ArticleContentForm", "NewArticleForm", "PolicyForm", "parse_faq", "faq_as_text", "REVIEW_AFTER"]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from articles import public_views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public_views.index, name="index"),
+    path("<slug:slug>/", public_views.article, name="article"),
+]

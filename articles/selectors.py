@@ -1,0 +1,98 @@
+"""Reads for the staff pages. Each runs a fixed number of queries however many
+articles, versions, rounds or reviewers there are (see tests/articles/test_queries.py)."""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
+from articles.models import Article, ArticleVersion, Event, ReviewAssignment, ReviewComment, ReviewRound, Signature
+
+_VERSIONS = ("working_version", "published_version")
+
+
+def _open_round_prefetch():
+    assignments = ReviewAssignment.objects.select_related("reviewer__profile").order_by("assigned_at")
+    return Prefetch(
+        "rounds",
+        queryset=ReviewRound.objects.filter(outcome=ReviewRound.OPEN).prefetch_related(
+            Prefetch("assignments", queryset=assignments)
+        ),
+        to_attr="open_rounds",
+    )
+
+
+def _with_open_round(queryset):
+    opened = ReviewRound.objects.filter(article=OuterRef("pk"), outcome=ReviewRound.OPEN)
+    return queryset.annotate(
+        round_opened_at=Subquery(opened.values("opened_at")[:1]),
+        round_due_at=Subquery(opened.values("due_at")[:1]),
+    ).prefetch_related(_open_round_prefetch())
+
+
+def desk_articles():
+    return Article.objects.select_related(*_VERSIONS).order_by("-state_changed_at")
+
+
+def review_queue(*, reviewer=None):
+    """Articles waiting for or in review, oldest submission first; only those
+    assigned to `reviewer` when given."""
+    queryset = Article.objects.filter(state__in=IN_REVIEW).select_related("working_version")
+    if reviewer is not None:
+        queryset = queryset.filter(
+            rounds__outcome=ReviewRound.OPEN, rounds__assignments__reviewer=reviewer
+        ).distinct()
+    return _with_open_round(queryset).order_by("round_opened_at", "pk")
+
+
+def publish_queue():
+    """Approved versions waiting for publication, and fast-tracked ones in review."""
+    from django.db.models import Q
+
+    ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=REVIEW_AFTER)
+    return Article.objects.filter(ready).select_related(*_VERSIONS, "scheduled_by__profile").order_by("state_changed_at")
+
+
+def editor_worklist():
+    return (
+        Article.objects.filter(state__in=(State.DRAFT, State.CHANGES_REQUESTED))
+        .select_related("working_version")
+        .order_by("-state_changed_at")
+    )
+
+
+def article_for_desk(article_id):
+    """An article with everything its staff page shows, in a fixed number of queries."""
+    signatures = Signature.objects.select_related("version").order_by("signed_at")
+    comments = ReviewComment.objects.select_related("author__profile").order_by("created_at", "pk")
+    assignments = ReviewAssignment.objects.select_related("reviewer__profile").order_by("assigned_at")
+    rounds = ReviewRound.objects.select_related("version").prefetch_related(
+        Prefetch("assignments", queryset=assignments),
+        Prefetch("comments", queryset=comments),
+        Prefetch("signatures", queryset=signatures),
+    ).order_by("-number")
+    return (
+        Article.objects.select_related(*_VERSIONS, "working_version__created_by__profile", "scheduled_by__profile")
+        .prefetch_related(Prefetch("rounds", queryset=rounds, to_attr="all_rounds"))
+        .get(pk=article_id)
+    )
+
+
+def version_history(article):
+    """Every version of the article, newest first, with who saved it and its rounds."""
+    rounds = ReviewRound.objects.order_by("number")
+    signatures = Signature.objects.filter(kind=Signature.APPROVAL).order_by("signed_at")
+    return (
+        ArticleVersion.objects.filter(article=article)
+        .select_related("created_by__profile")
+        .prefetch_related(Prefetch("rounds", queryset=rounds), Prefetch("signatures", queryset=signatures))
+        .order_by("-number")
+    )
+
+
+def last_approved_version(article):
+    approved = ReviewRound.objects.filter(article=article, outcome=ReviewRound.APPROVED).order_by("-number")
+    found = approved.select_related("version").first()
+    return found.version if found else None
+
+
+def audit_trail(article):
+    return Event.objects.filter(article=article).order_by("id")

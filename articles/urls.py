@@ -1,0 +1,28 @@
+from django.urls import path, re_path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.desk_list, name="list"),
+    path("new/", views.article_new, name="new"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("publish/", views.publish_queue, name="publish_queue"),
+    path("<int:article_id>/", views.article_page, name="article"),
+    path("<int:article_id>/edit/", views.article_edit, name="edit"),
+    path("<int:article_id>/submit/", views.submit, name="submit"),
+    path("<int:article_id>/claim/", views.claim, name="claim"),
+    path("<int:article_id>/assign/", views.assign, name="assign"),
+    path("<int:article_id>/comment/", views.comment, name="comment"),
+    path("<int:article_id>/request-changes/", views.request_changes, name="request_changes"),
+    path("<int:article_id>/approve/", views.approve, name="approve"),
+    path("<int:article_id>/publish/", views.publish, name="publish"),
+    path("<int:article_id>/schedule/", views.schedule, name="schedule"),
+    path("<int:article_id>/unpublish/", views.unpublish, name="unpublish"),
+    path("<int:article_id>/policy/", views.set_policy, name="policy"),
+    path("<int:article_id>/history/", views.history, name="history"),
+    path("<int:article_id>/compare/", views.compare, name="compare"),
+    path("<int:article_id>/restore/<int:version_id>/", views.restore, name="restore"),
+    re_path(r"^(?P<article_id>\d+)/audit\.(?P<fmt>csv|json)$", views.audit_export, name="audit"),
+]

@@ -1,0 +1,60 @@
+"""Two people acting at the same instant yield exactly one transition.
+Each thread has its own real PostgreSQL connection; the article row lock decides."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from articles.lifecycle import TransitionNotAllowed
+from articles.models import Event, Signature
+from tests.articles.conftest import approve, claim, publish, submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*calls):
+    """Run the calls at once; return (successes, refusals)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except TransitionNotAllowed as refusal:
+            outcomes.append(refusal.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes.count("ok"), [o for o in outcomes if o != "ok"]
+
+
+def test_two_reviewers_approving_at_once_make_exactly_one_transition(draft, editor, reviewer, reviewer2, publisher):
+    from articles import services
+
+    submit(draft, editor)
+    claim(draft, reviewer)
+    services.article_assign(article_id=draft.pk, actor=publisher, reviewer_id=reviewer2.pk)
+    successes, refusals = race(lambda: approve(draft, reviewer), lambda: approve(draft, reviewer2))
+    assert successes == 1 and len(refusals) == 1
+    assert "approved" in refusals[0]
+    assert Signature.objects.filter(version=draft.working_version).count() == 1
+    assert Event.objects.filter(article=draft, action="approve").count() == 1
+    draft.refresh_from_db()
+    assert draft.state == "approved"
+
+
+def test_two_publishers_publishing_at_once_make_exactly_one_transition(approved, make_staff, publisher):
+    other = make_staff("pat", "Publisher")
+    successes, refusals = race(lambda: publish(approved, publisher), lambda: publish(approved, other))
+    assert successes == 1 and len(refusals) == 1
+    assert Event.objects.filter(article=approved, action="publish").count() == 1
+    approved.refresh_from_db()
+    assert approved.state == "published"

@@ -1,0 +1,74 @@
+"""Every staff page runs a fixed number of SQL queries, whatever the amount of data."""
+
+import pytest
+
+from articles import services
+from articles.models import Article
+from articles.services import Content
+from tests.articles.conftest import approve, claim, publish, submit
+
+
+def grow(count, editor, reviewer, reviewer2, publisher):
+    """`count` articles of each stage, each with a few versions, rounds and comments."""
+    for index in range(count):
+        article = services.article_create(actor=editor, slug=f"a-{count}-{index}", topic=f"T{index % 3}",
+                                          content=Content(title=f"Article {index}", body="## H\n\n5 mg"), note="v1")
+        for n in range(2):
+            article.refresh_from_db()
+            services.article_save_version(article_id=article.pk, actor=editor, base_version_id=article.working_version_id,
+                                          content=Content(title=f"Article {index}", body=f"## H\n\n{n} mg"), note=f"v{n + 2}")
+        submit(article, editor)
+        if index % 4 == 0:
+            continue
+        claim(article, reviewer)
+        services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=reviewer2.pk)
+        services.article_comment(article_id=article.pk, actor=reviewer, body="A comment")
+        if index % 4 == 1:
+            continue
+        approve(article, reviewer)
+        if index % 4 == 2:
+            continue
+        publish(article, publisher)
+    return Article.objects.order_by("pk").last()
+
+
+PAGES = ["/dashboard/", "/desk/", "/desk/review/", "/desk/review/?mine=1", "/desk/publish/"]
+
+
+@pytest.mark.parametrize("persona", ["editor", "reviewer", "publisher"])
+def test_lists_and_dashboards_do_not_grow_with_data(client, request, editor, reviewer, reviewer2, publisher,
+                                                    django_assert_max_num_queries, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    counts = {}
+    for size in (4, 12):
+        grow(size, editor, reviewer, reviewer2, publisher)
+        for url in PAGES:
+            with django_assert_max_num_queries(12) as captured:
+                assert client.get(url).status_code == 200
+            counts.setdefault(url, []).append(len(captured.captured_queries))
+    for url, (small, large) in counts.items():
+        assert small == large, f"{url} ran {small} then {large} queries"
+
+
+def test_article_page_and_history_do_not_grow_with_versions_rounds_or_reviewers(
+    client, editor, reviewer, reviewer2, publisher, django_assert_max_num_queries
+):
+    client.force_login(publisher)
+    counts = []
+    for size in (4, 12):
+        article = grow(size, editor, reviewer, reviewer2, publisher)
+        for n in range(size):  # more versions and rounds on this one article
+            article.refresh_from_db()
+            services.article_save_version(article_id=article.pk, actor=editor, base_version_id=article.working_version_id,
+                                          content=Content(title="Grown", body=f"## H\n\n{n + 10} mg"), note="more")
+            submit(article, editor)
+            claim(article, reviewer)
+            services.article_comment(article_id=article.pk, actor=reviewer, body="more")
+        measured = []
+        for url in (f"/desk/{article.pk}/", f"/desk/{article.pk}/history/", f"/desk/{article.pk}/audit.json"):
+            with django_assert_max_num_queries(25) as captured:
+                assert client.get(url).status_code == 200
+            measured.append(len(captured.captured_queries))
+        counts.append(measured)
+    assert counts[0] == counts[1]

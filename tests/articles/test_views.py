@@ -1,0 +1,150 @@
+"""The desk pages over HTTP: thin views, clear refusals, nothing lost."""
+
+import json
+
+import pytest
+
+from articles.models import Article
+from tests.articles.conftest import BODY, claim, submit
+from tests.conftest import PERSONA_PASSWORD
+
+NEW = {
+    "title": "What is sample fever?", "slug": "sample-fever", "topic": "Infections", "aliases": "Fever X, FX",
+    "summary": "Summary", "body": "## Causes\n\nTake 5 mg.", "key_points": "One\nTwo",
+    "faq": "Q: Is it common?\nA: Yes.", "note": "First draft",
+}
+
+
+def test_an_editor_creates_an_article_and_it_lands_as_a_draft(client, editor):
+    client.force_login(editor)
+    response = client.post("/desk/new/", NEW)
+    article = Article.objects.get(slug="sample-fever")
+    assert response.status_code == 302 and response["Location"] == f"/desk/{article.pk}/"
+    version = article.working_version
+    assert version.aliases == ["Fever X", "FX"]
+    assert version.faq == [{"question": "Is it common?", "answer": "Yes."}]
+    page = client.get(f"/desk/{article.pk}/").content.decode()
+    assert "Submit for review" in page and '<h2 id="causes">' in page
+
+
+def test_preview_renders_without_saving(client, editor):
+    client.force_login(editor)
+    response = client.post("/desk/new/", {**NEW, "preview": "1"})
+    assert response.status_code == 200
+    assert "Preview: What is sample fever?" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_bad_input_keeps_everything_the_editor_typed(client, editor):
+    client.force_login(editor)
+    response = client.post("/desk/new/", {**NEW, "faq": "A: answer without question", "slug": "Not a slug!"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "FAQ line 1" in page and "Take 5 mg." in page and "What is sample fever?" in page
+    assert not Article.objects.exists()
+
+
+def test_a_stale_edit_is_refused_with_409_and_the_text_is_shown_again(client, draft, editor):
+    client.force_login(editor)
+    stale_base = draft.working_version_id
+    form = {"title": "T", "body": "First edit", "note": "one", "base_version_id": stale_base}
+    assert client.post(f"/desk/{draft.pk}/edit/", form).status_code == 302
+    response = client.post(f"/desk/{draft.pk}/edit/", {**form, "body": "My careful second edit"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "newer version" in page and "My careful second edit" in page
+
+
+def test_an_outsider_gets_403_on_the_desk_and_anonymous_is_sent_to_sign_in(client, outsider, draft):
+    assert client.get(f"/desk/{draft.pk}/").status_code == 302
+    client.force_login(outsider)
+    response = client.get(f"/desk/{draft.pk}/")
+    assert response.status_code == 403
+    assert "Only editors, reviewers and publishers" in response.content.decode()
+
+
+def test_unknown_ids_are_404(client, editor):
+    client.force_login(editor)
+    assert client.get("/desk/999999/").status_code == 404
+    assert client.post("/desk/999999/submit/").status_code == 404
+    assert client.get("/desk/999999/history/").status_code == 404
+
+
+def test_an_action_the_role_does_not_allow_is_a_403_with_the_reason_and_changes_nothing(client, draft, reviewer):
+    client.force_login(reviewer)
+    response = client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id})
+    assert response.status_code == 403
+    assert "Only a editor can submit" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+
+
+def test_a_wrong_password_refuses_the_approval_and_keeps_the_page(client, draft, editor, reviewer):
+    submit(draft, editor)
+    claim(draft, reviewer)
+    client.force_login(reviewer)
+    response = client.post(f"/desk/{draft.pk}/approve/", {"password": "nope", "content_hash": draft.working_version.content_hash})
+    assert response.status_code == 403
+    assert "password was not correct" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == "under_review"
+
+
+def test_a_refused_comment_keeps_the_text(client, draft, editor, reviewer):
+    submit(draft, editor)
+    claim(draft, reviewer)
+    client.force_login(reviewer)
+    response = client.post(f"/desk/{draft.pk}/request-changes/", {"body": "Fix the dose table", "version_id": 0})
+    assert response.status_code == 409
+    assert "Fix the dose table" in response.content.decode()
+
+
+def test_reviewer_page_shows_the_diff_against_the_last_approved_version(client, published, editor, reviewer2, publisher):
+    client.force_login(editor)
+    client.post(f"/desk/{published.pk}/edit/", {
+        "title": published.working_version.title, "body": BODY.replace("5 mg", "50 mg"), "note": "dose",
+        "base_version_id": published.working_version_id,
+    })
+    client.force_login(reviewer2)
+    page = client.get(f"/desk/{published.pk}/").content.decode()
+    assert "Changed numbers" in page and "50 mg" in page
+
+
+def test_history_lists_every_version_and_compare_shows_number_changes(client, draft, editor):
+    client.force_login(editor)
+    client.post(f"/desk/{draft.pk}/edit/", {"title": "What is sample condition?", "body": BODY.replace("14 days", "21 days"),
+                                           "note": "longer course", "base_version_id": draft.working_version_id})
+    history = client.get(f"/desk/{draft.pk}/history/").content.decode()
+    assert "longer course" in history and "First draft" in history
+    compare = client.get(f"/desk/{draft.pk}/compare/?a=1&b=2").content.decode()
+    assert "14 days" in compare and "21 days" in compare
+    assert client.get(f"/desk/{draft.pk}/compare/?a=x&b=2").status_code == 400
+    assert client.get(f"/desk/{draft.pk}/compare/?a=1&b=9").status_code == 404
+
+
+def test_publishers_export_the_audit_trail_and_others_cannot(client, approved, publisher, editor):
+    client.force_login(editor)
+    assert client.get(f"/desk/{approved.pk}/audit.csv").status_code == 403
+    client.force_login(publisher)
+    csv_response = client.get(f"/desk/{approved.pk}/audit.csv")
+    assert csv_response.status_code == 200
+    lines = csv_response.content.decode().strip().splitlines()
+    assert lines[0].startswith("id,created_at,actor_name,action")
+    assert len(lines) == 1 + 4
+    data = json.loads(client.get(f"/desk/{approved.pk}/audit.json").content)
+    assert [event["action"] for event in data["events"]] == ["create", "submit", "claim", "approve"]
+
+
+def test_an_approved_but_unpublished_article_is_404_for_readers(client, approved):
+    assert client.get(f"/articles/{approved.slug}/").status_code == 404
+
+
+def test_a_reader_sees_the_published_version_and_its_reviewer(client, published):
+    page = client.get(f"/articles/{published.slug}/").content.decode()
+    assert "What is sample condition?" in page
+    assert "Reviewed by" in page and "M.D., FACP" in page
+
+
+def test_a_reader_gets_404_for_a_draft_or_an_unknown_slug(client, draft):
+    assert client.get(f"/articles/{draft.slug}/").status_code == 404
+    assert client.get("/articles/no-such-thing/").status_code == 404
