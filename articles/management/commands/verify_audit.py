@@ -11,7 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         events = Event.objects.order_by("article_id", "id").iterator(chunk_size=2000)
-        broken = first_broken_link(events)
+        try:
+            broken = first_broken_link(events)
+        finally:
+            # Close the server-side cursor now, not whenever the generator is collected.
+            events.close()
         if broken:
             self.stderr.write(f"Audit trail broken at {broken}")
             sys.exit(1)
