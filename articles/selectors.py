@@ -88,10 +88,19 @@ def version_history(article):
     )
 
 
-def last_approved_version(article):
-    approved = ReviewRound.objects.filter(article=article, outcome=ReviewRound.APPROVED).order_by("-number")
-    found = approved.select_related("version").first()
-    return found.version if found else None
+def review_baseline(article):
+    """(version, why) to compare the working version against: the last approved
+    version, or else the one last reviewed; (None, "") when there is neither."""
+    closed = ReviewRound.objects.filter(article=article).exclude(outcome=ReviewRound.OPEN).exclude(
+        version_id=article.working_version_id
+    ).select_related("version")
+    approved = closed.filter(outcome=ReviewRound.APPROVED).order_by("-number").first()
+    if approved:
+        return approved.version, "the last approved version"
+    reviewed = closed.exclude(outcome=ReviewRound.SUPERSEDED).order_by("-number").first()
+    if reviewed:
+        return reviewed.version, "the version last reviewed"
+    return None, ""
 
 
 def audit_trail(article):

@@ -90,8 +90,8 @@ def _article_page(request, article, *, error=None, values=None, status=200):
     version = article.working_version
     body_html, headings = render_markdown(version.body)
     situation = services.situation_for_viewer(article, request.user)
-    last_approved = selectors.last_approved_version(article)
-    comparison = compare_versions(last_approved, version) if last_approved and last_approved.pk != version.pk else None
+    baseline, baseline_reason = selectors.review_baseline(article)
+    comparison = compare_versions(baseline, version) if baseline else None
     reviewers = []
     if Action.ASSIGN in available_actions(situation):
         from django.contrib.auth import get_user_model
@@ -106,7 +106,8 @@ def _article_page(request, article, *, error=None, values=None, status=200):
         "situation": situation,
         "rounds": article.all_rounds,
         "signatures": [s for r in article.all_rounds for s in r.signatures.all() if s.version_id == version.pk],
-        "last_approved": last_approved,
+        "baseline": baseline,
+        "baseline_reason": baseline_reason,
         "comparison": comparison,
         "reviewers": reviewers,
         "policy_form": PolicyForm(initial={

@@ -140,6 +140,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-articles": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+}
 
 LOGGING = {
     "version": 1,

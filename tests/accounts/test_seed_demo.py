@@ -1,4 +1,5 @@
 import pytest
+from django.db import models
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
@@ -14,6 +15,13 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
         assert User.objects.filter(username=username).count() == 1
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None
     assert DEMO_PASSWORD in capsys.readouterr().out
+    from articles.models import Article
+
+    states = set(Article.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "under_review", "changes_requested", "approved", "published", "unpublished"}
+    assert Article.objects.count() == 9
+    assert Article.objects.filter(published_version__isnull=False).exclude(working_version=models.F("published_version")).exists()
+    call_command("verify_audit")
     reviewer = User.objects.get(username="reviewer")
     assert reviewer.groups.get().name == "Reviewer"
     assert reviewer.profile.credentials == "M.D., FACP"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_staff
+from articles.demo import seed_articles
 
 
 class Command(BaseCommand):
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = seed_staff()
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            created = seed_articles(users)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new articles)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username in users:
             self.stdout.write(f"  {username}")
