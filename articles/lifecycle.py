@@ -12,7 +12,13 @@ from enum import StrEnum
 EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
 
 
-class State(StrEnum):
+class _Labelled(StrEnum):
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+
+class State(_Labelled):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
@@ -21,12 +27,8 @@ class State(StrEnum):
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
 
-    @property
-    def label(self):
-        return self.value.replace("_", " ").capitalize()
 
-
-class Action(StrEnum):
+class Action(_Labelled):
     EDIT = "edit"
     SUBMIT = "submit"
     CLAIM = "claim"
@@ -37,10 +39,6 @@ class Action(StrEnum):
     PUBLISH = "publish"
     SCHEDULE = "schedule"
     UNPUBLISH = "unpublish"
-
-    @property
-    def label(self):
-        return self.value.replace("_", " ").capitalize()
 
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
@@ -177,7 +175,8 @@ RULES = {
 
 def _role_message(action, rule):
     names = " or ".join(sorted(role.lower() for role in rule.roles))
-    return f"Only a {names} can {action.label.lower()}."
+    article = "an" if names[0] in "aeiou" else "a"
+    return f"Only {article} {names} can {action.label.lower()}."
 
 
 def _refusal(action, situation):

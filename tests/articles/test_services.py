@@ -34,7 +34,7 @@ def test_creating_an_article_writes_a_version_a_revision_and_the_first_event(dra
 
 
 def test_only_editors_create_articles(reviewer):
-    with pytest.raises(TransitionNotAllowed, match="Only a editor"):
+    with pytest.raises(TransitionNotAllowed, match="Only an editor"):
         services.article_create(actor=reviewer, slug="x", topic="", content=Content(title="x"), note="n")
 
 

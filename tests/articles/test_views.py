@@ -74,7 +74,7 @@ def test_an_action_the_role_does_not_allow_is_a_403_with_the_reason_and_changes_
     client.force_login(reviewer)
     response = client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id})
     assert response.status_code == 403
-    assert "Only a editor can submit" in response.content.decode()
+    assert "Only an editor can submit" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == "draft"
 
