@@ -23,12 +23,18 @@ from articles import selectors, services
 from articles.diff import compare_versions
 from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm
 from articles.lifecycle import Action, TransitionNotAllowed, available_actions, may_export_audit, may_use_desk
-from articles.models import Article, ArticleVersion
+from articles.models import Article, ArticleVersion, Signature
 from articles.rendering import render_markdown
 from articles.services import StaleVersion
 
 
 def client_ip(request):
+    """The client's address; behind a trusted proxy, the one it forwarded."""
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR")
 
 
@@ -386,8 +392,14 @@ def audit_export(request, article_id, fmt):
     rows = list(_audit_rows(article))
     filename = f"audit-{article.slug}.{fmt}"
     if fmt == "json":
-        response = HttpResponse(json.dumps({"article": article.slug, "events": rows}, indent=2),
-                                content_type="application/json")
+        signatures = [
+            {"version_number": s.version.number, "printed_name": s.printed_name, "credentials": s.credentials,
+             "meaning": s.meaning, "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
+             "valid": s.is_valid}
+            for s in Signature.objects.filter(version__article=article).select_related("version").order_by("signed_at")
+        ]
+        document = {"article": article.slug, "events": rows, "signatures": signatures}
+        response = HttpResponse(json.dumps(document, indent=2), content_type="application/json")
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.DictWriter(response, fieldnames=AUDIT_COLUMNS)

@@ -133,6 +133,23 @@ def test_publishers_export_the_audit_trail_and_others_cannot(client, approved, p
     assert len(lines) == 1 + 4
     data = json.loads(client.get(f"/desk/{approved.pk}/audit.json").content)
     assert [event["action"] for event in data["events"]] == ["create", "submit", "claim", "approve"]
+    [signature] = data["signatures"]
+    assert signature["printed_name"] == "Rhea Tester, M.D., FACP"
+    assert signature["meaning"] == "Approved for medical accuracy"
+    assert signature["content_hash"] == approved.working_version.content_hash and signature["valid"] is True
+
+
+def test_the_client_ip_is_recorded_and_a_forwarded_one_only_behind_a_proxy(client, draft, editor, settings):
+    from articles.models import Event
+
+    client.force_login(editor)
+    client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id},
+                REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert Event.objects.get(article=draft, action="submit").client_ip == "10.1.2.3"
+    settings.BEHIND_PROXY = True
+    client.post(f"/desk/{draft.pk}/comment/", {"body": "note"}, REMOTE_ADDR="10.1.2.3",
+                HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    assert Event.objects.get(article=draft, action="comment").client_ip == "203.0.113.9"
 
 
 def test_an_approved_but_unpublished_article_is_404_for_readers(client, approved):
