@@ -53,11 +53,21 @@ class ArticleContentForm(forms.Form):
                                  help_text="At a glance: one point per line.")
     faq = forms.CharField(required=False, max_length=20_000, label="FAQ", widget=forms.Textarea(attrs={"rows": 6}),
                           help_text=FAQ_HELP)
+    reference_list = forms.CharField(
+        required=False, max_length=5000, label="Reference list", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Keys of further references for this article, separated by commas or new lines. "
+                  "Cite in the body as [@key] or [@key1; @key2].",
+    )
     note = forms.CharField(max_length=300, label="Change note", help_text="What changed and why (kept in the history).")
     base_version_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_faq(self):
         return parse_faq(self.cleaned_data["faq"])
+
+    def clean_reference_list(self):
+        import re
+
+        return tuple(key.lstrip("@") for key in re.split(r"[\s,;]+", self.cleaned_data["reference_list"]) if key.strip("@ "))
 
     def clean_aliases(self):
         return tuple(alias.strip() for alias in self.cleaned_data["aliases"].split(",") if alias.strip())
@@ -66,7 +76,7 @@ class ArticleContentForm(forms.Form):
         data = self.cleaned_data
         return Content(
             title=data["title"], summary=data["summary"], body=data["body"], key_points=data["key_points"],
-            faq=tuple(data["faq"]), aliases=data["aliases"],
+            faq=tuple(data["faq"]), aliases=data["aliases"], reference_list=data["reference_list"],
         )
 
     @classmethod
@@ -74,6 +84,7 @@ class ArticleContentForm(forms.Form):
         return {
             "title": version.title, "aliases": ", ".join(version.aliases), "summary": version.summary,
             "body": version.body, "key_points": version.key_points, "faq": faq_as_text(version.faq),
+            "reference_list": ", ".join(version.reference_list),
             "base_version_id": version.pk,
         }
 

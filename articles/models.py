@@ -42,6 +42,8 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state_changed_at = models.DateTimeField()
+    attention = models.CharField(max_length=500, blank=True, help_text="Why editors must look again, if they must.")
+    attention_since = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -76,6 +78,10 @@ class ArticleVersion(models.Model):
     key_points = models.TextField(blank=True, max_length=5000, help_text="One point per line.")
     faq = models.JSONField(default=list, blank=True)  # [{"question": ..., "answer": ...}]
     aliases = models.JSONField(default=list, blank=True)  # ["also called" names]
+    reference_list = models.JSONField(default=list, blank=True)  # keys the editor listed for this article
+    # The cited references as they were when this version was saved, in citation order.
+    # A reference edited later does not change what this version says (or its hash).
+    references = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -91,8 +97,9 @@ class ArticleVersion(models.Model):
 
     def canonical_content(self):
         return canonical_content(
-            title=self.title, summary=self.summary, body=self.body,
-            key_points=self.key_points, faq=self.faq, aliases=self.aliases,
+            title=self.title, summary=self.summary, body=self.body, key_points=self.key_points,
+            faq=self.faq, aliases=self.aliases, reference_list=self.reference_list,
+            references=[hashed_reference(snapshot) for snapshot in self.references],
         )
 
     @property
@@ -100,7 +107,12 @@ class ArticleVersion(models.Model):
         return [line.strip() for line in self.key_points.splitlines() if line.strip()]
 
 
-def canonical_content(*, title, summary, body, key_points, faq, aliases, references=()):
+def hashed_reference(snapshot):
+    """The part of a reference snapshot a signature covers: what readers see, not ids."""
+    return {name: value for name, value in snapshot.items() if name not in ("id", "formatted", "kind_label")}
+
+
+def canonical_content(*, title, summary, body, key_points, faq, aliases, reference_list=(), references=()):
     """The exact content a signature covers, as stable JSON text."""
     document = {
         "title": title.strip(),
@@ -109,6 +121,7 @@ def canonical_content(*, title, summary, body, key_points, faq, aliases, referen
         "key_points": [line.strip() for line in key_points.splitlines() if line.strip()],
         "faq": [{"question": item["question"].strip(), "answer": item["answer"].strip()} for item in faq],
         "aliases": [alias.strip() for alias in aliases if alias.strip()],
+        "reference_list": list(reference_list),
         "references": list(references),
     }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -116,6 +129,18 @@ def canonical_content(*, title, summary, body, key_points, faq, aliases, referen
 
 def content_hash(canonical_text):
     return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()
+
+
+class Citation(models.Model):
+    """Which library references a version cites, with their numbers (for "cited by")."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="citations")
+    reference = models.ForeignKey("references.Reference", on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["version_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "reference"], name="cited_once_per_version")]
 
 
 class ReviewRound(models.Model):

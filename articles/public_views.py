@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Signature
-from articles.rendering import render_markdown
+from django.conf import settings
+
+from articles.rendering import render_markdown, render_reference_list
 
 
 @require_safe
@@ -18,7 +20,7 @@ def article(request, slug):
     if found is None:
         raise Http404("No published article at this address")
     version = found.published_version
-    body_html, headings = render_markdown(version.body)
+    body_html, headings = render_markdown(version.body, version.references)
     signatures = [
         signature for signature in
         Signature.objects.filter(version=version, kind=Signature.APPROVAL).select_related("signer__profile", "version")
@@ -26,6 +28,7 @@ def article(request, slug):
     ]
     return render(request, "public/article.html", {
         "article": found, "version": version, "body_html": body_html, "headings": headings, "signatures": signatures,
+        "references_html": render_reference_list(version.references, settings.CITATION_STYLE),
     })
 
 

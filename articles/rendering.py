@@ -1,11 +1,51 @@
 """Markdown to safe HTML. Raw HTML is off in the parser and the output is
 sanitised again with nh3, so hostile input never reaches a reader as markup."""
 
+from urllib.parse import quote
+
 import nh3
+from django.utils.html import escape
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
+from references.citations import KEY_IN_MARKER, MARKER, collapse
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _citation_rule(state, silent):
+    """Inline rule: `[@key]` or `[@a; @b]` becomes one citation token."""
+    if state.src[state.pos] != "[":
+        return False
+    match = MARKER.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": KEY_IN_MARKER.findall(match.group(1))}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(self, tokens, index, options, env):
+    numbers = env.get("numbers", {})
+    keys = tokens[index].meta["keys"]
+    known = [numbers[key] for key in keys if key in numbers]
+    unknown = [key for key in keys if key not in numbers]
+    parts = []
+    for start, end in collapse(known):
+        link = f'<a href="#ref-{start}">{start}</a>'
+        if end - start >= 2:
+            parts.append(f'{link}-<a href="#ref-{end}">{end}</a>')
+        else:
+            parts.extend(f'<a href="#ref-{n}">{n}</a>' for n in range(start, end + 1))
+    parts.extend(f"?{escape(key)}" for key in unknown)
+    css = "citation unknown" if unknown else "citation"
+    return f'<sup class="{css}">{", ".join(parts)}</sup>'
+
+
+_markdown.inline.ruler.before("link", "citation", _citation_rule)
+_markdown.add_render_rule("citation", _render_citation)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
@@ -15,7 +55,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "th": {"style"}, "td": {"style"},
-    "sup": {"id", "class"}, "li": {"id", "class"}, "ol": {"class", "start"},
+    "sup": {"id", "class"}, "li": {"id", "class"}, "ol": {"class", "start"}, "strong": {"class"},
     "section": {"class", "id", "aria-label"}, "div": {"class"}, "span": {"class"},
 }
 _cleaner = dict(
@@ -53,12 +93,34 @@ def _headings(tokens):
     return found
 
 
-def render_markdown(text):
-    """(safe HTML, headings) for a Markdown body."""
-    tokens = _markdown.parse(text or "")
+def render_markdown(text, references=()):
+    """(safe HTML, headings) for a Markdown body; citation markers become superscript
+    numbers in the order of `references` (the version's snapshot list)."""
+    env = {"numbers": {item["key"]: number for number, item in enumerate(references, start=1)}}
+    tokens = _markdown.parse(text or "", env)
     headings = _headings(tokens)
-    html = _markdown.renderer.render(tokens, _markdown.options, {})
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
     return sanitise(html), headings
+
+
+def render_reference_list(references, style="ama"):
+    """The numbered reference list as safe HTML: kind label, formatted entry, DOI and PubMed links."""
+    if not references:
+        return ""
+    items = []
+    for number, item in enumerate(references, start=1):
+        links = []
+        if item.get("doi"):
+            links.append(f'<a href="https://doi.org/{escape(quote(item["doi"], safe="/:;()"))}">DOI</a>')
+        if item.get("pmid"):
+            links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{escape(item["pmid"])}/">PubMed</a>')
+        retracted = '<strong class="retracted">Retracted.</strong> ' if item.get("retracted") else ""
+        entry = item.get("formatted", {}).get(style) or escape(item["title"])
+        items.append(
+            f'<li id="ref-{number}"><span class="ref-kind">{escape(item.get("kind_label", ""))}</span> '
+            f'{retracted}{entry} <span class="ref-links">{" ".join(links)}</span></li>'
+        )
+    return sanitise(f'<ol class="references">{"".join(items)}</ol>')
 
 
 def heading_titles(text):

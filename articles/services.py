@@ -16,9 +16,10 @@ from django.utils import timezone
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event
 from articles.lifecycle import Action, Situation, State, TransitionNotAllowed, decide
+from articles import citing
 from articles.models import (
-    Article, ArticleVersion, ReviewAssignment, ReviewComment, ReviewRound, Signature,
-    canonical_content, content_hash,
+    Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Signature,
+    canonical_content, content_hash, hashed_reference,
 )
 
 
@@ -40,19 +41,21 @@ class Content:
     key_points: str = ""
     faq: tuple = ()
     aliases: tuple = ()
+    reference_list: tuple = ()  # keys listed for the article, cited or not
 
     def fields(self):
         return {
             "title": self.title.strip(), "summary": self.summary.strip(), "body": self.body.replace("\r\n", "\n"),
             "key_points": self.key_points.strip(), "faq": [dict(item) for item in self.faq],
             "aliases": [alias.strip() for alias in self.aliases if alias.strip()],
+            "reference_list": list(dict.fromkeys(key.strip().lstrip("@") for key in self.reference_list if key.strip())),
         }
 
     @classmethod
     def of(cls, version):
         return cls(
             title=version.title, summary=version.summary, body=version.body, key_points=version.key_points,
-            faq=tuple(version.faq), aliases=tuple(version.aliases),
+            faq=tuple(version.faq), aliases=tuple(version.aliases), reference_list=tuple(version.reference_list),
         )
 
 
@@ -92,7 +95,9 @@ def situation_for(article, actor, **facts):
     """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own."""
     version = article.working_version
     approvals = _valid_approvals(version) if version else 0
+    problems = citing.integrity(version.body, version.reference_list).problems if version else ()
     return Situation(
+        content_problems=problems,
         state=State(article.state),
         roles=roles_of(actor),
         policy=article.review_policy,
@@ -137,13 +142,24 @@ def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
     )
 
 
+def _hash_of(fields, snapshots):
+    return content_hash(canonical_content(**fields, references=[hashed_reference(s) for s in snapshots]))
+
+
 def _new_version(article, actor, content, note, now, based_on=None):
+    """A new immutable version with its references resolved and frozen into it."""
     fields = content.fields()
+    snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
     number = (article.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    return ArticleVersion.objects.create(
+    version = ArticleVersion.objects.create(
         article=article, number=number, note=note, based_on=based_on, created_by=actor, created_at=now,
-        content_hash=content_hash(canonical_content(**fields)), **fields,
+        references=snapshots, content_hash=_hash_of(fields, snapshots), **fields,
     )
+    Citation.objects.bulk_create(
+        Citation(version=version, reference_id=item["id"], number=number)
+        for number, item in enumerate(snapshots, start=1)
+    )
+    return version
 
 
 def _require_note(note):
@@ -188,13 +204,15 @@ def article_save_version(*, article_id, actor, base_version_id, content, note, i
         _expect_version(article, base_version_id)
         decision = decide(Action.EDIT, situation_for(article, actor))
         fields = content.fields()
-        if content_hash(canonical_content(**fields)) == article.working_version.content_hash:
+        snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
+        if _hash_of(fields, snapshots) == article.working_version.content_hash:
             raise TransitionNotAllowed("Nothing changed, so no new version was saved.")
         version = _new_version(article, actor, content, note, now, based_on=based_on or article.working_version)
         ReviewRound.objects.filter(article=article, outcome=ReviewRound.OPEN).update(
             outcome=ReviewRound.SUPERSEDED, closed_at=now
         )
         article.working_version = version
+        article.attention, article.attention_since = "", None  # the new version carries any update
         _move(article, decision, actor, now, comment=note, ip=ip, version=version)
     return version
 
@@ -442,3 +460,43 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
         record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
                      now=now, version=article.working_version, comment=comment, ip=ip)
     return article
+
+
+# ---------------------------------------------------------------- references
+
+
+def flag_articles_citing(reference, reason, now, *, notify=False, include_published=False):
+    """Flag the articles whose working (and, if asked, published) version cites
+    `reference`, with an event on each; e-mail their editors after commit if asked.
+    Returns the flagged article ids."""
+    from django.db.models import Q
+
+    citing_versions = Q(working_version__citations__reference=reference)
+    if include_published:
+        citing_versions |= Q(published_version__citations__reference=reference)
+    article_ids = list(Article.objects.filter(citing_versions).values_list("pk", flat=True).distinct())
+    for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
+        article.attention, article.attention_since = reason[:500], now
+        article.save(update_fields=["attention", "attention_since"])
+        state = State(article.state)
+        record_event(article=article, actor=None, action="flag", from_state=state, to_state=state, now=now,
+                     version=article.working_version, comment=reason)
+    if notify and article_ids:
+        transaction.on_commit(lambda: _tell_editors(article_ids, reason))
+    return article_ids
+
+
+def _tell_editors(article_ids, reason):
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from accounts.roles import EDITOR
+
+    recipients = list(
+        get_user_model().objects.filter(groups__name=EDITOR, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    links = "\n".join(f"{settings.SITE_URL}/desk/{article_id}/" for article_id in article_ids)
+    send_mail(f"[Imprimatur] {len(article_ids)} article(s) need review: a cited reference changed",
+              f"{reason}\n\nArticles to review:\n{links}\n", None, recipients)

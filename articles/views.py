@@ -7,6 +7,7 @@ from datetime import datetime, time
 from datetime import timezone as dt_timezone
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -24,7 +25,8 @@ from articles.diff import compare_versions
 from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm
 from articles.lifecycle import Action, TransitionNotAllowed, available_actions, may_export_audit, may_use_desk
 from articles.models import Article, ArticleVersion, Signature
-from articles.rendering import render_markdown
+from articles import citing
+from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 
 
@@ -94,8 +96,10 @@ def publish_queue(request):
 
 def _article_page(request, article, *, error=None, values=None, status=200):
     version = article.working_version
-    body_html, headings = render_markdown(version.body)
+    body_html, headings = render_markdown(version.body, version.references)
     situation = services.situation_for_viewer(article, request.user)
+    library = citing.library_for(version.body, version.reference_list)
+    citation_check = citing.integrity(version.body, version.reference_list, library)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
     reviewers = []
@@ -108,6 +112,9 @@ def _article_page(request, article, *, error=None, values=None, status=200):
         "version": version,
         "body_html": body_html,
         "headings": headings,
+        "references_html": render_reference_list(version.references, settings.CITATION_STYLE),
+        "citation_check": citation_check,
+        "outdated_references": citing.outdated(version, library),
         "actions": {action.value for action in available_actions(situation)},
         "situation": situation,
         "rounds": article.all_rounds,
@@ -281,8 +288,13 @@ def _edit_page(request, form, *, article=None, preview=None, error=None, status=
 
 
 def _preview(form):
-    body_html, headings = render_markdown(form.cleaned_data["body"])
+    """The page as it would read, with the references as the library holds them now."""
+    body, listed = form.cleaned_data["body"], form.cleaned_data["reference_list"]
+    snapshots, library = citing.resolve(body, listed)
+    body_html, headings = render_markdown(body, snapshots)
     return {"title": form.cleaned_data["title"], "body_html": body_html, "headings": headings,
+            "references_html": render_reference_list(snapshots, settings.CITATION_STYLE),
+            "citation_check": citing.integrity(body, listed, library),
             "summary": form.cleaned_data["summary"], "key_points": form.cleaned_data["key_points"].splitlines(),
             "faq": form.cleaned_data["faq"], "aliases": form.cleaned_data["aliases"]}
 

@@ -121,6 +121,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Reference list style on every page: "ama" (AMA 11th edition) or "vancouver" (NLM).
+CITATION_STYLE = env_choice("CITATION_STYLE", "ama", ("ama", "vancouver"))
+# Crossref's REST API, asked by the retraction watch about every cited DOI.
+CROSSREF_API_URL = env_url("CROSSREF_API_URL", "https://api.crossref.org", schemes=("http", "https")).rstrip("/")
+CROSSREF_MAILTO = env_str("CROSSREF_MAILTO", "")
+RETRACTION_CHECK_HOURS = env_int("RETRACTION_CHECK_HOURS", 24, minimum=1)
+
 # Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -143,6 +150,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-articles": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+    "retraction-watch": {"task": "references.tasks.check_retractions", "schedule": 3600.0},
 }
 
 LOGGING = {

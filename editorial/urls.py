@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("desk/references/", include("references.urls")),
     path("desk/", include("articles.urls")),
     path("articles/", include("articles.public_urls")),
     path("", include("accounts.urls")),

@@ -2,5 +2,13 @@ from django.apps import AppConfig
 
 
 class ReferencesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'references'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "references"
+
+    def ready(self):
+        import reversion
+
+        from references.models import Reference
+
+        if not reversion.is_registered(Reference):
+            reversion.register(Reference)

@@ -1,3 +1,66 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
-# Create your models here.
+KIND_CHOICES = [
+    ("guideline", "Guideline"),
+    ("research", "Research"),
+    ("systematic_review", "Systematic review"),
+    ("textbook", "Textbook"),
+    ("website", "Website"),
+    ("other", "Other"),
+]
+
+
+class Reference(models.Model):
+    """One source in the shared library, reused across articles."""
+
+    key = models.CharField(max_length=80, unique=True, help_text="Cite it as [@key].")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, default="research")
+    title = models.CharField(max_length=1000)
+    title_key = models.CharField(max_length=1000, editable=False)  # normalised, for duplicate detection
+    authors = models.JSONField(default=list, blank=True)  # [{"family": ..., "given": ...}]
+    organisation = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=500, blank=True, help_text="Journal or publisher.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    doi = models.CharField(max_length=300, blank=True)
+    pmid = models.CharField(max_length=12, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    accessed = models.DateField(null=True, blank=True)
+    retracted = models.BooleanField(default=False)
+    retraction_notice = models.CharField(max_length=500, blank=True)
+    retraction_checked_at = models.DateTimeField(null=True, blank=True)
+    formatted = models.JSONField(default=dict, editable=False)  # {"ama": html, "vancouver": html}
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="unique_reference_doi"),
+            models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="unique_reference_pmid"),
+            models.UniqueConstraint(fields=["title_key", "year"], name="unique_reference_title_year"),
+        ]
+
+    def __str__(self):
+        return f"@{self.key}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("references:detail", args=[self.pk])
+
+    @property
+    def kind_label(self):
+        return dict(KIND_CHOICES).get(self.kind, "Other")
+
+    @property
+    def creator(self):
+        """The first author's family name, or the organisation."""
+        if self.authors:
+            return self.authors[0].get("family", "")
+        return self.organisation

@@ -1,3 +1,174 @@
-from django.shortcuts import render
+"""The reference library pages: thin views over references.services and selectors."""
 
-# Create your views here.
+import base64
+import binascii
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.roles import EDITOR, PUBLISHER, roles_of
+from articles.lifecycle import TransitionNotAllowed
+from articles.models import Article
+from articles.views import desk_view
+from references import exporting, selectors, services
+from references.forms import ImportForm, ReferenceForm
+from references.models import Reference
+from references.parsing import FileRejected
+
+
+def _may_manage(user):
+    return bool({EDITOR, PUBLISHER} & roles_of(user))
+
+
+@require_safe
+@desk_view
+def library(request):
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.library(query), 50).get_page(request.GET.get("page"))
+    return render(request, "references/library.html", {"page": page, "query": query, "may_manage": _may_manage(request.user)})
+
+
+@require_safe
+@desk_view
+def detail(request, reference_id):
+    reference = get_object_or_404(Reference, pk=reference_id)
+    return render(request, "references/detail.html", {
+        "reference": reference, "cited_by": selectors.cited_by(reference), "may_manage": _may_manage(request.user),
+        "formatted": reference.formatted.get(settings.CITATION_STYLE, ""),
+    })
+
+
+def _form_page(request, form, reference=None, error=None, duplicate=None, status=200):
+    return render(request, "references/form.html", {
+        "form": form, "reference": reference, "error": error, "duplicate": duplicate,
+    }, status=status)
+
+
+def _require_manager(request):
+    if not _may_manage(request.user):
+        raise PermissionDenied("Only editors and publishers manage the reference library.")
+
+
+@desk_view
+def create(request):
+    _require_manager(request)
+    if request.method != "POST":
+        return _form_page(request, ReferenceForm())
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    try:
+        reference = services.reference_create(actor=request.user, fields=form.reference_fields(),
+                                              key=form.cleaned_data["key"])
+    except services.DuplicateReference as duplicate:
+        return _form_page(request, form, error=duplicate.message, duplicate=duplicate.existing, status=409)
+    messages.success(request, f"Added as @{reference.key}.")
+    return redirect(reference)
+
+
+@desk_view
+def edit(request, reference_id):
+    _require_manager(request)
+    reference = get_object_or_404(Reference, pk=reference_id)
+    if request.method != "POST":
+        return _form_page(request, ReferenceForm(initial=ReferenceForm.initial_for(reference)), reference)
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, reference, status=400)
+    try:
+        services.reference_update(
+            actor=request.user, reference_id=reference.pk, fields=form.reference_fields(),
+            key=form.cleaned_data["key"] or reference.key, expected_updated_at=form.cleaned_data["updated_at"] or None,
+        )
+    except services.DuplicateReference as duplicate:
+        return _form_page(request, form, reference, error=duplicate.message, duplicate=duplicate.existing, status=409)
+    except TransitionNotAllowed as refusal:
+        return _form_page(request, form, reference, error=refusal.message, status=409)
+    messages.success(request, "Reference saved. Articles citing it are flagged for an update.")
+    return redirect(reference)
+
+
+def _import_page(request, form, report=None, payload="", fmt="", error=None, status=200):
+    return render(request, "references/import.html", {
+        "form": form, "report": report, "payload": payload, "fmt": fmt, "error": error,
+    }, status=status)
+
+
+@desk_view
+def import_file(request):
+    """Upload shows a preview report; confirming stores the new references (all or none)."""
+    _require_manager(request)
+    if request.method != "POST":
+        return _import_page(request, ImportForm())
+    if "payload" in request.POST:
+        return _confirm_import(request)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(services.parsing.MAX_BYTES + 1)
+    try:
+        report = services.import_references(actor=request.user, data=data, fmt=form.cleaned_data["format"] or None,
+                                            filename=upload.name)
+    except FileRejected as rejected:
+        return _import_page(request, form, error=rejected.message, status=400)
+    return _import_page(request, ImportForm(), report=report, payload=base64.b64encode(data).decode(), fmt=report.fmt)
+
+
+def _confirm_import(request):
+    try:
+        data = base64.b64decode(request.POST["payload"], validate=True)
+    except (binascii.Error, ValueError):
+        return _import_page(request, ImportForm(), error="The upload was damaged; choose the file again.", status=400)
+    try:
+        report = services.import_references(actor=request.user, data=data, fmt=request.POST.get("fmt") or None,
+                                            commit=True)
+    except FileRejected as rejected:
+        return _import_page(request, ImportForm(), error=rejected.message, status=400)
+    messages.success(request, f"Imported: {report.summary}.")
+    return render(request, "references/import_done.html", {"report": report})
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export(references, fmt, name):
+    if fmt == "ris":
+        return _download(exporting.to_ris(references), "application/x-research-info-systems", f"{name}.ris")
+    return _download(exporting.to_csl_json(references), "application/vnd.citationstyles.csl+json", f"{name}.json")
+
+
+@require_safe
+@desk_view
+def export_library(request, fmt):
+    return _export(list(Reference.objects.order_by("key")), fmt, "library")
+
+
+@require_safe
+@desk_view
+def export_article(request, article_id, fmt):
+    article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
+    ids = [item["id"] for item in article.working_version.references]
+    by_id = Reference.objects.in_bulk(ids)
+    return _export([by_id[i] for i in ids if i in by_id], fmt, f"references-{article.slug}")
+
+
+@require_POST
+@desk_view
+def check_retraction(request, reference_id):
+    """Ask Crossref now about one reference (the schedule asks about all of them)."""
+    from references.retractions import check_reference
+
+    _require_manager(request)
+    reference = get_object_or_404(Reference, pk=reference_id)
+    outcome = check_reference(reference)
+    messages.info(request, outcome)
+    return redirect(reference)

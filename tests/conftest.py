@@ -111,3 +111,31 @@ def outsider(make_staff):
     """A signed-in account that holds no editorial role."""
     return make_staff("otto")
 
+
+
+@pytest.fixture
+def draft(editor):
+    """An article in Draft, written by the editor persona."""
+    from tests.workflow import make_draft
+
+    return make_draft(editor)
+
+
+@pytest.fixture
+def approved(draft, editor, reviewer):
+    from tests.workflow import approve, claim, submit
+
+    submit(draft, editor)
+    claim(draft, reviewer)
+    approve(draft, reviewer)
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def published(approved, publisher):
+    from tests.workflow import publish
+
+    publish(approved, publisher)
+    approved.refresh_from_db()
+    return approved

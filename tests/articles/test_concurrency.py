@@ -8,7 +8,7 @@ from django.db import connection
 
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, Signature
-from tests.articles.conftest import approve, claim, publish, submit
+from tests.workflow import approve, claim, publish, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import pytest
 from articles import services
 from articles.models import Article
 from articles.services import Content
-from tests.articles.conftest import approve, claim, publish, submit
+from tests.workflow import approve, claim, publish, submit
 
 
 def grow(count, editor, reviewer, reviewer2, publisher):

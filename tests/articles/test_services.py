@@ -10,7 +10,7 @@ from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, ReviewRound, Signature
 from articles.services import Content, StaleVersion
 from reversion.models import Version
-from tests.articles.conftest import approve, claim, publish, submit
+from tests.workflow import approve, claim, publish, submit
 
 
 def save(article, editor, **changes):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from articles.models import Article
-from tests.articles.conftest import BODY, claim, submit
+from tests.workflow import BODY, claim, submit
 from tests.conftest import PERSONA_PASSWORD
 
 NEW = {

@@ -1,4 +1,4 @@
-import pytest
+"""Taking an article through the workflow in tests, through the real services."""
 
 from articles import services
 from articles.services import Content
@@ -7,8 +7,7 @@ from tests.conftest import PERSONA_PASSWORD
 BODY = "## Dosage\n\nTake 5 mg once daily for 14 days.\n\n## Side effects\n\nNausea in 3% of people."
 
 
-@pytest.fixture
-def draft(editor):
+def make_draft(editor):
     """A fresh article in Draft, written by the editor persona."""
     return services.article_create(
         actor=editor, slug="sample-condition", topic="Cardiology",
@@ -37,19 +36,3 @@ def approve(article, reviewer, password=PERSONA_PASSWORD):
 def publish(article, publisher):
     article.refresh_from_db()
     return services.article_publish(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id)
-
-
-@pytest.fixture
-def approved(draft, editor, reviewer):
-    submit(draft, editor)
-    claim(draft, reviewer)
-    approve(draft, reviewer)
-    draft.refresh_from_db()
-    return draft
-
-
-@pytest.fixture
-def published(approved, publisher):
-    publish(approved, publisher)
-    approved.refresh_from_db()
-    return approved

@@ -1,0 +1,97 @@
+"""Retraction watch: ask Crossref whether cited DOIs have been retracted.
+
+Crossref lists a retraction notice on the original work as an `updated-by` entry
+of type "retraction". The base URL is a setting so tests (and mirrors) can serve
+recorded responses.
+"""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from references.models import Reference
+from references.services import reference_mark_retracted
+
+log = logging.getLogger(__name__)
+
+
+class CrossrefUnavailable(Exception):
+    pass
+
+
+def crossref_work(doi, timeout=10):
+    """Crossref's record for a DOI, None when Crossref does not know it."""
+    url = f"{settings.CROSSREF_API_URL}/works/{quote(doi, safe='')}"
+    agent = "Imprimatur retraction watch" + (f" (mailto:{settings.CROSSREF_MAILTO})" if settings.CROSSREF_MAILTO else "")
+    request = urllib.request.Request(url, headers={"User-Agent": agent, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read(5_000_000)).get("message") or {}
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise CrossrefUnavailable(f"Crossref answered {error.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
+        raise CrossrefUnavailable(f"Crossref could not be reached: {error}") from None
+
+
+def retraction_notice(work):
+    """A description of the retraction notice in a Crossref work, or None."""
+    for update in (work or {}).get("updated-by", []) or []:
+        if isinstance(update, dict) and str(update.get("type", "")).lower() == "retraction":
+            notice = update.get("DOI") or update.get("label") or "retraction"
+            return f"retraction notice {notice}"
+    return None
+
+
+def check_reference(reference, now=None):
+    """Check one reference; returns a sentence saying what happened."""
+    now = now or timezone.now()
+    if not reference.doi:
+        return f"@{reference.key} has no DOI, so it cannot be checked."
+    try:
+        work = crossref_work(reference.doi)
+    except CrossrefUnavailable as error:
+        return f"@{reference.key} was not checked: {error}."
+    notice = retraction_notice(work)
+    if notice is None:
+        Reference.objects.filter(pk=reference.pk).update(retraction_checked_at=now)
+        return f"@{reference.key}: no retraction found."
+    flagged = reference_mark_retracted(reference_id=reference.pk, notice=notice, now=now)
+    return f"@{reference.key} is retracted ({notice}); {len(flagged)} article(s) flagged for re-review."
+
+
+def due_for_check(now):
+    """Cited references with a DOI, not known retracted, not checked recently."""
+    since = now - timedelta(hours=settings.RETRACTION_CHECK_HOURS)
+    cited = Q(citations__version__article__working_version=F("citations__version")) | Q(
+        citations__version__article__published_version=F("citations__version")
+    )
+    return (
+        Reference.objects.filter(cited, retracted=False).exclude(doi="")
+        .filter(Q(retraction_checked_at__isnull=True) | Q(retraction_checked_at__lt=since))
+        .distinct().order_by("retraction_checked_at", "pk")
+    )
+
+
+def check_cited_references(now=None, limit=500):
+    """Check every due reference (at most `limit` a run); returns {"checked", "retracted", "failed"}."""
+    now = now or timezone.now()
+    summary = {"checked": 0, "retracted": [], "failed": 0}
+    for reference in due_for_check(now)[:limit]:
+        outcome = check_reference(reference, now=now)
+        if "not checked" in outcome:
+            summary["failed"] += 1
+            log.warning(outcome)
+            continue
+        summary["checked"] += 1
+        if "is retracted" in outcome:
+            summary["retracted"].append(reference.key)
+    return summary

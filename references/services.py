@@ -1,0 +1,219 @@
+"""Every write to the reference library."""
+
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+
+import reversion
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.roles import EDITOR, PUBLISHER, roles_of
+from articles.lifecycle import TransitionNotAllowed
+from references import parsing
+from references.citations import KEY
+from references.formatting import STYLES, format_reference
+from references.models import Reference
+from references.normalize import key_base
+
+EDITABLE_FIELDS = ("kind", "title", "authors", "organisation", "source", "year", "volume", "issue", "pages",
+                   "doi", "pmid", "url", "language", "accessed", "retracted")
+VALID_KEY = re.compile(rf"^{KEY}$")
+
+
+class DuplicateReference(Exception):
+    def __init__(self, existing, reason):
+        super().__init__(f"This reference is already in the library as @{existing.key} ({reason}).")
+        self.existing, self.reason, self.message = existing, reason, str(self)
+
+
+def _require_librarian(actor):
+    if not ({EDITOR, PUBLISHER} & roles_of(actor)):
+        raise TransitionNotAllowed("Only editors and publishers manage the reference library.")
+
+
+def find_duplicate(fields, exclude_id=None):
+    """(existing reference, why) when the same DOI, PMID, or title and year is stored."""
+    checks = []
+    if fields.get("doi"):
+        checks.append((Q(doi=fields["doi"]), "same DOI"))
+    if fields.get("pmid"):
+        checks.append((Q(pmid=fields["pmid"]), "same PubMed ID"))
+    checks.append((Q(title_key=fields["title_key"], year=fields.get("year")), "same title and year"))
+    for condition, reason in checks:
+        found = Reference.objects.filter(condition).exclude(pk=exclude_id).first()
+        if found:
+            return found, reason
+    return None, ""
+
+
+def unique_key(wanted, fields, taken=()):
+    """A free citation key: the wanted one if valid and free, else first author + year (+a, b, ...)."""
+    if wanted and VALID_KEY.match(wanted) and wanted not in taken and not Reference.objects.filter(key=wanted).exists():
+        return wanted
+    creator = fields["authors"][0]["family"] if fields.get("authors") else fields.get("organisation", "")
+    base = key_base(creator, fields.get("year"))
+    for suffix in itertools.chain([""], "abcdefghijklmnopqrstuvwxyz", (f"-{n}" for n in itertools.count(2))):
+        candidate = base + suffix
+        if candidate not in taken and not Reference.objects.filter(key=candidate).exists():
+            return candidate
+
+
+def fingerprint(reference):
+    """A hash of the fields a reader sees: changes when the reference's content does."""
+    data = {name: getattr(reference, name) for name in EDITABLE_FIELDS}
+    data["accessed"] = data["accessed"].isoformat() if data["accessed"] else None
+    data["key"] = reference.key
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _format_all(reference):
+    reference.formatted = {style: format_reference(reference, style) for style in STYLES}
+
+
+def _apply(reference, fields):
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(reference, name, fields[name])
+    reference.title_key = fields.get("title_key", reference.title_key)
+
+
+def _save_new(actor, fields, key, now):
+    reference = Reference(key=key, created_by=actor, created_at=now, updated_at=now)
+    _apply(reference, fields)
+    _format_all(reference)
+    reference.save()
+    return reference
+
+
+def reference_create(*, actor, fields, key="", now=None):
+    """Add a reference. Refuses a duplicate (same DOI, PMID, or title and year),
+    naming the record already stored."""
+    _require_librarian(actor)
+    now = now or timezone.now()
+    existing, reason = find_duplicate(fields)
+    if existing:
+        raise DuplicateReference(existing, reason)
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(actor)
+        reversion.set_comment("Added to the library")
+        try:
+            with transaction.atomic():
+                return _save_new(actor, fields, unique_key(key, fields), now)
+        except IntegrityError:
+            # Someone stored the same source a moment ago.
+            existing, reason = find_duplicate(fields)
+            if existing:
+                raise DuplicateReference(existing, reason) from None
+            raise
+
+
+def reference_update(*, actor, reference_id, fields, key, expected_updated_at, now=None):
+    """Edit a reference. Refuses a stale form, a duplicate and a taken key. Articles whose
+    working version cites it are flagged: their next version picks up the change and
+    goes through review; published and approved versions keep what was reviewed."""
+    from articles.services import flag_articles_citing
+
+    _require_librarian(actor)
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        reference = Reference.objects.select_for_update().get(pk=reference_id)
+        if expected_updated_at is not None and reference.updated_at.isoformat() != expected_updated_at:
+            raise TransitionNotAllowed("Someone changed this reference since you opened it. Reload and edit again.")
+        existing, reason = find_duplicate(fields, exclude_id=reference.pk)
+        if existing:
+            raise DuplicateReference(existing, reason)
+        if key != reference.key:
+            if not VALID_KEY.match(key or ""):
+                raise TransitionNotAllowed("A key is letters, digits and - _ : . only, starting with a letter or digit.")
+            if Reference.objects.filter(key=key).exclude(pk=reference.pk).exists():
+                raise TransitionNotAllowed(f"The key @{key} is already used by another reference.")
+        before = fingerprint(reference)
+        _apply(reference, fields)
+        reference.key = key
+        _format_all(reference)
+        reference.updated_at = now
+        reference.save()
+        reversion.set_user(actor)
+        reversion.set_comment("Edited")
+        if fingerprint(reference) != before:
+            flag_articles_citing(reference, f"Reference @{reference.key} was edited; save a new version to include it.", now)
+    return reference
+
+
+def reference_mark_retracted(*, reference_id, notice, now=None):
+    """Mark a reference retracted (from the retraction watch or by hand) and flag every
+    article citing it for re-review. Returns the flagged article ids; none when it was
+    already marked."""
+    from articles.services import flag_articles_citing
+
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        reference = Reference.objects.select_for_update().get(pk=reference_id)
+        reference.retraction_checked_at = now
+        if reference.retracted:
+            reference.save(update_fields=["retraction_checked_at"])
+            return []
+        reference.retracted, reference.retraction_notice = True, notice[:500]
+        reference.updated_at = now
+        reference.save()
+        reversion.set_comment(f"Marked retracted: {notice[:200]}")
+        return flag_articles_citing(reference, f"Cited reference @{reference.key} was retracted ({notice[:200]}).", now,
+                                    notify=True, include_published=True)
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportReport:
+    fmt: str
+    created: list = field(default_factory=list)  # [(location, Reference or fields, key)]
+    duplicates: list = field(default_factory=list)  # [(location, title, existing Reference or None, why)]
+    rejected: list = field(default_factory=list)  # [(location, reason)]
+
+    @property
+    def summary(self):
+        return (f"{len(self.created)} to add, {len(self.duplicates)} already in the library, "
+                f"{len(self.rejected)} rejected")
+
+
+def import_references(*, actor, data, fmt=None, filename="", commit=False, now=None):
+    """Read a file and report what it holds: new references, duplicates (with the
+    record already stored) and rejected records (with the reason and where). With
+    commit, store the new ones, all or none. FileRejected when the file is unusable."""
+    _require_librarian(actor)
+    now = now or timezone.now()
+    fmt, records = parsing.parse(data, fmt=fmt, filename=filename)
+    report = ImportReport(fmt=fmt)
+    seen, taken = {}, set()
+    for record in records:
+        if record.error:
+            report.rejected.append((record.location, record.error))
+            continue
+        fields = record.fields
+        existing, why = find_duplicate(fields)
+        if existing:
+            report.duplicates.append((record.location, fields["title"], existing, why))
+            continue
+        identity = [("doi", fields.get("doi")), ("pmid", fields.get("pmid")), ("title", (fields["title_key"], fields.get("year")))]
+        earlier = next((seen[item] for item in identity if item[1] and item in seen), None)
+        if earlier:
+            report.duplicates.append((record.location, fields["title"], None, f"repeats {earlier} in this file"))
+            continue
+        for item in identity:
+            if item[1]:
+                seen[item] = record.location
+        key = unique_key(record.suggested_key, fields, taken)
+        taken.add(key)
+        report.created.append((record.location, fields, key))
+    if commit and report.created:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(actor)
+            reversion.set_comment(f"Imported from a {parsing.FORMATS[fmt]} file")
+            report.created = [(location, _save_new(actor, fields, key, now), key) for location, fields, key in report.created]
+    return report

@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from references import views
+
+app_name = "references"
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("new/", views.create, name="create"),
+    path("import/", views.import_file, name="import"),
+    re_path(r"^export\.(?P<fmt>ris|json)$", views.export_library, name="export"),
+    re_path(r"^article/(?P<article_id>\d+)\.(?P<fmt>ris|json)$", views.export_article, name="export_article"),
+    path("<int:reference_id>/", views.detail, name="detail"),
+    path("<int:reference_id>/edit/", views.edit, name="edit"),
+    path("<int:reference_id>/check-retraction/", views.check_retraction, name="check_retraction"),
+]

@@ -1,0 +1,101 @@
+"""The retraction watch against a local HTTP server serving Crossref-shaped answers."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
+
+import pytest
+
+from articles import services as article_services
+from articles.services import Content
+from references.models import Reference
+from references.retractions import check_cited_references
+from references.tasks import check_retractions
+
+RETRACTED_DOI = "10.5555/retracted"
+RECORDED = {
+    RETRACTED_DOI: {"status": "ok", "message-type": "work", "message": {
+        "DOI": RETRACTED_DOI, "title": ["A retracted sample"],
+        "updated-by": [{"DOI": "10.5555/retraction-notice", "type": "retraction", "source": "retraction-watch",
+                        "label": "Retraction", "updated": {"date-parts": [[2026, 11, 1]]}}],
+    }},
+    "10.5555/fine": {"status": "ok", "message-type": "work", "message": {
+        "DOI": "10.5555/fine", "title": ["A sound sample"],
+        "updated-by": [{"DOI": "10.5555/erratum", "type": "correction"}],
+    }},
+}
+
+
+class CrossrefDouble(BaseHTTPRequestHandler):
+    requests = []
+
+    def do_GET(self):
+        doi = unquote(self.path.removeprefix("/works/"))
+        CrossrefDouble.requests.append(doi)
+        if doi == "10.5555/broken":
+            self.send_response(503)
+            self.end_headers()
+            return
+        body = RECORDED.get(doi)
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body or {"status": "error"}).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def crossref(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CrossrefDouble)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.CROSSREF_API_URL = f"http://127.0.0.1:{server.server_port}"
+    CrossrefDouble.requests = []
+    yield CrossrefDouble
+    server.shutdown()
+    server.server_close()
+
+
+def cite_all(draft, editor, keys):
+    body = " ".join(f"[@{key}]" for key in keys)
+    article_services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
+                                          note="cite", content=Content(title="T", body=body))
+
+
+def test_a_retraction_notice_marks_the_reference_and_flags_the_article(
+    crossref, draft, editor, add_reference, mailoutbox, django_capture_on_commit_callbacks
+):
+    add_reference(key="bad", doi=RETRACTED_DOI)
+    add_reference(key="good", title="Good one", doi="10.5555/fine")
+    add_reference(key="unknown", title="Not at Crossref", doi="10.5555/absent")
+    add_reference(key="uncited", title="Nobody cites me", doi="10.5555/uncited")
+    cite_all(draft, editor, ["bad", "good", "unknown"])
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = check_retractions()  # the Celery task, called as a function
+    assert summary == {"checked": 3, "retracted": ["bad"], "failed": 0}
+    assert sorted(crossref.requests) == sorted([RETRACTED_DOI, "10.5555/fine", "10.5555/absent"])
+    assert Reference.objects.get(key="bad").retracted and not Reference.objects.get(key="good").retracted
+    assert "10.5555/retraction-notice" in Reference.objects.get(key="bad").retraction_notice
+    draft.refresh_from_db()
+    assert "@bad was retracted" in draft.attention
+    assert len(mailoutbox) == 1
+
+
+def test_checked_references_are_not_asked_again_until_due(crossref, draft, editor, add_reference):
+    add_reference(key="good", title="Good one", doi="10.5555/fine")
+    cite_all(draft, editor, ["good"])
+    check_cited_references()
+    check_cited_references()
+    assert crossref.requests == ["10.5555/fine"]
+
+
+def test_an_unavailable_crossref_is_counted_and_retried_next_time(crossref, draft, editor, add_reference):
+    add_reference(key="flaky", doi="10.5555/broken")
+    cite_all(draft, editor, ["flaky"])
+    assert check_cited_references() == {"checked": 0, "retracted": [], "failed": 1}
+    assert Reference.objects.get(key="flaky").retraction_checked_at is None
+    check_cited_references()
+    assert crossref.requests == ["10.5555/broken", "10.5555/broken"]
