@@ -19,12 +19,13 @@ ARTICLES = [
         "summary": "Velmora fever is a fictional viral illness that causes fever, joint aches and tiredness for about a week.",
         "key_points": "Most people recover within 7 to 10 days\nRest and fluids are the main treatment\nSeek help if a fever lasts more than 5 days",
         "body": (
-            "## Symptoms\n\nThe illness usually starts with a sudden fever of 38.5 °C or more, followed by aching joints.\n\n"
+            "## Symptoms\n\nThe illness usually starts with a sudden fever of 38.5 °C or more, followed by aching joints [@okafor2022; @velmora-guideline].\n\n"
             "- fever and chills\n- joint pain, mostly in the knees\n- tiredness lasting up to 2 weeks\n\n"
             "## Treatment\n\nThere is no specific antiviral treatment. Adults may take paracetamol 500 mg to 1 g "
-            "every 4 to 6 hours, no more than 4 g in 24 hours.\n\n"
+            "every 4 to 6 hours, no more than 4 g in 24 hours [@lindqvist2021; @tanaka2020; @velmora-guideline].\n\n"
             "| Age | Usual recovery |\n|---|---|\n| Under 12 | 5 days |\n| Adults | 7-10 days |\n\n"
-            f"## When to get help\n\nContact a doctor if the fever lasts more than 5 days.\n\n{DISCLAIMER}"
+            f"## When to get help\n\nContact a doctor if the fever lasts more than 5 days [@velmora-guideline]. "
+            f"Joint pain can last for months [@moreau2023].\n\n{DISCLAIMER}"
         ),
         "faq": ({"question": "Is Velmora fever contagious?", "answer": "In this fictional example, only through close contact."},),
     },
@@ -35,45 +36,45 @@ ARTICLES = [
         "key_points": "It is diagnosed with a blood test\nTreatment is a daily supplement",
         "body": (
             "## Causes\n\nGraylock anaemia happens when the body cannot absorb vitamin Q12.\n\n"
-            "## Treatment\n\nThe usual dose is 50 mcg of Q12 once daily for 3 months.\n\n" + DISCLAIMER
+            "## Treatment\n\nThe usual dose is 50 mcg of Q12 once daily for 3 months [@haddad2019; @graylock-guideline].\n\n" + DISCLAIMER
         ),
         "revision": "## Causes\n\nGraylock anaemia happens when the body cannot absorb vitamin Q12.\n\n"
-                    "## Treatment\n\nThe usual dose is 100 mcg of Q12 once daily for 3 months.\n\n" + DISCLAIMER,
+                    "## Treatment\n\nThe usual dose is 100 mcg of Q12 once daily for 3 months [@rossi2024; @graylock-guideline].\n\n" + DISCLAIMER,
     },
     {
         "slug": "living-with-tessaly-arthritis", "topic": "Joints and bones", "stage": "approved",
         "title": "Living with Tessaly arthritis", "aliases": (),
         "summary": "Practical advice for a fictional, slowly progressing joint condition.",
         "key_points": "Gentle exercise helps\nPain relief can be adjusted over time",
-        "body": "## Exercise\n\nAim for 150 minutes of gentle activity a week.\n\n## Pain relief\n\nTalk to your care team.\n\n" + DISCLAIMER,
+        "body": "## Exercise\n\nAim for 150 minutes of gentle activity a week [@silva2022; @tessaly-guideline].\n\n## Pain relief\n\nTalk to your care team.\n\n" + DISCLAIMER,
     },
     {
         "slug": "how-is-corvane-headache-treated", "topic": "Neurology", "stage": "under_review",
         "title": "How is Corvane headache treated?", "aliases": ("Corvane migraine",),
         "summary": "Options for a fictional recurring headache.",
         "key_points": "Keep a headache diary",
-        "body": "## First steps\n\nRest in a dark room for 30 minutes.\n\n## Medicines\n\nA doctor may suggest 200 mg of ibuprofen.\n\n" + DISCLAIMER,
+        "body": "## First steps\n\nRest in a dark room for 30 minutes [@cohen2020].\n\n## Medicines\n\nA doctor may suggest 200 mg of ibuprofen [@petrov2021; @corvane-guideline].\n\n" + DISCLAIMER,
     },
     {
         "slug": "what-causes-brindle-rash", "topic": "Skin", "stage": "submitted",
         "title": "What causes Brindle rash?", "aliases": (),
         "summary": "A fictional itchy rash that appears after contact with an imaginary plant.",
         "key_points": "Wash the skin with water\nAvoid scratching",
-        "body": "## Causes\n\nContact with the (fictional) brindle fern.\n\n## Care\n\nCool compresses for 10 minutes, 3 times a day.\n\n" + DISCLAIMER,
+        "body": "## Causes\n\nContact with the (fictional) brindle fern [@okafor2019; @brindle-site].\n\n## Care\n\nCool compresses for 10 minutes, 3 times a day.\n\n" + DISCLAIMER,
     },
     {
         "slug": "osterby-sleep-disorder", "topic": "Sleep", "stage": "changes_requested",
         "title": "Osterby sleep disorder: signs and support", "aliases": ("Osterby insomnia",),
         "summary": "A fictional sleep disorder with early waking.",
         "key_points": "Keep regular hours",
-        "body": "## Signs\n\nWaking 2 hours early most nights.\n\n## Support\n\nSleep hygiene first.\n\n" + DISCLAIMER,
+        "body": "## Signs\n\nWaking 2 hours early most nights [@osterby-guideline; @lindqvist2023].\n\n## Support\n\nSleep hygiene first.\n\n" + DISCLAIMER,
     },
     {
         "slug": "marrow-valley-cough", "topic": "Infections", "stage": "fast_track",
         "title": "Marrow Valley cough: what we know so far", "aliases": ("MV cough",),
         "summary": "A developing, fictional outbreak article published quickly and reviewed after publication.",
         "key_points": "Information is changing quickly",
-        "body": "## What we know\n\nCases were first reported this week.\n\n## Staying safe\n\nWash hands for 20 seconds.\n\n" + DISCLAIMER,
+        "body": "## What we know\n\nCases were first reported this week [@mv-cough-update].\n\n## Staying safe\n\nWash hands for 20 seconds.\n\n" + DISCLAIMER,
     },
     {
         "slug": "pellin-diet-guide", "topic": "Nutrition", "stage": "draft",
@@ -152,6 +153,9 @@ def _take_to_stage(article, spec, staff, now):
 
 def seed_articles(staff):
     """Create the demo articles that do not exist yet; returns how many were created."""
+    from references.demo import seed_references
+
+    seed_references(staff["editor"])
     created = 0
     start = timezone.now() - timedelta(days=len(ARTICLES))
     for index, spec in enumerate(ARTICLES):

@@ -216,8 +216,12 @@ def is_allowed(action, situation):
 
 
 # Guards that depend on what the person types in the form itself (a password, a
-# reason) do not hide the button; the action checks them when the form is sent.
-FORM_FACTS = {"password_ok": True, "has_reason": True, "assignee_is_reviewer": True, "assignee_edited_version": False}
+# reason), or on content problems the page already lists, do not hide the button:
+# the action checks them when the form is sent and says what is wrong.
+FORM_FACTS = {
+    "password_ok": True, "has_reason": True, "assignee_is_reviewer": True, "assignee_edited_version": False,
+    "content_problems": (),
+}
 
 
 def available_actions(situation):

@@ -22,6 +22,11 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     assert Article.objects.count() == 9
     assert Article.objects.filter(published_version__isnull=False).exclude(working_version=models.F("published_version")).exists()
     call_command("verify_audit")
+    from references.models import Reference
+
+    assert Reference.objects.count() == 20
+    velmora = Article.objects.get(slug="what-is-velmora-fever").published_version
+    assert [item["key"] for item in velmora.references][:2] == ["okafor2022", "velmora-guideline"]
     reviewer = User.objects.get(username="reviewer")
     assert reviewer.groups.get().name == "Reviewer"
     assert reviewer.profile.credentials == "M.D., FACP"

@@ -130,3 +130,12 @@ def test_marking_a_reference_retracted_flags_citing_articles_with_an_event_and_m
     assert Event.objects.filter(article=draft, action="flag").count() == 1
     assert len(mail.outbox) == 1 and editor.email in mail.outbox[0].to
     assert services.reference_mark_retracted(reference_id=smith.pk, notice="again") == []
+
+
+def test_a_reference_retracted_during_review_blocks_the_approval(draft, editor, reviewer, smith):
+    cite(draft, editor, "Claim [@smith2020].")
+    submit(draft, editor)
+    claim(draft, reviewer)
+    services.reference_mark_retracted(reference_id=smith.pk, notice="retraction notice 10.5555/r")
+    with pytest.raises(TransitionNotAllowed, match="@smith2020.*retracted"):
+        approve(draft, reviewer)
