@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
+SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
 
 class _Labelled(StrEnum):
@@ -39,6 +40,7 @@ class Action(_Labelled):
     PUBLISH = "publish"
     SCHEDULE = "schedule"
     UNPUBLISH = "unpublish"
+    REREVIEW = "rereview"
 
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
@@ -170,6 +172,8 @@ RULES = {
     Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT,)),
     Action.SCHEDULE: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _keep, (APPROVED_CONTENT,)),
     Action.UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _after_unpublish, (IS_LIVE, REASON)),
+    # The re-review interval has passed: the live version goes back to the board while it stays live.
+    Action.REREVIEW: Rule(frozenset({SYSTEM}), frozenset({State.PUBLISHED}), State.SUBMITTED, (IS_LIVE,)),
 }
 
 
@@ -197,7 +201,7 @@ def _past(action):
         Action.EDIT: "edited", Action.SUBMIT: "submitted", Action.CLAIM: "claimed",
         Action.ASSIGN: "assigned", Action.COMMENT: "commented on", Action.REQUEST_CHANGES: "sent back",
         Action.APPROVE: "approved", Action.PUBLISH: "published", Action.SCHEDULE: "scheduled",
-        Action.UNPUBLISH: "unpublished",
+        Action.UNPUBLISH: "unpublished", Action.REREVIEW: "sent for re-review",
     }[action]
 
 

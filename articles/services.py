@@ -5,7 +5,7 @@ inside a django-reversion revision (user and comment set) and writes an event.
 Views, admin, commands and tasks all call these; none of them decide who may act.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import reversion
 from django.contrib.auth import get_user_model
@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event
-from articles.lifecycle import Action, Situation, State, TransitionNotAllowed, decide
-from articles import citing
+from articles.lifecycle import Action, Situation, State, TransitionNotAllowed, decide, is_allowed
+from articles import citing, notices
 from articles.models import (
     Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Signature,
     canonical_content, content_hash, hashed_reference,
@@ -237,7 +237,8 @@ def article_submit(*, article_id, actor, expected_version_id, ip=None, now=None)
         ReviewRound.objects.create(
             article=article, version=article.working_version, number=number, opened_by=actor, opened_at=now
         )
-        _move(article, decision, actor, now, ip=ip)
+        event = _move(article, decision, actor, now, ip=ip)
+        notices.submitted(article, event, actor)
     return article
 
 
@@ -287,7 +288,8 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
             review_round.due_at = due_at
             review_round.save(update_fields=["due_at"])
         due_text = f", due {due_at:%Y-%m-%d}" if due_at else ""
-        _move(article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip)
+        event = _move(article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip)
+        notices.assigned(article, event, actor, reviewer, due_at)
     return assignment
 
 
@@ -304,7 +306,8 @@ def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
         comment = ReviewComment.objects.create(
             review_round=review_round, author=actor, section=section.strip()[:300], body=body, created_at=now
         )
-        _move(article, decision, actor, now, comment=body[:500], ip=ip)
+        event = _move(article, decision, actor, now, comment=body[:500], ip=ip)
+        notices.commented(article, event, actor, body)
     return comment
 
 
@@ -326,7 +329,8 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
         )
         review_round.outcome, review_round.closed_at = ReviewRound.CHANGES_REQUESTED, now
         review_round.save(update_fields=["outcome", "closed_at"])
-        _move(article, decision, actor, now, comment=body[:500], ip=ip)
+        event = _move(article, decision, actor, now, comment=body[:500], ip=ip)
+        notices.changes_requested(article, event, actor, body)
     return article
 
 
@@ -364,7 +368,9 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
         if decision.to_state != State.UNDER_REVIEW:
             review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
             review_round.save(update_fields=["outcome", "closed_at"])
-        _move(article, decision, actor, now, comment=f"signed: {Signature.APPROVAL_MEANING}", ip=ip)
+        event = _move(article, decision, actor, now, comment=f"signed: {Signature.APPROVAL_MEANING}", ip=ip)
+        if decision.to_state != State.UNDER_REVIEW:
+            notices.approved(article, event, actor)
     return signature
 
 
@@ -378,7 +384,9 @@ def _publish_locked(article, actor, now, ip=None, comment=""):
     article.published_at = now
     article.scheduled_publish_at = None
     article.scheduled_by = None
-    return _move(article, decision, actor, now, comment=comment, ip=ip)
+    event = _move(article, decision, actor, now, comment=comment, ip=ip)
+    notices.published(article, event, actor)
+    return event
 
 
 def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None):
@@ -482,21 +490,32 @@ def flag_articles_citing(reference, reason, now, *, notify=False, include_publis
         record_event(article=article, actor=None, action="flag", from_state=state, to_state=state, now=now,
                      version=article.working_version, comment=reason)
     if notify and article_ids:
-        transaction.on_commit(lambda: _tell_editors(article_ids, reason))
+        notices.reference_flagged(article_ids, reason, now, event_key=f"ref{reference.pk}:{now.isoformat()}")
     return article_ids
 
 
-def _tell_editors(article_ids, reason):
-    from django.conf import settings
-    from django.core.mail import send_mail
+def article_open_rereview(*, article_id, reason, now=None):
+    """The re-review interval has passed: flag the article and, when the live version is
+    also the working one, open a new review round on it (it stays live meanwhile).
+    Returns the new round, or None when only the flag was set."""
+    from articles.lifecycle import SYSTEM
 
-    from accounts.roles import EDITOR
-
-    recipients = list(
-        get_user_model().objects.filter(groups__name=EDITOR, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
-    if not recipients:
-        return
-    links = "\n".join(f"{settings.SITE_URL}/desk/{article_id}/" for article_id in article_ids)
-    send_mail(f"[Imprimatur] {len(article_ids)} article(s) need review: a cited reference changed",
-              f"{reason}\n\nArticles to review:\n{links}\n", None, recipients)
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        situation = replace(situation_for(article, None), roles=frozenset({SYSTEM}))
+        if article.attention == reason[:500] and not is_allowed(Action.REREVIEW, situation):
+            return None  # flagged by an earlier sweep already
+        article.attention, article.attention_since = reason[:500], now
+        if not is_allowed(Action.REREVIEW, situation) or article.working_version_id != article.published_version_id:
+            article.save(update_fields=["attention", "attention_since"])
+            state = State(article.state)
+            record_event(article=article, actor=None, action="flag", from_state=state, to_state=state, now=now,
+                         version=article.working_version, comment=reason)
+            return None
+        decision = decide(Action.REREVIEW, situation)
+        number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
+        review_round = ReviewRound.objects.create(article=article, version=article.working_version, number=number,
+                                                  opened_by=article.working_version.created_by, opened_at=now)
+        _move(article, decision, None, now, comment=reason)
+    return review_round

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "references",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -138,6 +140,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # for the file-based backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Imprimatur <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -148,9 +151,28 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down must not hold up the request that caused the task: give up
+# at once; the outbox sweep delivers what was not queued.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Reminders: every interval is configurable (days unless named otherwise).
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 15, minimum=1)
+REMIND_OVERDUE_REVIEW_EVERY_DAYS = env_int("REMIND_OVERDUE_REVIEW_EVERY_DAYS", 3, minimum=1)
+ESCALATE_AFTER_REMINDERS = env_int("ESCALATE_AFTER_REMINDERS", 3, minimum=1)
+REMIND_CHANGES_REQUESTED_AFTER_DAYS = env_int("REMIND_CHANGES_REQUESTED_AFTER_DAYS", 7, minimum=1)
+REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS = env_int("REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS", 3, minimum=1)
+DIGEST_HOUR_UTC = env_int("DIGEST_HOUR_UTC", 7, minimum=0)
+
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-articles": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
     "retraction-watch": {"task": "references.tasks.check_retractions", "schedule": 3600.0},
+    "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
+    "reminder-sweep": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_MINUTES * 60.0},
+    "daily-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("desk/references/", include("references.urls")),
+    path("notifications/", include("notifications.urls")),
     path("desk/", include("articles.urls")),
     path("articles/", include("articles.public_urls")),
     path("", include("accounts.urls")),

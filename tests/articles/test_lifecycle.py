@@ -9,7 +9,7 @@ from articles.lifecycle import (
     REVIEW_AFTER, Action, Situation, State, TransitionNotAllowed, available_actions, decide,
 )
 
-E, R, P = "Editor", "Reviewer", "Publisher"
+E, R, P, SYS = "Editor", "Reviewer", "Publisher", "System"
 D, S, U, C, A, PB, UP = (
     State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.CHANGES_REQUESTED,
     State.APPROVED, State.PUBLISHED, State.UNPUBLISHED,
@@ -29,6 +29,7 @@ ALLOWED = {
     ("publish", P): {A: PB, UP: PB},
     ("schedule", P): {A: None, UP: None},
     ("unpublish", P): {PB: UP, D: None, S: None, U: None, C: None, A: None, UP: UP},
+    ("rereview", SYS): {PB: S},
 }
 
 EVERYTHING_IN_ORDER = dict(
@@ -36,7 +37,7 @@ EVERYTHING_IN_ORDER = dict(
 )
 
 
-@pytest.mark.parametrize("state, action, role", list(product(State, Action, (E, R, P))))
+@pytest.mark.parametrize("state, action, role", list(product(State, Action, (E, R, P, SYS))))
 def test_every_state_action_and_role(state, action, role):
     situation = Situation(state=state, roles=frozenset({role}), **EVERYTHING_IN_ORDER)
     allowed = ALLOWED.get((action.value, role), {})

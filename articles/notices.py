@@ -1,0 +1,85 @@
+"""Who is told about each transition, and what. Called by the services inside
+their transaction: the rows commit (or roll back) with the change itself."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from accounts.roles import EDITOR, PUBLISHER, REVIEWER
+from notifications.services import notify
+
+
+def _people_in(role, exclude=None):
+    users = get_user_model().objects.filter(groups__name=role, is_active=True)
+    return list(users.exclude(pk=getattr(exclude, "pk", None)))
+
+
+def _editors_of(article, exclude=None):
+    """The editors who submitted the current round or saved the working version."""
+    people = {article.working_version.created_by}
+    latest = article.rounds.order_by("-number").select_related("opened_by").first()
+    if latest:
+        people.add(latest.opened_by)
+    return [person for person in people if person != exclude]
+
+
+def _reviewers_on(article):
+    latest = article.rounds.order_by("-number").first()
+    if latest is None:
+        return []
+    return [assignment.reviewer for assignment in latest.assignments.select_related("reviewer")]
+
+
+def _title(article):
+    return article.working_version.title
+
+
+def _send(kind, recipients, article, event, subject, message):
+    url = reverse("articles:article", args=[article.pk])
+    notify(kind=kind, recipients=recipients, article=article, subject=subject, message=message, url=url,
+           key=f"{kind}:event{event.pk}", now=event.created_at)
+
+
+def submitted(article, event, actor):
+    assigned = _reviewers_on(article)
+    recipients = assigned or _people_in(REVIEWER, exclude=actor)
+    _send("submitted", recipients, article, event, f"Submitted for review: {_title(article)}",
+          f"{actor.profile.printed_name} submitted version {article.working_version.number} for medical review.")
+
+
+def assigned(article, event, actor, reviewer, due_at):
+    due = f" It is due {due_at:%Y-%m-%d}." if due_at else ""
+    _send("assigned", [reviewer], article, event, f"Review assigned to you: {_title(article)}",
+          f"{actor.profile.printed_name} asked you to review “{_title(article)}”.{due}")
+
+
+def changes_requested(article, event, actor, body):
+    _send("changes_requested", _editors_of(article, exclude=actor), article, event,
+          f"Changes requested: {_title(article)}", f"{actor.profile.printed_name} asked for changes:\n\n{body}")
+
+
+def approved(article, event, actor):
+    recipients = _editors_of(article, exclude=actor) + _people_in(PUBLISHER, exclude=actor)
+    _send("approved", recipients, article, event, f"Approved: {_title(article)}",
+          f"Version {article.working_version.number} has the approvals it needs "
+          f"(last signed by {actor.profile.printed_name}).")
+
+
+def published(article, event, actor):
+    who = actor.profile.printed_name if actor else "The schedule"
+    _send("published", _editors_of(article, exclude=actor), article, event, f"Published: {_title(article)}",
+          f"{who} published version {article.published_version.number}.")
+
+
+def commented(article, event, actor, body):
+    recipients = [p for p in _editors_of(article) + _reviewers_on(article) if p != actor]
+    _send("comment", recipients, article, event, f"New review comment: {_title(article)}",
+          f"{actor.profile.printed_name} wrote:\n\n{body}")
+
+
+def reference_flagged(article_ids, reason, now, event_key):
+    from articles.models import Article
+
+    for article in Article.objects.filter(pk__in=article_ids).select_related("working_version"):
+        notify(kind="reference_flag", recipients=_editors_of(article) or _people_in(EDITOR), article=article,
+               subject=f"Needs review: {_title(article)}", message=reason,
+               url=reverse("articles:article", args=[article.pk]), key=f"reference_flag:{event_key}:{article.pk}", now=now)

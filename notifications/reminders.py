@@ -1,0 +1,186 @@
+"""The reminder sweep.
+
+Each kind of reminder is found with one query whatever the number of articles, and
+every reminder is keyed by what it is about and which interval it belongs to: running
+the sweep twice, or a retried task, writes nothing new.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import PUBLISHER
+from articles.lifecycle import State
+from articles.models import Article, ReviewAssignment, ReviewRound, Signature
+from notifications.services import Outgoing, existing_keys, write
+
+DAY = timedelta(days=1)
+
+
+@dataclass
+class Planned:
+    outgoing: Outgoing
+    why: str
+
+
+@dataclass
+class Sweep:
+    planned: list = field(default_factory=list)
+    rereviews: list = field(default_factory=list)  # (article_id, reason)
+    written: int = 0
+
+    def counts(self):
+        return {"written": self.written, "rereviews": len(self.rereviews),
+                **Counter(item.outgoing.kind for item in self.planned)}
+
+
+def _interval(since, now, every_days):
+    """Which reminder interval `now` falls in, counting from `since` (1 for the first)."""
+    return int((now - since) / (every_days * DAY)) + 1
+
+
+def _url(article_id):
+    return reverse("articles:article", args=[article_id])
+
+
+def _publisher_ids():
+    return list(get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True).values_list("pk", flat=True))
+
+
+def overdue_reviews(now, publishers):
+    every, escalate_after = settings.REMIND_OVERDUE_REVIEW_EVERY_DAYS, settings.ESCALATE_AFTER_REMINDERS
+    rows = ReviewAssignment.objects.filter(review_round__outcome=ReviewRound.OPEN, due_at__lt=now).values_list(
+        "pk", "reviewer_id", "due_at", "review_round__article_id", "review_round__article__working_version__title",
+    )
+    for assignment_id, reviewer_id, due_at, article_id, title in rows.iterator(chunk_size=5000):
+        interval = _interval(due_at, now, every)
+        days = (now - due_at).days
+        yield Planned(
+            Outgoing(key=f"review_overdue:a{assignment_id}:{interval}:{reviewer_id}", kind="review_overdue",
+                     recipient_id=reviewer_id, article_id=article_id, url=_url(article_id),
+                     subject=f"Review overdue: {title}",
+                     message=f"Your review of “{title}” was due {due_at:%Y-%m-%d} ({days} day(s) ago)."),
+            why=f"review due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
+        )
+        if interval > escalate_after:
+            for publisher_id in publishers:
+                yield Planned(
+                    Outgoing(key=f"review_escalated:a{assignment_id}:{publisher_id}", kind="review_escalated",
+                             recipient_id=publisher_id, article_id=article_id, url=_url(article_id),
+                             subject=f"Overdue review escalated: {title}",
+                             message=f"The review of “{title}” was due {due_at:%Y-%m-%d}; the reviewer has been "
+                                     f"reminded {escalate_after} times."),
+                    why=f"review overdue after {escalate_after} reminders",
+                )
+
+
+def untouched_changes(now):
+    every = settings.REMIND_CHANGES_REQUESTED_AFTER_DAYS
+    rows = Article.objects.filter(state=State.CHANGES_REQUESTED, state_changed_at__lt=now - every * DAY).values_list(
+        "pk", "state_changed_at", "working_version__created_by_id", "working_version__title",
+    )
+    for article_id, since, editor_id, title in rows.iterator(chunk_size=5000):
+        interval = _interval(since, now, every) - 1
+        yield Planned(
+            Outgoing(key=f"changes_untouched:{article_id}:{since.timestamp():.0f}:{interval}:{editor_id}",
+                     kind="changes_untouched", recipient_id=editor_id, article_id=article_id, url=_url(article_id),
+                     subject=f"Changes requested and waiting: {title}",
+                     message=f"The Medical Advisory Board asked for changes to “{title}” on {since:%Y-%m-%d}."),
+            why=f"changes requested {since:%Y-%m-%d}, untouched for {(now - since).days} days",
+        )
+
+
+def approved_unpublished(now, publishers):
+    every = settings.REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS
+    rows = Article.objects.filter(state=State.APPROVED, state_changed_at__lt=now - every * DAY).values_list(
+        "pk", "state_changed_at", "working_version_id", "working_version__title",
+    )
+    for article_id, since, version_id, title in rows.iterator(chunk_size=5000):
+        interval = _interval(since, now, every) - 1
+        for publisher_id in publishers:
+            yield Planned(
+                Outgoing(key=f"approved_unpublished:v{version_id}:{interval}:{publisher_id}", kind="approved_unpublished",
+                         recipient_id=publisher_id, article_id=article_id, url=_url(article_id),
+                         subject=f"Approved, not yet published: {title}",
+                         message=f"“{title}” was approved on {since:%Y-%m-%d} and is waiting for publication."),
+                why=f"approved {since:%Y-%m-%d}, unpublished for {(now - since).days} days",
+            )
+
+
+def add_months(moment, months):
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                           31, 31, 30, 31, 30, 31][month - 1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def rereview_due(now):
+    """Published articles whose last approval is older than their re-review interval."""
+    months = sorted({months for months, _ in Article._meta.get_field("rereview_months").choices})
+    latest = Max("published_version__signatures__signed_at", filter=Q(published_version__signatures__kind=Signature.APPROVAL))
+    overdue = Q()
+    for count in months:
+        overdue |= Q(rereview_months=count, last_approved__lt=add_months(now, -count))
+    rows = (
+        Article.objects.filter(published_version__isnull=False).annotate(last_approved=latest).filter(overdue)
+        .exclude(state__in=(State.SUBMITTED, State.UNDER_REVIEW))
+        .values_list("pk", "last_approved", "rereview_months", "published_version__title")
+    )
+    for article_id, last_approved, months_between, title in rows.iterator(chunk_size=5000):
+        yield article_id, add_months(last_approved, months_between), title
+
+
+def rereview_notices(due, now):
+    """Tell the reviewers who signed the live version that its re-review is due."""
+    signers = {}
+    for article_id, signer_id in Signature.objects.filter(
+        kind=Signature.APPROVAL, version__article_id__in=[article_id for article_id, _, _ in due],
+        version__article__published_version=F("version"),
+    ).values_list("version__article_id", "signer_id"):
+        signers.setdefault(article_id, set()).add(signer_id)
+    for article_id, due_date, title in due:
+        for reviewer_id in sorted(signers.get(article_id, ())):
+            yield Planned(
+                Outgoing(key=f"rereview_due:{article_id}:{due_date:%Y-%m-%d}:{reviewer_id}", kind="rereview_due",
+                         recipient_id=reviewer_id, article_id=article_id, url=_url(article_id),
+                         subject=f"Re-review due: {title}",
+                         message=f"“{title}” was due for medical re-review on {due_date:%Y-%m-%d}. "
+                                 "A review round is open for it."),
+                why=f"re-review due {due_date:%Y-%m-%d}",
+            )
+
+
+def plan(now):
+    """Everything the sweep would send now that has not been sent, with the reason."""
+    publishers = _publisher_ids()
+    due = list(rereview_due(now))
+    planned = [
+        *overdue_reviews(now, publishers), *untouched_changes(now), *approved_unpublished(now, publishers),
+        *rereview_notices(due, now),
+    ]
+    already = existing_keys(item.outgoing.key for item in planned)
+    return Sweep(planned=[item for item in planned if item.outgoing.key not in already],
+                 rereviews=[(article_id, f"Re-review due since {due_date:%Y-%m-%d}") for article_id, due_date, _ in due])
+
+
+def sweep(now=None, dry_run=False):
+    """Find and (unless dry_run) send every due reminder and open due re-reviews."""
+    from articles.services import article_open_rereview
+
+    now = now or timezone.now()
+    result = plan(now)
+    if dry_run:
+        return result
+    for article_id, reason in result.rereviews:
+        article_open_rereview(article_id=article_id, reason=reason, now=now)
+    with transaction.atomic():
+        result.written = write([item.outgoing for item in result.planned], now)
+    return result

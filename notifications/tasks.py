@@ -1,0 +1,28 @@
+"""Thin Celery tasks over notifications.services and notifications.reminders."""
+
+from celery import shared_task
+
+from notifications import reminders, services
+
+
+@shared_task(acks_late=True)
+def deliver_pending():
+    """Send pending notification e-mails; safe to run twice at once (rows are claimed)."""
+    return services.deliver_pending()
+
+
+@shared_task
+def send_digests():
+    """Daily digest, at DIGEST_HOUR_UTC (beat asks every hour; other hours do nothing)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if timezone.now().hour != settings.DIGEST_HOUR_UTC:
+        return 0
+    return services.send_digests()
+
+
+@shared_task
+def send_reminders():
+    """The reminder sweep: overdue reviews, untouched changes, unpublished approvals, re-review."""
+    return reminders.sweep().counts()
