@@ -41,6 +41,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/render_article.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/reminder_sweep.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .secret_key .pytest_cache

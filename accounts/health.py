@@ -15,7 +15,7 @@ def database_health():
 
 
 def broker_health():
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return True, "in-process"
     from editorial.celery import app
 

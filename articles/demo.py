@@ -130,6 +130,9 @@ def _take_to_stage(article, spec, staff, now):
         return
     if stage in ("under_review", "changes_requested"):
         services.article_claim(article_id=article.pk, actor=staff["reviewer"], now=now)
+        if stage == "under_review":  # overdue, so the reminder sweep has something to chase
+            services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=staff["reviewer"].pk,
+                                    due_at=timezone.now() - timedelta(days=4), now=now)
         if stage == "changes_requested":
             services.article_request_changes(
                 article_id=article.pk, actor=staff["reviewer"], section="Support",

@@ -145,8 +145,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Imprimatur <noreply@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no broker, tasks run in-process so the demo needs nothing else.
-CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", None, schemes=("redis", "rediss", "amqp", "memory"))
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+_BROKER_FROM_ENV = env_url("CELERY_BROKER_URL", None, schemes=("redis", "rediss", "amqp", "memory"))
+CELERY_TASK_ALWAYS_EAGER = _BROKER_FROM_ENV is None
+# In-process mode never talks to a broker, but Celery still builds a producer; naming
+# the in-memory transport keeps kombu from guessing one (amqp://localhost).
+CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3

@@ -18,7 +18,7 @@ def test_healthz_names_each_part_and_answers_200(client):
 
 @pytest.mark.django_db
 def test_healthz_answers_503_naming_an_unreachable_broker(client, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER = "redis://127.0.0.1:1/0", False
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -29,7 +29,7 @@ def test_healthz_answers_503_naming_an_unreachable_broker(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_reports_ok_for_a_running_redis_broker(client, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER = "redis://127.0.0.1:6379/15", False
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"

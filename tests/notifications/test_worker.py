@@ -31,7 +31,7 @@ def use_broker(url):
     # build one on kombu's default URL): drop it too so the next send uses `url`.
     app.amqp._producer_pool = None
     # Once the app's configuration is finalised, the read/write URLs no longer follow broker_url.
-    app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
+    app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url or "memory://localhost/"
     app.conf.task_always_eager = url is None
 
 
