@@ -21,8 +21,16 @@ def dashboard(request):
 
 @require_safe
 def profile(request, slug):
+    from articles.public import published_articles
+    from articles.models import Signature
+
     staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug, user__is_active=True)
-    return render(request, "accounts/profile.html", {"profile": staff_profile})
+    reviewed = (
+        published_articles().filter(published_version__signatures__signer=staff_profile.user,
+                                    published_version__signatures__kind=Signature.APPROVAL)
+        .select_related("published_version").order_by("published_version__title").distinct()
+    )
+    return render(request, "accounts/profile.html", {"profile": staff_profile, "reviewed": reviewed})
 
 
 @never_cache

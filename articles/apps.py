@@ -8,9 +8,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from articles.models import Article, ArticleVersion
+        from articles.models import Article, ArticleVersion, SitePage
 
-        # Every saved state of both is kept; services wrap writes in create_revision().
-        for model in (Article, ArticleVersion):
+        # Every saved state is kept; services wrap writes in create_revision().
+        for model in (Article, ArticleVersion, SitePage):
             if not reversion.is_registered(model):
                 reversion.register(model)

@@ -243,3 +243,7 @@ def may_use_desk(roles):
 
 def may_export_audit(roles):
     return PUBLISHER in roles
+
+
+def may_edit_site_pages(roles):
+    return PUBLISHER in roles

@@ -82,6 +82,9 @@ class ArticleVersion(models.Model):
     # The cited references as they were when this version was saved, in citation order.
     # A reference edited later does not change what this version says (or its hash).
     references = models.JSONField(default=list, blank=True)
+    # The public page's HTML for each audience, made once when first needed (see public.py).
+    # Derived from the content above, which never changes, so storing it is safe.
+    rendered = models.JSONField(default=dict, blank=True, editable=False)
     note = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -269,3 +272,16 @@ class Event(models.Model):
 
 
 GENESIS_HASH = "0" * 64
+
+
+class SitePage(models.Model):
+    """A page of the site that publishers edit, such as the editorial policy."""
+
+    key = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=100_000, help_text="Markdown.")
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self):
+        return self.title

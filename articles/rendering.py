@@ -7,10 +7,29 @@ import nh3
 from django.utils.html import escape
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
 
 from references.citations import KEY_IN_MARKER, MARKER, collapse
 
+AUDIENCES = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Healthcare professional"}
+DEFAULT_AUDIENCE = "patient"
+
+
+def _is_audience_block(params, *args):
+    words = params.strip().split()
+    return len(words) == 2 and words[0] == "audience" and words[1] in AUDIENCES
+
+
+def _render_audience_open(self, tokens, index, options, env):
+    if tokens[index].nesting == 1:
+        audience = tokens[index].info.strip().split()[1]
+        return f'<section class="audience audience-{audience}" aria-label="For {AUDIENCES[audience].lower()}s">\n'
+    return "</section>\n"
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# Audience blocks: ::: audience professional ... :::
+_markdown.use(container_plugin, name="audience", validate=_is_audience_block, render=_render_audience_open)
 
 
 def _citation_rule(state, silent):
@@ -93,11 +112,30 @@ def _headings(tokens):
     return found
 
 
-def render_markdown(text, references=()):
+def _only_audience(tokens, audience):
+    """Drop the audience blocks meant for other readers."""
+    kept, skipping = [], 0
+    for token in tokens:
+        if token.type == "container_audience_open":
+            if skipping or token.info.strip().split()[1] != audience:
+                skipping += 1
+                continue
+        if token.type == "container_audience_close" and skipping:
+            skipping -= 1
+            continue
+        if not skipping:
+            kept.append(token)
+    return kept
+
+
+def render_markdown(text, references=(), audience=None):
     """(safe HTML, headings) for a Markdown body; citation markers become superscript
-    numbers in the order of `references` (the version's snapshot list)."""
+    numbers in the order of `references` (the version's snapshot list). With an
+    audience, only that audience's blocks are kept; without, all are shown, labelled."""
     env = {"numbers": {item["key"]: number for number, item in enumerate(references, start=1)}}
     tokens = _markdown.parse(text or "", env)
+    if audience is not None:
+        tokens = _only_audience(tokens, audience)
     headings = _headings(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
     return sanitise(html), headings

@@ -128,8 +128,22 @@ def _expect_version(article, expected_version_id):
         raise StaleVersion()
 
 
+def _queue_export(article_id):
+    from articles.tasks import export_article
+
+    try:
+        export_article.delay(article_id)
+    except Exception as error:  # a broker outage must not undo a publication; refresh_exports catches up
+        import logging
+
+        logging.getLogger(__name__).warning("static export of article %s not queued: %s", article_id, error)
+
+
 def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
     """Apply a decision: new state, saved in a revision, with its event."""
+    if article.published_version_id or decision.action == Action.UNPUBLISH:
+        # What readers see (the page, or its review status) changes: rewrite the static files.
+        transaction.on_commit(lambda: _queue_export(article.pk))
     article.state = decision.to_state
     if decision.to_state != decision.from_state:
         article.state_changed_at = now
@@ -519,3 +533,19 @@ def article_open_rereview(*, article_id, reason, now=None):
                                                   opened_by=article.working_version.created_by, opened_at=now)
         _move(article, decision, None, now, comment=reason)
     return review_round
+
+
+def site_page_update(*, actor, key, title, body, now=None):
+    """A publisher edits a site page such as the editorial policy."""
+    from articles.lifecycle import may_edit_site_pages
+    from articles.models import SitePage
+
+    if not may_edit_site_pages(roles_of(actor)):
+        raise TransitionNotAllowed("Only publishers can edit the site's pages.")
+    with transaction.atomic(), reversion.create_revision():
+        page = SitePage.objects.select_for_update().get(key=key)
+        page.title, page.body, page.updated_at, page.updated_by = title.strip(), body, now or timezone.now(), actor
+        page.save()
+        reversion.set_user(actor)
+        reversion.set_comment(f"Edited {page.title}")
+    return page

@@ -10,3 +10,24 @@ def publish_due_articles():
     """Publish articles whose scheduled time has come (run every minute by beat)."""
     published, refused = services.publish_due_articles()
     return {"published": published, "refused": [article_id for article_id, _ in refused]}
+
+
+@shared_task
+def export_article(article_id):
+    """Write (or remove) an article's static pages."""
+    from articles.static_export import export_article as write_pages
+
+    return [str(path) for path in write_pages(article_id)]
+
+
+@shared_task
+def refresh_exports():
+    """Rewrite every published article's static pages: facts such as "review due"
+    change with time, without a publication."""
+    from articles.public import published_articles
+    from articles.static_export import export_article as write_pages
+
+    count = 0
+    for article_id in published_articles().values_list("pk", flat=True):
+        count += len(write_pages(article_id))
+    return count

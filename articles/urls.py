@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.article_new, name="new"),
     path("review/", views.review_queue, name="review_queue"),
     path("publish/", views.publish_queue, name="publish_queue"),
+    path("pages/<slug:key>/", views.edit_site_page, name="edit_site_page"),
     path("<int:article_id>/", views.article_page, name="article"),
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/submit/", views.submit, name="submit"),

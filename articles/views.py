@@ -23,7 +23,9 @@ from accounts.roles import REVIEWER, roles_of
 from articles import selectors, services
 from articles.diff import compare_versions
 from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm
-from articles.lifecycle import Action, TransitionNotAllowed, available_actions, may_export_audit, may_use_desk
+from articles.lifecycle import (
+    Action, TransitionNotAllowed, available_actions, may_edit_site_pages, may_export_audit, may_use_desk,
+)
 from articles.models import Article, ArticleVersion, Signature
 from articles import citing
 from articles.rendering import render_markdown, render_reference_list
@@ -421,3 +423,30 @@ def audit_export(request, article_id, fmt):
             writer.writerow({k: (f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@desk_view
+def edit_site_page(request, key):
+    from django import forms
+
+    from articles.models import SitePage
+
+    class SitePageForm(forms.Form):
+        title = forms.CharField(max_length=200)
+        body = forms.CharField(max_length=100_000, widget=forms.Textarea(attrs={"rows": 20}), help_text="Markdown.")
+
+    page = get_object_or_404(SitePage, key=key)
+    form = SitePageForm(request.POST or None, initial={"title": page.title, "body": page.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.site_page_update(actor=request.user, key=key, **form.cleaned_data)
+            except TransitionNotAllowed as refusal:
+                raise PermissionDenied(refusal.message) from None
+            messages.success(request, "Page saved.")
+            return redirect("editorial_policy" if key == "editorial-policy" else "home")
+        status = 400
+    elif not may_edit_site_pages(roles_of(request.user)):
+        raise PermissionDenied("Only publishers can edit the site's pages.")
+    return render(request, "articles/site_page_form.html", {"form": form, "page": page}, status=status)

@@ -86,3 +86,16 @@ def env_url(name, default=None, schemes=()):
         allowed = ", ".join(schemes)
         raise ImproperlyConfigured(f"{name} must be a URL starting with one of: {allowed} (got {raw!r})")
     return value
+
+
+def env_cache(name, default):
+    """A cache URL: locmem://, redis://host:port/db or dummy:// (no caching)."""
+    raw = (os.environ.get(name) or default).strip()
+    scheme = raw.split("://", 1)[0]
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imprimatur"}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"{name} must start with locmem://, redis:// or dummy:// (got {raw!r})")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from editorial.env import env_bool, env_choice, env_database, env_int, env_list, env_str, env_url
+from editorial.env import env_bool, env_cache, env_choice, env_database, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "reversion",
     "accounts",
     "articles",
@@ -123,6 +125,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Public pages: rendered once per published version and cached per audience.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400, minimum=1)
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
+# Publishing also writes each audience's page as static HTML here (empty: off).
+STATIC_EXPORT_DIR = env_str("STATIC_EXPORT_DIR", str(BASE_DIR / "export"))
+
 # Reference list style on every page: "ama" (AMA 11th edition) or "vancouver" (NLM).
 CITATION_STYLE = env_choice("CITATION_STYLE", "ama", ("ama", "vancouver"))
 # Crossref's REST API, asked by the retraction watch about every cited DOI.
@@ -176,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
     "reminder-sweep": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_MINUTES * 60.0},
     "daily-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
+    "refresh-static-exports": {"task": "articles.tasks.refresh_exports", "schedule": 6 * 3600.0},
 }
 
 LOGGING = {
