@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imprimatur
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run test bench bench-public install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ test: $(VENV)/.installed-dev node_modules/.installed
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/render_article.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/reminder_sweep.py
+
+bench-public: $(VENV)/.installed-dev
+	$(BIN)/python bench/public_page.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .secret_key .pytest_cache

@@ -42,6 +42,11 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state_changed_at = models.DateTimeField()
+    # What the public page says of the live version's review, kept up to date by the
+    # services on every transition so a reader's request needs no aggregate query.
+    public_approved = models.BooleanField(default=False, editable=False)
+    public_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    public_reviewers = models.JSONField(default=list, blank=True, editable=False)  # who signed the live version
     attention = models.CharField(max_length=500, blank=True, help_text="Why editors must look again, if they must.")
     attention_since = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

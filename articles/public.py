@@ -8,16 +8,15 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.lifecycle import REVIEW_AFTER, State
-from articles.models import Article, ArticleVersion, Signature
+from articles.models import Article, ArticleVersion
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
 from notifications.reminders import add_months
 
-RENDERING_FORMAT = 1  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 2  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -30,17 +29,12 @@ DISCLAIMERS = {
 SCHEMA_AUDIENCE = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Clinician"}
 
 
+FACT_FIELDS = ("pk", "slug", "state", "review_policy", "rereview_months", "working_version_id",
+               "published_version_id", "published_at", "public_approved", "public_reviewed_at")
+
+
 def published_articles():
-    """Published articles with the facts their page needs, in one query."""
-    approvals = Q(published_version__signatures__kind=Signature.APPROVAL)
-    return Article.objects.filter(published_version__isnull=False).annotate(
-        last_reviewed=Max("published_version__signatures__signed_at", filter=approvals),
-        valid_approvals=Count(
-            "published_version__signatures__signer",
-            filter=approvals & Q(published_version__signatures__content_hash=F("published_version__content_hash")),
-            distinct=True,
-        ),
-    )
+    return Article.objects.filter(published_version__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +43,7 @@ class ReviewFacts:
     step: str  # "submitted", "under_review" or "approved"
     last_reviewed: object  # datetime of the latest approval of the shown version, or None
     review_due: object  # date the re-review fell due, when it has passed; else None
+    due_at: object  # when the re-review falls due (approved pages), else None
 
     @property
     def cache_part(self):
@@ -56,21 +51,22 @@ class ReviewFacts:
 
 
 def review_facts(article, now=None):
-    """The review status of the shown (published) version, from published_articles()."""
+    """The review status of the shown (published) version, from the article's own row."""
     now = now or timezone.now()
-    approved = article.valid_approvals >= article.approvals_required
-    if approved:
+    if article.public_approved:
         step = "approved"
     elif article.state == State.UNDER_REVIEW and article.working_version_id == article.published_version_id:
         step = "under_review"
     else:
         step = "submitted"
-    due = None
-    if approved and article.last_reviewed:
-        due_at = add_months(article.last_reviewed, article.rereview_months)
-        due = due_at.date() if due_at <= now else None
-    return ReviewFacts(approved=approved, step=step, last_reviewed=article.last_reviewed if approved else None,
-                       review_due=due)
+    due_at = None
+    if article.public_approved and article.public_reviewed_at:
+        due_at = add_months(article.public_reviewed_at, article.rereview_months)
+    return ReviewFacts(
+        approved=article.public_approved, step=step,
+        last_reviewed=article.public_reviewed_at if article.public_approved else None,
+        review_due=due_at.date() if due_at and due_at <= now else None, due_at=due_at,
+    )
 
 
 def _read_minutes(version):
@@ -78,33 +74,82 @@ def _read_minutes(version):
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
+def _schema_citations(version):
+    return [
+        {"@type": "CreativeWork", "name": item["title"],
+         **({"sameAs": f"https://doi.org/{item['doi']}"} if item.get("doi") else {}),
+         **({"url": item["url"]} if item.get("url") else {})}
+        for item in version.references
+    ]
+
+
 def rendering(version):
-    """The version's public HTML for every audience, made once and stored with it."""
+    """The version's public content for every audience, rendered once and stored with it:
+    everything on the page that does not change while the version stays the same."""
+    from django.template.loader import render_to_string
+
     stored = version.rendered or {}
     if stored.get("format") == RENDERING_FORMAT and stored.get("style") == settings.CITATION_STYLE:
         return stored
+    references_html = render_reference_list(version.references, settings.CITATION_STYLE)
+    read_minutes = _read_minutes(version)
     audiences = {}
     for audience in AUDIENCES:
         body_html, headings = render_markdown(version.body, version.references, audience=audience)
-        audiences[audience] = {"body_html": body_html, "toc": [[level, text, anchor] for level, text, anchor in headings]}
-    stored = {
-        "format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": _read_minutes(version),
-        "references_html": render_reference_list(version.references, settings.CITATION_STYLE), "audiences": audiences,
-    }
+        audiences[audience] = {"html": render_to_string("public/article_content.html", {
+            "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
+            "disclaimer": DISCLAIMERS[audience],
+        })}
+    stored = {"format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": read_minutes,
+              "citations": _schema_citations(version), "audiences": audiences}
     ArticleVersion.objects.filter(pk=version.pk).update(rendered=stored)
     version.rendered = stored
     return stored
 
 
-def signatures_of(version):
-    return list(
-        Signature.objects.filter(version=version, kind=Signature.APPROVAL, content_hash=version.content_hash)
-        .select_related("signer__profile").order_by("signed_at")
-    )
+PAGE_FIELDS = (*FACT_FIELDS, "approvals_required", "public_reviewers", "published_version__title",
+               "published_version__summary", "published_version__aliases", "published_version__key_points")
 
 
-def json_ld(article, version, facts, signatures, audience, page_url):
+def _stored(*path):
+    """The text at `path` inside the live version's stored rendering (a JSON lookup)."""
+    from django.db.models import F
+    from django.db.models.fields.json import KeyTextTransform, KeyTransform
+
+    expression = F("published_version__rendered")
+    for key in path[:-1]:
+        expression = KeyTransform(key, expression)
+    return KeyTextTransform(path[-1], expression)
+
+
+def load_page(audience, **lookup):
+    """A published article with the stored HTML of one audience, in one query (the
+    rendering is made first if this version has none yet)."""
+    def query():
+        return (
+            published_articles().filter(**lookup).select_related("published_version").only(*PAGE_FIELDS)
+            .annotate(
+                content_html=_stored("audiences", audience, "html"),
+                rendering_format=_stored("format"),
+                rendering_style=_stored("style"),
+                read_minutes=_stored("read_minutes"),
+                citations=_stored("citations"),
+            ).first()
+        )
+
+    article = query()
+    if article is None:
+        return None
+    if (article.content_html is None or str(article.rendering_format) != str(RENDERING_FORMAT)
+            or article.rendering_style != settings.CITATION_STYLE):
+        rendering(ArticleVersion.objects.get(pk=article.published_version_id))
+        article = query()
+    return article
+
+
+def json_ld(article, facts, audience, page_url):
     """schema.org MedicalWebPage for the page, as a JSON string safe inside <script>."""
+    version = article.published_version
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -114,40 +159,28 @@ def json_ld(article, version, facts, signatures, audience, page_url):
         "description": version.summary,
         "dateModified": article.published_at.isoformat() if article.published_at else None,
         "audience": {"@type": "MedicalAudience", "audienceType": SCHEMA_AUDIENCE[audience]},
-        "citation": [
-            {"@type": "CreativeWork", "name": item["title"],
-             **({"sameAs": f"https://doi.org/{item['doi']}"} if item.get("doi") else {}),
-             **({"url": item["url"]} if item.get("url") else {})}
-            for item in version.references
-        ],
+        "citation": json.loads(article.citations) if isinstance(article.citations, str) else article.citations,
+        "alternateName": version.aliases,
     }
-    if version.aliases:
-        data["alternateName"] = version.aliases
     if facts.approved and facts.last_reviewed:
         data["lastReviewed"] = facts.last_reviewed.date().isoformat()
         data["reviewedBy"] = [
-            {"@type": "Person", "name": s.signer.profile.name, "honorificSuffix": s.credentials,
-             "url": settings.SITE_URL + s.signer.profile.get_absolute_url()}
-            for s in signatures
+            {"@type": "Person", "name": r["name"], "honorificSuffix": r["credentials"], "url": settings.SITE_URL + r["url"]}
+            for r in article.public_reviewers
         ]
     text = json.dumps({k: v for k, v in data.items() if v not in (None, "", [])}, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def page_context(article, audience, now=None):
-    """Everything the public article template shows, for one audience."""
-    version = article.published_version
+    """What the per-request part of the page shows (the rest is article.content_html)."""
     facts = review_facts(article, now)
-    signatures = signatures_of(version) if facts.approved else []
-    stored = rendering(version)
     page_path = article_url(article.slug, audience)
     return {
-        "article": article, "version": version, "facts": facts, "signatures": signatures, "audience": audience,
-        "audiences": AUDIENCES, "body_html": stored["audiences"][audience]["body_html"],
-        "toc": stored["audiences"][audience]["toc"], "references_html": stored["references_html"],
-        "read_minutes": stored["read_minutes"], "disclaimer": DISCLAIMERS[audience],
+        "article": article, "version": article.published_version, "facts": facts, "audience": audience,
+        "audiences": AUDIENCES, "content_html": article.content_html, "read_minutes": article.read_minutes,
         "fast_track": article.review_policy == REVIEW_AFTER,
-        "json_ld": json_ld(article, version, facts, signatures, audience, settings.SITE_URL + page_path),
+        "json_ld": json_ld(article, facts, audience, settings.SITE_URL + page_path),
         "canonical_url": settings.SITE_URL + page_path,
         "steps": [("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved")],
     }

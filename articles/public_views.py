@@ -19,19 +19,12 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from articles import public
+from articles import public, public_cache
 from articles.models import SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
 
 AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
-
-
-def _published(slug):
-    article = public.published_articles().select_related("published_version").filter(slug=slug).first()
-    if article is None:
-        raise Http404("No published article at this address")
-    return article
 
 
 def page_key(article, audience):
@@ -40,15 +33,20 @@ def page_key(article, audience):
 
 
 def render_article_page(article, audience):
-    """The page's full HTML: no request, no user, so it can be cached and exported."""
+    """The page's full HTML, from load_page(): no request, no user, so it can be cached
+    and exported."""
     return render_to_string("public/article.html", public.page_context(article, audience))
 
 
 def _page(request, slug, audience):
-    # Only the small columns are read up front; the version's text is fetched on a miss.
-    article = public.published_articles().filter(slug=slug).first()
+    if settings.PUBLIC_PAGE_CACHE:
+        # The small columns first: a cached page (or a 304) needs nothing more.
+        article = public.published_articles().filter(slug=slug).only(*public.FACT_FIELDS).first()
+    else:
+        article = public.load_page(audience, slug=slug)
     if article is None:
         raise Http404("No published article at this address")
+    facts = public.review_facts(article)
     key = page_key(article, audience)
     etag = '"%s"' % hashlib.sha256(key.encode()).hexdigest()[:32]
     last_modified = int(article.published_at.timestamp())
@@ -57,13 +55,18 @@ def _page(request, slug, audience):
         return not_modified
     html = cache.get(key) if settings.PUBLIC_PAGE_CACHE else None
     if html is None:
-        html = render_article_page(_published(slug), audience)
+        if settings.PUBLIC_PAGE_CACHE:
+            article = public.load_page(audience, pk=article.pk)
+        html = render_article_page(article, audience)
         if settings.PUBLIC_PAGE_CACHE:
             cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
     response = HttpResponse(html)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    # Let the WSGI fast path answer the next reader, until the review falls due.
+    valid_until = facts.due_at.timestamp() if facts.due_at and not facts.review_due else None
+    public_cache.mark(response, slug, audience, valid_until=valid_until)
     return response
 
 

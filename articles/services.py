@@ -139,11 +139,39 @@ def _queue_export(article_id):
         logging.getLogger(__name__).warning("static export of article %s not queued: %s", article_id, error)
 
 
+def _refresh_public_facts(article):
+    """Keep on the article what its public page says of the live version's review."""
+    live = article.published_version
+    approved, reviewed_at, reviewers = False, None, []
+    if live is not None:
+        approvals = list(
+            Signature.objects.filter(version=live, kind=Signature.APPROVAL, content_hash=live.content_hash)
+            .select_related("signer__profile").order_by("signed_at")
+        )
+        approved = len({signature.signer_id for signature in approvals}) >= article.approvals_required
+        if approved:
+            reviewed_at = max(signature.signed_at for signature in approvals)
+            reviewers = [
+                {"name": s.signer.profile.name, "printed_name": s.printed_name, "credentials": s.credentials,
+                 "url": s.signer.profile.get_absolute_url()}
+                for s in approvals
+            ]
+    article.public_approved, article.public_reviewed_at, article.public_reviewers = approved, reviewed_at, reviewers
+
+
+def _public_page_changed(article):
+    """After commit: drop the cached pages and rewrite the static files."""
+    from articles.public_cache import forget
+
+    slug, article_id = article.slug, article.pk
+    transaction.on_commit(lambda: (forget(slug), _queue_export(article_id)))
+
+
 def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
     """Apply a decision: new state, saved in a revision, with its event."""
     if article.published_version_id or decision.action == Action.UNPUBLISH:
-        # What readers see (the page, or its review status) changes: rewrite the static files.
-        transaction.on_commit(lambda: _queue_export(article.pk))
+        _refresh_public_facts(article)
+        _public_page_changed(article)  # the page, or its review status, changes
     article.state = decision.to_state
     if decision.to_state != decision.from_state:
         article.state_changed_at = now
@@ -474,6 +502,9 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
         article = _lock(article_id)
         article.review_policy, article.approvals_required = review_policy, approvals_required
         article.rereview_months = rereview_months
+        if article.published_version_id:
+            _refresh_public_facts(article)
+            _public_page_changed(article)
         article.save()
         reversion.set_user(actor)
         reversion.set_comment("Review policy changed")

@@ -47,7 +47,7 @@ def export_article(article_id):
     root = _root()
     if root is None:
         return []
-    article = public.published_articles().select_related("published_version").filter(pk=article_id).first()
+    article = public.published_articles().filter(pk=article_id).only("pk", "slug").first()
     if article is None:
         slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
         if slug:
@@ -56,7 +56,7 @@ def export_article(article_id):
     export_assets(root)
     written = []
     for audience in AUDIENCES:
-        html = render_article_page(article, audience)
+        html = render_article_page(public.load_page(audience, pk=article_id), audience)
         folder = root / "articles" / article.slug / ("" if audience == DEFAULT_AUDIENCE else audience)
         _write(folder / "index.html", html)
         written.append(folder / "index.html")

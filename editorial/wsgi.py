@@ -1,16 +1,14 @@
-"""
-WSGI config for editorial project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""WSGI entry point. Cached public article pages are answered before Django runs
+(see articles/public_cache.py)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'editorial.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from articles.public_cache import FastPublicPages  # noqa: E402  (needs Django set up)
+
+application = FastPublicPages(django_application)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,16 +123,15 @@ def add_months(moment, months):
 
 
 def rereview_due(now):
-    """Published articles whose last approval is older than their re-review interval."""
+    """Published, approved articles whose last approval is older than their interval."""
     months = sorted({months for months, _ in Article._meta.get_field("rereview_months").choices})
-    latest = Max("published_version__signatures__signed_at", filter=Q(published_version__signatures__kind=Signature.APPROVAL))
     overdue = Q()
     for count in months:
-        overdue |= Q(rereview_months=count, last_approved__lt=add_months(now, -count))
+        overdue |= Q(rereview_months=count, public_reviewed_at__lt=add_months(now, -count))
     rows = (
-        Article.objects.filter(published_version__isnull=False).annotate(last_approved=latest).filter(overdue)
+        Article.objects.filter(overdue, published_version__isnull=False, public_approved=True)
         .exclude(state__in=(State.SUBMITTED, State.UNDER_REVIEW))
-        .values_list("pk", "last_approved", "rereview_months", "published_version__title")
+        .values_list("pk", "public_reviewed_at", "rereview_months", "published_version__title")
     )
     for article_id, last_approved, months_between, title in rows.iterator(chunk_size=5000):
         yield article_id, add_months(last_approved, months_between), title

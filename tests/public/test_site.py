@@ -84,13 +84,13 @@ def test_refreshing_exports_rewrites_a_page_whose_review_fell_due(settings, tmp_
 
     from django.utils import timezone
 
-    from articles.models import Signature
+    from articles.models import Article
     from articles.tasks import refresh_exports
 
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
     page = tmp_path / "articles" / "statins" / "index.html"
     assert "Review due since" not in page.read_text()
-    Signature.objects.update(signed_at=timezone.now() - timedelta(days=400))
+    Article.objects.update(public_reviewed_at=timezone.now() - timedelta(days=400))  # approved 400 days ago
     assert refresh_exports() == 6
     assert "Review due since" in page.read_text()
