@@ -6,6 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
@@ -16,7 +17,7 @@ from articles.models import Article, ArticleVersion
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
 from notifications.reminders import add_months
 
-RENDERING_FORMAT = 2  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 3  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -100,8 +101,9 @@ def rendering(version):
             "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
             "disclaimer": DISCLAIMERS[audience],
         })}
-    stored = {"format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": read_minutes,
-              "citations": _schema_citations(version), "audiences": audiences}
+    meta = {"format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": read_minutes,
+            "citations": _schema_citations(version)}
+    stored = {**meta, "meta": meta, "audiences": audiences}
     ArticleVersion.objects.filter(pk=version.pk).update(rendered=stored)
     version.rendered = stored
     return stored
@@ -129,21 +131,19 @@ def load_page(audience, **lookup):
         return (
             published_articles().filter(**lookup).select_related("published_version").only(*PAGE_FIELDS)
             .annotate(
-                content_html=_stored("audiences", audience, "html"),
-                rendering_format=_stored("format"),
-                rendering_style=_stored("style"),
-                read_minutes=_stored("read_minutes"),
-                citations=_stored("citations"),
+                content_html=_stored("audiences", audience, "html"), rendering_meta=_stored("meta"),
             ).first()
         )
 
     article = query()
     if article is None:
         return None
-    if (article.content_html is None or str(article.rendering_format) != str(RENDERING_FORMAT)
-            or article.rendering_style != settings.CITATION_STYLE):
+    meta = json.loads(article.rendering_meta) if article.rendering_meta else {}
+    if article.content_html is None or meta.get("format") != RENDERING_FORMAT or meta.get("style") != settings.CITATION_STYLE:
         rendering(ArticleVersion.objects.get(pk=article.published_version_id))
         article = query()
+        meta = json.loads(article.rendering_meta)
+    article.read_minutes, article.citations = meta["read_minutes"], meta["citations"]
     return article
 
 
@@ -159,7 +159,7 @@ def json_ld(article, facts, audience, page_url):
         "description": version.summary,
         "dateModified": article.published_at.isoformat() if article.published_at else None,
         "audience": {"@type": "MedicalAudience", "audienceType": SCHEMA_AUDIENCE[audience]},
-        "citation": json.loads(article.citations) if isinstance(article.citations, str) else article.citations,
+        "citation": article.citations,
         "alternateName": version.aliases,
     }
     if facts.approved and facts.last_reviewed:
@@ -183,7 +183,15 @@ def page_context(article, audience, now=None):
         "json_ld": json_ld(article, facts, audience, settings.SITE_URL + page_path),
         "canonical_url": settings.SITE_URL + page_path,
         "steps": [("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved")],
+        "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[article.slug]),
     }
+
+
+@lru_cache(maxsize=1)
+def site_links():
+    """The site's fixed addresses, resolved once rather than on every page view."""
+    return {"home": reverse("home"), "index": reverse("public:index"), "editorial_policy": reverse("editorial_policy"),
+            "login": reverse("login")}
 
 
 def article_url(slug, audience):
