@@ -5,8 +5,12 @@ import sys
 
 
 def main():
-    """Run administrative tasks."""
-    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'editorial.settings')
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
+    if "SECRET_KEY" not in os.environ and "DEBUG" not in os.environ:
+        # A bare checkout on a developer's machine: commands run in development mode.
+        # Production always sets SECRET_KEY (and the web, worker and beat processes
+        # do not start through this file), so this never applies there.
+        os.environ["DEBUG"] = "true"
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
@@ -18,5 +22,5 @@ def main():
     execute_from_command_line(sys.argv)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()
