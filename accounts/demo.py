@@ -4,6 +4,9 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from django.utils.text import slugify
+
+from accounts.models import Profile
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, install_roles
 
 DEMO_PASSWORD = "imprimatur-demo"
@@ -67,6 +70,9 @@ def seed_staff():
         user.groups.set([groups[role] for role in spec["roles"]])
         profile = user.profile
         profile.display_name = f"{spec['first_name']} {spec['last_name']}"
+        wanted = slugify(profile.display_name)
+        if profile.slug != wanted and not Profile.objects.filter(slug=wanted).exclude(pk=profile.pk).exists():
+            profile.slug = wanted  # public address: /reviewers/amara-okoye/
         for field, value in spec["profile"].items():
             setattr(profile, field, value)
         profile.save()

@@ -24,6 +24,10 @@ ARTICLES = [
             "## Treatment\n\nThere is no specific antiviral treatment. Adults may take paracetamol 500 mg to 1 g "
             "every 4 to 6 hours, no more than 4 g in 24 hours [@lindqvist2021; @tanaka2020; @velmora-guideline].\n\n"
             "| Age | Usual recovery |\n|---|---|\n| Under 12 | 5 days |\n| Adults | 7-10 days |\n\n"
+            "::: audience professional\nIn adults whose fever lasts beyond 5 days, the guideline suggests serology and a "
+            "full blood count to rule out other causes [@velmora-guideline].\n:::\n\n"
+            "::: audience caregiver\nOffer small drinks often, and keep a note of temperatures to show the doctor.\n:::\n\n"
+            "::: audience patient\nRest, drink plenty of fluids, and take paracetamol only as the leaflet says.\n:::\n\n"
             f"## When to get help\n\nContact a doctor if the fever lasts more than 5 days [@velmora-guideline]. "
             f"Joint pain can last for months [@moreau2023].\n\n{DISCLAIMER}"
         ),

@@ -30,3 +30,4 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     reviewer = User.objects.get(username="reviewer")
     assert reviewer.groups.get().name == "Reviewer"
     assert reviewer.profile.credentials == "M.D., FACP"
+    assert reviewer.profile.get_absolute_url() == "/reviewers/amara-okoye/"
