@@ -19,7 +19,7 @@ from articles.models import Article, ArticleVersion
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
 from notifications.reminders import add_months
 
-RENDERING_FORMAT = 3  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 4  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -87,8 +87,9 @@ def _schema_citations(version):
 
 
 def rendering(version):
-    """The version's public content for every audience, rendered once and stored with it:
-    everything on the page that does not change while the version stays the same."""
+    """The version's public page for every audience, rendered once and stored with it:
+    everything that does not change while the version stays the same, with markers
+    where finish_page() puts the review facts."""
     from django.template.loader import render_to_string
 
     stored = version.rendered or {}
@@ -96,13 +97,22 @@ def rendering(version):
         return stored
     references_html = render_reference_list(version.references, settings.CITATION_STYLE)
     read_minutes = _read_minutes(version)
+    slug = version.article.slug
     audiences = {}
     for audience in AUDIENCES:
         body_html, headings = render_markdown(version.body, version.references, audience=audience)
-        audiences[audience] = {"html": render_to_string("public/article_content.html", {
+        content = render_to_string("public/article_content.html", {
             "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
             "disclaimer": DISCLAIMERS[audience],
-        })}
+        })
+        # The whole page, with markers where the facts that may change are put per request.
+        page = render_to_string("public/article.html", {
+            "version": version, "read_minutes": read_minutes, "content_html": content, "audience": audience,
+            "audiences": AUDIENCES, "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[slug]),
+            "canonical_url": settings.SITE_URL + article_url(slug, audience),
+            "review_html": REVIEW_MARK, "json_ld": JSON_LD_MARK, "modified_time": MODIFIED_MARK,
+        })
+        audiences[audience] = {"page": page}
     meta = {"format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": read_minutes,
             "citations": _schema_citations(version)}
     stored = {**meta, "meta": meta, "audiences": audiences}
@@ -133,10 +143,10 @@ def _stored(*path):
 def _page_query(audience, field):
     """The page's one query, compiled once per (audience, lookup field): building it
     through the ORM costs several times what the database takes to answer it."""
-    names = (*PAGE_COLUMNS, "content_html", "rendering_meta")
+    names = (*PAGE_COLUMNS, "page_html", "rendering_meta")
     placeholder = -7_654_321 if field == "pk" else "__lookup__"
     queryset = published_articles().filter(**{field: placeholder}).annotate(
-        content_html=_stored("audiences", audience, "html"), rendering_meta=_stored("meta"),
+        page_html=_stored("audiences", audience, "page"), rendering_meta=_stored("meta"),
     ).values_list(*names)
     sql, params = queryset.query.sql_with_params()
     return sql, [(_LOOKUP if value == placeholder else value) for value in params], names
@@ -184,7 +194,7 @@ def load_page(audience, **lookup):
     if article is None:
         return None
     meta = article.rendering_meta or {}
-    if article.content_html is None or meta.get("format") != RENDERING_FORMAT or meta.get("style") != settings.CITATION_STYLE:
+    if article.page_html is None or meta.get("format") != RENDERING_FORMAT or meta.get("style") != settings.CITATION_STYLE:
         rendering(ArticleVersion.objects.get(pk=article.published_version_id))
         article = query()
         meta = article.rendering_meta
@@ -217,19 +227,28 @@ def json_ld(article, facts, audience, page_url):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page_context(article, audience, now=None):
-    """What the per-request part of the page shows (the rest is article.content_html)."""
+REVIEW_MARK = "<!--imprimatur:review-->"
+JSON_LD_MARK = "<!--imprimatur:json-ld-->"
+MODIFIED_MARK = "<!--imprimatur:modified-->"
+STEPS = [("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved")]
+
+
+def finish_page(article, audience, now=None):
+    """The stored page of one audience with this moment's review facts put in: the
+    only template rendered per request is the small review header."""
+    from django.template.loader import render_to_string
+
     facts = review_facts(article, now)
-    page_path = article_url(article.slug, audience)
-    return {
-        "article": article, "version": article.published_version, "facts": facts, "audience": audience,
-        "audiences": AUDIENCES, "content_html": article.content_html, "read_minutes": article.read_minutes,
+    review_html = render_to_string("public/review_header.html", {
+        "article": article, "facts": facts, "steps": STEPS, "links": site_links(),
         "fast_track": article.review_policy == REVIEW_AFTER,
-        "json_ld": json_ld(article, facts, audience, settings.SITE_URL + page_path),
-        "canonical_url": settings.SITE_URL + page_path,
-        "steps": [("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved")],
-        "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[article.slug]),
-    }
+    })
+    page_url = settings.SITE_URL + article_url(article.slug, audience)
+    return (
+        article.page_html.replace(REVIEW_MARK, review_html, 1)
+        .replace(JSON_LD_MARK, json_ld(article, facts, audience, page_url), 1)
+        .replace(MODIFIED_MARK, article.published_at.isoformat(), 1)
+    )
 
 
 @lru_cache(maxsize=1)

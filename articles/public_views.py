@@ -14,7 +14,6 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -35,7 +34,7 @@ def page_key(article, audience):
 def render_article_page(article, audience):
     """The page's full HTML, from load_page(): no request, no user, so it can be cached
     and exported."""
-    return render_to_string("public/article.html", public.page_context(article, audience))
+    return public.finish_page(article, audience)
 
 
 def _page(request, slug, audience):
