@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
-from articles.lifecycle import REVIEW_AFTER, REVIEW_BEFORE
+from articles.lifecycle import REVIEW_BEFORE
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article
 from articles.services import Content
 
@@ -108,4 +108,6 @@ class PolicyForm(forms.Form):
     rereview_months = forms.TypedChoiceField(choices=REREVIEW_CHOICES, coerce=int, label="Re-review every")
 
 
-__all__ = ["ArticleContentForm", "NewArticleForm", "PolicyForm", "parse_faq", "faq_as_text", "REVIEW_AFTER"]
+class SitePageForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(max_length=100_000, widget=forms.Textarea(attrs={"rows": 20}), help_text="Markdown.")

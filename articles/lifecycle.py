@@ -236,9 +236,14 @@ def available_actions(situation):
     return [action for action in Action if is_allowed(action, hopeful)]
 
 
-# Who may see the staff pages and the audit trail (no transition, but still a rule).
+# Who may use the staff pages, the audit trail, the library and the site's settings
+# (no transition, but still rules: views, templates and services all ask here).
 def may_use_desk(roles):
     return bool(set(roles) & {EDITOR, REVIEWER, PUBLISHER})
+
+
+def may_create_articles(roles):
+    return is_allowed(Action.EDIT, Situation(state=State.DRAFT, roles=frozenset(roles)))
 
 
 def may_export_audit(roles):
@@ -247,3 +252,11 @@ def may_export_audit(roles):
 
 def may_edit_site_pages(roles):
     return PUBLISHER in roles
+
+
+def may_set_review_policy(roles):
+    return PUBLISHER in roles
+
+
+def may_manage_library(roles):
+    return bool(set(roles) & {EDITOR, PUBLISHER})

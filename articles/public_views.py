@@ -18,7 +18,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from accounts.roles import roles_of
 from articles import public, public_cache
+from articles.lifecycle import may_edit_site_pages
 from articles.models import SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
 
@@ -26,8 +28,7 @@ AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
 
 
-def page_key(article, audience):
-    facts = public.review_facts(article)
+def page_key(article, audience, facts):
     return f"public-page:{public.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
 
 
@@ -46,7 +47,7 @@ def _page(request, slug, audience):
     if article is None:
         raise Http404("No published article at this address")
     facts = public.review_facts(article)
-    key = page_key(article, audience)
+    key = page_key(article, audience, facts)
     etag = '"%s"' % hashlib.sha256(key.encode()).hexdigest()[:32]
     last_modified = int(article.published_at.timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -133,4 +134,6 @@ def site_page(request, key):
     if page is None:
         raise Http404("No such page")
     body_html, _ = render_markdown(page.body)
-    return render(request, "public/site_page.html", {"page": page, "body_html": body_html})
+    return render(request, "public/site_page.html", {
+        "page": page, "body_html": body_html, "may_edit": may_edit_site_pages(roles_of(request.user)),
+    })

@@ -28,6 +28,15 @@ def _with_open_round(queryset):
     ).prefetch_related(_open_round_prefetch())
 
 
+def board_members():
+    """Active members of the Medical Advisory Board, for the assign form."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import REVIEWER
+
+    return get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile").order_by("pk")
+
+
 def desk_articles():
     return Article.objects.select_related(*_VERSIONS).order_by("-state_changed_at")
 

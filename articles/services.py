@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event
-from articles.lifecycle import Action, Situation, State, TransitionNotAllowed, decide, is_allowed
+from articles.lifecycle import (
+    Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
+)
 from articles import citing, notices
 from articles.models import (
     Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Signature,
@@ -493,10 +495,8 @@ def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
 
 def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, ip=None, now=None):
     """A publisher sets the review policy, quorum and re-review interval."""
-    from accounts.roles import PUBLISHER
-
     now = now or timezone.now()
-    if PUBLISHER not in roles_of(actor):
+    if not may_set_review_policy(roles_of(actor)):
         raise TransitionNotAllowed("Only a publisher can set the review policy.")
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.roles import REVIEWER, roles_of
+from accounts.roles import roles_of
 from articles import selectors, services
 from articles.diff import compare_versions
-from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm
+from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm, SitePageForm
 from articles.lifecycle import (
-    Action, TransitionNotAllowed, available_actions, may_edit_site_pages, may_export_audit, may_use_desk,
+    Action, TransitionNotAllowed, available_actions, may_create_articles, may_edit_site_pages, may_export_audit,
+    may_set_review_policy, may_use_desk,
 )
 from articles.models import Article, ArticleVersion, Signature
 from articles import citing
@@ -74,7 +75,9 @@ def _refused_status(error):
 @desk_view
 def desk_list(request):
     page = Paginator(selectors.desk_articles(), 50).get_page(request.GET.get("page"))
-    return render(request, "articles/desk_list.html", {"page": page})
+    return render(request, "articles/desk_list.html", {
+        "page": page, "may_create": may_create_articles(roles_of(request.user)),
+    })
 
 
 @require_safe
@@ -104,11 +107,8 @@ def _article_page(request, article, *, error=None, values=None, status=200):
     citation_check = citing.integrity(version.body, version.reference_list, library)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
-    reviewers = []
-    if Action.ASSIGN in available_actions(situation):
-        from django.contrib.auth import get_user_model
-
-        reviewers = get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile")
+    actions = {action.value for action in available_actions(situation)}
+    roles = roles_of(request.user)
     context = {
         "article": article,
         "version": version,
@@ -117,21 +117,22 @@ def _article_page(request, article, *, error=None, values=None, status=200):
         "references_html": render_reference_list(version.references, settings.CITATION_STYLE),
         "citation_check": citation_check,
         "outdated_references": citing.outdated(version, library),
-        "actions": {action.value for action in available_actions(situation)},
+        "actions": actions,
         "situation": situation,
         "rounds": article.all_rounds,
         "signatures": [s for r in article.all_rounds for s in r.signatures.all() if s.version_id == version.pk],
         "baseline": baseline,
         "baseline_reason": baseline_reason,
         "comparison": comparison,
-        "reviewers": reviewers,
+        "reviewers": selectors.board_members() if Action.ASSIGN in actions else [],
+        "may_set_policy": may_set_review_policy(roles),
         "policy_form": PolicyForm(initial={
             "review_policy": article.review_policy, "approvals_required": article.approvals_required,
             "rereview_months": article.rereview_months,
         }),
         "error": error,
         "values": values or {},
-        "may_export_audit": may_export_audit(roles_of(request.user)),
+        "may_export_audit": may_export_audit(roles),
     }
     return render(request, "articles/article.html", context, status=status)
 
@@ -351,7 +352,8 @@ def article_edit(request, article_id):
 def history(request, article_id):
     article = get_object_or_404(Article.objects.select_related(*("working_version", "published_version")), pk=article_id)
     versions = selectors.version_history(article)
-    return render(request, "articles/history.html", {"article": article, "versions": versions})
+    may_restore = Action.EDIT in available_actions(services.situation_for_viewer(article, request.user))
+    return render(request, "articles/history.html", {"article": article, "versions": versions, "may_restore": may_restore})
 
 
 @require_safe
@@ -427,26 +429,15 @@ def audit_export(request, article_id, fmt):
 
 @desk_view
 def edit_site_page(request, key):
-    from django import forms
-
     from articles.models import SitePage
 
-    class SitePageForm(forms.Form):
-        title = forms.CharField(max_length=200)
-        body = forms.CharField(max_length=100_000, widget=forms.Textarea(attrs={"rows": 20}), help_text="Markdown.")
-
     page = get_object_or_404(SitePage, key=key)
-    form = SitePageForm(request.POST or None, initial={"title": page.title, "body": page.body})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.site_page_update(actor=request.user, key=key, **form.cleaned_data)
-            except TransitionNotAllowed as refusal:
-                raise PermissionDenied(refusal.message) from None
-            messages.success(request, "Page saved.")
-            return redirect("editorial_policy" if key == "editorial-policy" else "home")
-        status = 400
-    elif not may_edit_site_pages(roles_of(request.user)):
+    if not may_edit_site_pages(roles_of(request.user)):
         raise PermissionDenied("Only publishers can edit the site's pages.")
+    form = SitePageForm(request.POST or None, initial={"title": page.title, "body": page.body})
+    if request.method == "POST" and form.is_valid():
+        services.site_page_update(actor=request.user, key=key, **form.cleaned_data)
+        messages.success(request, "Page saved.")
+        return redirect("editorial_policy" if key == "editorial-policy" else "home")
+    status = 400 if request.method == "POST" else 200
     return render(request, "articles/site_page_form.html", {"form": form, "page": page}, status=status)

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.roles import EDITOR, PUBLISHER, roles_of
-from articles.lifecycle import TransitionNotAllowed
+from accounts.roles import roles_of
+from articles.lifecycle import TransitionNotAllowed, may_manage_library
 from references import parsing
 from references.citations import KEY
 from references.formatting import STYLES, format_reference
@@ -31,7 +31,7 @@ class DuplicateReference(Exception):
 
 
 def _require_librarian(actor):
-    if not ({EDITOR, PUBLISHER} & roles_of(actor)):
+    if not may_manage_library(roles_of(actor)):
         raise TransitionNotAllowed("Only editors and publishers manage the reference library.")
 
 

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.roles import EDITOR, PUBLISHER, roles_of
-from articles.lifecycle import TransitionNotAllowed
+from accounts.roles import roles_of
+from articles.lifecycle import TransitionNotAllowed, may_manage_library
 from articles.models import Article
 from articles.views import desk_view
 from references import exporting, selectors, services
@@ -22,7 +22,7 @@ from references.parsing import FileRejected
 
 
 def _may_manage(user):
-    return bool({EDITOR, PUBLISHER} & roles_of(user))
+    return may_manage_library(roles_of(user))
 
 
 @require_safe
