@@ -200,12 +200,12 @@ class ReviewComment(models.Model):
 
 
 class Signature(models.Model):
-    """An electronic signature: who signed what content, when, and what it means."""
+    """An electronic signature: who signed what content, when, and what it means.
+    Today every signature is a reviewer's approval; publication is an audit event."""
 
-    APPROVAL, PUBLICATION = "approval", "publication"
-    KINDS = [(APPROVAL, "Approval"), (PUBLICATION, "Publication")]
+    APPROVAL = "approval"
+    KINDS = [(APPROVAL, "Approval")]
     APPROVAL_MEANING = "Approved for medical accuracy"
-    PUBLICATION_MEANING = "Published"
 
     kind = models.CharField(max_length=20, choices=KINDS)
     review_round = models.ForeignKey(ReviewRound, null=True, on_delete=models.PROTECT, related_name="signatures")

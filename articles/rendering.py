@@ -159,7 +159,3 @@ def render_reference_list(references, style="ama"):
             f'{retracted}{entry} <span class="ref-links">{" ".join(links)}</span></li>'
         )
     return sanitise(f'<ol class="references">{"".join(items)}</ol>')
-
-
-def heading_titles(text):
-    return [title for _, title, _ in _headings(_markdown.parse(text or ""))]
