@@ -2,11 +2,9 @@
 
 import json
 
-import pytest
 
 from articles.models import Article
 from tests.workflow import BODY, claim, submit
-from tests.conftest import PERSONA_PASSWORD
 
 NEW = {
     "title": "What is sample fever?", "slug": "sample-fever", "topic": "Infections", "aliases": "Fever X, FX",

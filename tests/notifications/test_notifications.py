@@ -84,11 +84,17 @@ def test_the_inbox_shows_unread_count_and_marks_read(client, draft, editor, revi
 
 
 def test_preferences_refuse_an_unknown_mode_and_keep_the_choices(client, reviewer):
+    from notifications.models import KINDS, NotificationPreference
+
     client.force_login(reviewer)
-    response = client.post("/notifications/settings/", {"submitted": "carrier-pigeon"})
+    chosen = {kind: "digest" for kind, _ in KINDS}
+    response = client.post("/notifications/settings/", {**chosen, "submitted": "carrier-pigeon"})
     assert response.status_code == 400
-    assert client.post("/notifications/settings/", {kind: "digest" for kind in
-                       [k for k, _ in __import__("notifications.models", fromlist=["KINDS"]).KINDS]}).status_code == 302
+    page = response.content.decode()
+    assert 'name="assigned" value="digest" checked' in page  # what was typed is shown again
+    assert not NotificationPreference.objects.exists()  # and nothing was stored
+    assert client.post("/notifications/settings/", chosen).status_code == 302
+    assert dict(NotificationPreference.objects.filter(user=reviewer).values_list("kind", "mode")) == chosen
 
 
 def test_nobody_sees_another_persons_notifications(client, draft, editor, reviewer, outsider):

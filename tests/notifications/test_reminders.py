@@ -10,7 +10,7 @@ from articles import services
 from articles.models import Article
 from notifications.models import Notification
 from notifications.reminders import sweep
-from tests.workflow import approve, claim, make_draft, publish, submit
+from tests.workflow import approve, claim, submit
 
 NOW = timezone.now().replace(microsecond=0)
 

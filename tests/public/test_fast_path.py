@@ -9,7 +9,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from articles.public_cache import FastPublicPages
-from tests.workflow import approve, claim, publish, submit
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +63,16 @@ def test_a_change_after_commit_drops_the_cached_page(app, published, editor, rev
     assert call(app, "/articles/sample-condition/")[0].startswith("404")
 
 
-def test_a_remembered_audience_and_query_strings_go_to_django(app, published, django_assert_max_num_queries):
+def test_a_remembered_audience_and_query_strings_go_to_django(app, published):
     call(app, "/articles/sample-condition/")
     status, headers, _ = call(app, "/articles/sample-condition/", HTTP_COOKIE="audience=professional")
     assert status.startswith("302") and headers["Location"].endswith("/professional/")
-    with django_assert_max_num_queries(3):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
         assert call(app, "/articles/sample-condition/", QUERY_STRING="utm=x")[0].startswith("200")
+    assert 1 <= len(queries.captured_queries) <= 3  # Django answered (the fast path makes none)
 
 
 def test_an_entry_expires_when_the_review_falls_due(app, published):
