@@ -6,35 +6,25 @@ time and SQL query count, then the same for a second run (which must write nothi
 """
 
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings_test")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
-# Delivery is queued (in memory, no worker) rather than run in-process: this measures the sweep.
-os.environ.setdefault("CELERY_BROKER_URL", "memory://localhost/")
+from harness import person, run_in_throwaway_database
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, get_runner  # noqa: E402
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 100_000))
 OVERDUE = int(os.environ.get("BENCH_OVERDUE", 10_000))
 
 GENERATE = [
     """INSERT INTO articles_article (slug, topic, state, review_policy, approvals_required, rereview_months,
-           state_changed_at, attention, created_by_id, created_at)
+           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at)
        SELECT 'bench-' || g, 'Bench', CASE WHEN g <= %(overdue)s THEN 'under_review' ELSE 'draft' END, 'before', 1, 12,
-              now(), '', %(editor)s, now()
+              now(), '', false, '[]'::jsonb, %(editor)s, now()
        FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
-           reference_list, "references", note, content_hash, created_by_id, created_at)
-       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, 'bench',
+           reference_list, "references", rendered, note, content_hash, created_by_id, created_at)
+       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '{}'::jsonb, 'bench',
               md5(id::text) || md5(id::text), %(editor)s, now()
        FROM articles_article""",
     """UPDATE articles_article AS a SET working_version_id = v.id FROM articles_articleversion AS v WHERE v.article_id = a.id""",
@@ -47,32 +37,13 @@ GENERATE = [
 ]
 
 
-def main():
-    from django.conf import settings
-
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        run()
-    finally:
-        runner.teardown_databases(old)
-
-
 def run():
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import EDITOR, PUBLISHER, REVIEWER, install_roles
+    from accounts.roles import EDITOR, PUBLISHER, REVIEWER
     from notifications.models import Notification
     from notifications.reminders import sweep
 
-    install_roles(apps)
-    people = {}
-    for name, role in (("editor", EDITOR), ("reviewer", REVIEWER), ("publisher", PUBLISHER)):
-        user = get_user_model().objects.create_user(f"bench-{name}", email=f"{name}@example.org")
-        user.groups.add(Group.objects.get(name=role))
-        people[name] = user.pk
+    people = {name: person(f"bench-{name}", role).pk
+              for name, role in (("editor", EDITOR), ("reviewer", REVIEWER), ("publisher", PUBLISHER))}
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for statement in GENERATE:
@@ -89,4 +60,4 @@ def run():
 
 
 if __name__ == "__main__":
-    main()
+    run_in_throwaway_database(run)

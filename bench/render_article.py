@@ -6,51 +6,26 @@ then prints the time to render the stored version (Markdown, citations and the
 numbered reference list) and the queries the desk page runs.
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings_test")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
+from harness import person, run_in_throwaway_database
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, get_runner  # noqa: E402
-
-
-def main():
-    from django.conf import settings
-
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        run()
-    finally:
-        runner.teardown_databases(old)
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def run():
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.test import Client
 
-    from accounts.roles import EDITOR, install_roles
+    from accounts.roles import EDITOR
     from articles import services
     from articles.rendering import render_markdown, render_reference_list
     from articles.services import Content
     from references.normalize import normalize_title
     from references.services import reference_create
 
-    install_roles(apps)
-    editor = get_user_model().objects.create_user("bench-editor", password="bench-password-123")
-    editor.groups.add(Group.objects.get(name=EDITOR))
+    editor = person("bench-editor", EDITOR)
     started = time.perf_counter()
     for n in range(100):
         fields = {"kind": "research", "title": f"Benchmark study {n}", "authors": [{"family": f"Author{n}", "given": "A"}],
@@ -85,4 +60,4 @@ def run():
 
 
 if __name__ == "__main__":
-    main()
+    run_in_throwaway_database(run)

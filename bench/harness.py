@@ -1,0 +1,43 @@
+"""Shared start-up for the in-process benchmarks: Django with the test settings, a
+throwaway PostgreSQL database made and dropped as the test suite does."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings_test")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
+# Delivery is queued (in memory, with no worker) rather than run in-process: the
+# benchmarks measure their own work, not e-mail sending.
+os.environ.setdefault("CELERY_BROKER_URL", "memory://localhost/")
+
+import django  # noqa: E402
+
+django.setup()
+
+
+def run_in_throwaway_database(run):
+    from django.conf import settings
+    from django.test.utils import get_runner
+
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old = runner.setup_databases()
+    try:
+        run()
+    finally:
+        runner.teardown_databases(old)
+
+
+def person(username, role):
+    """A user holding one role; the role groups are created first."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import install_roles
+
+    install_roles(apps)
+    user = get_user_model().objects.create_user(username, password="bench-password-123", email=f"{username}@example.org")
+    user.groups.add(Group.objects.get(name=role))
+    return user
