@@ -93,11 +93,12 @@ def _on_round(review_round, actor):
     return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
 
 
-def situation_for(article, actor, **facts):
-    """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own."""
+def situation_for(article, actor, library=None, **facts):
+    """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own.
+    `library` is the cited references when the caller has looked them up already."""
     version = article.working_version
     approvals = _valid_approvals(version) if version else 0
-    problems = citing.integrity(version.body, version.reference_list).problems if version else ()
+    problems = citing.integrity(version.body, version.reference_list, library).problems if version else ()
     return Situation(
         content_problems=problems,
         state=State(article.state),
@@ -113,11 +114,11 @@ def situation_for(article, actor, **facts):
     )
 
 
-def situation_for_viewer(article, viewer):
+def situation_for_viewer(article, viewer, library=None):
     """The facts known before any form is sent: which buttons the page should show."""
     version = article.working_version
     return situation_for(
-        article, viewer,
+        article, viewer, library,
         actor_on_round=_on_round(_open_round(article), viewer),
         actor_edited_version=_edited_since_last_approval(article, viewer),
         actor_signed_version=version is not None

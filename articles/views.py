@@ -102,8 +102,8 @@ def publish_queue(request):
 def _article_page(request, article, *, error=None, values=None, status=200):
     version = article.working_version
     body_html, headings = render_markdown(version.body, version.references)
-    situation = services.situation_for_viewer(article, request.user)
     library = citing.library_for(version.body, version.reference_list)
+    situation = services.situation_for_viewer(article, request.user, library)
     citation_check = citing.integrity(version.body, version.reference_list, library)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
