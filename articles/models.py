@@ -87,9 +87,6 @@ class ArticleVersion(models.Model):
     # The cited references as they were when this version was saved, in citation order.
     # A reference edited later does not change what this version says (or its hash).
     references = models.JSONField(default=list, blank=True)
-    # The public page's HTML for each audience, made once when first needed (see public.py).
-    # Derived from the content above, which never changes, so storing it is safe.
-    rendered = models.JSONField(default=dict, blank=True, editable=False)
     note = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -113,6 +110,26 @@ class ArticleVersion(models.Model):
     @property
     def key_point_list(self):
         return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+
+
+class VersionPage(models.Model):
+    """One audience's public page of a version, rendered once when first needed (see
+    public.py). Derived from the version's content, which never changes, so storing it
+    is safe; a page made by an older renderer or in another citation style is made again.
+    """
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="pages")
+    audience = models.CharField(max_length=20)
+    rendering_format = models.PositiveSmallIntegerField()
+    citation_style = models.CharField(max_length=20)
+    # The whole page, with markers where the review facts go per request.
+    html = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "audience"], name="one_page_per_audience")]
+
+    def __str__(self):
+        return f"{self.version} ({self.audience})"
 
 
 def hashed_reference(snapshot):

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.lifecycle import REVIEW_AFTER, State
-from articles.models import Article, ArticleVersion
+from articles.models import Article, ArticleVersion, VersionPage
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
 from notifications.reminders import add_months
 
-RENDERING_FORMAT = 4  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -86,125 +87,15 @@ def _schema_citations(version):
     ]
 
 
-def rendering(version):
-    """The version's public page for every audience, rendered once and stored with it:
-    everything that does not change while the version stays the same, with markers
-    where finish_page() puts the review facts."""
-    from django.template.loader import render_to_string
-
-    stored = version.rendered or {}
-    if stored.get("format") == RENDERING_FORMAT and stored.get("style") == settings.CITATION_STYLE:
-        return stored
-    references_html = render_reference_list(version.references, settings.CITATION_STYLE)
-    read_minutes = _read_minutes(version)
-    slug = version.article.slug
-    audiences = {}
-    for audience in AUDIENCES:
-        body_html, headings = render_markdown(version.body, version.references, audience=audience)
-        content = render_to_string("public/article_content.html", {
-            "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
-            "disclaimer": DISCLAIMERS[audience],
-        })
-        # The whole page, with markers where the facts that may change are put per request.
-        page = render_to_string("public/article.html", {
-            "version": version, "read_minutes": read_minutes, "content_html": content, "audience": audience,
-            "audiences": AUDIENCES, "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[slug]),
-            "canonical_url": settings.SITE_URL + article_url(slug, audience),
-            "review_html": REVIEW_MARK, "json_ld": JSON_LD_MARK, "modified_time": MODIFIED_MARK,
-        })
-        audiences[audience] = {"page": page}
-    meta = {"format": RENDERING_FORMAT, "style": settings.CITATION_STYLE, "read_minutes": read_minutes,
-            "citations": _schema_citations(version)}
-    stored = {**meta, "meta": meta, "audiences": audiences}
-    ArticleVersion.objects.filter(pk=version.pk).update(rendered=stored)
-    version.rendered = stored
-    return stored
+def _script_safe_json(data):
+    """JSON text that cannot end the <script> element it stands in."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-PAGE_COLUMNS = (*FACT_FIELDS, "approvals_required", "public_reviewers", "published_version__title",
-                "published_version__summary", "published_version__aliases")
-JSON_COLUMNS = {"public_reviewers", "published_version__aliases", "rendering_meta"}
-TIME_COLUMNS = {"published_at", "public_reviewed_at"}
-_LOOKUP = object()  # stands for the slug or id in the compiled query
-
-
-def _stored(*path):
-    """The text at `path` inside the live version's stored rendering (a JSON lookup)."""
-    from django.db.models import F
-    from django.db.models.fields.json import KeyTextTransform, KeyTransform
-
-    expression = F("published_version__rendered")
-    for key in path[:-1]:
-        expression = KeyTransform(key, expression)
-    return KeyTextTransform(path[-1], expression)
-
-
-@lru_cache(maxsize=16)
-def _page_query(audience, field):
-    """The page's one query, compiled once per (audience, lookup field): building it
-    through the ORM costs several times what the database takes to answer it."""
-    names = (*PAGE_COLUMNS, "page_html", "rendering_meta")
-    placeholder = -7_654_321 if field == "pk" else "__lookup__"
-    queryset = published_articles().filter(**{field: placeholder}).annotate(
-        page_html=_stored("audiences", audience, "page"), rendering_meta=_stored("meta"),
-    ).values_list(*names)
-    sql, params = queryset.query.sql_with_params()
-    return sql, [(_LOOKUP if value == placeholder else value) for value in params], names
-
-
-class PublicPage:
-    """The columns one public page needs, read by load_page()."""
-
-    def __init__(self, names, row):
-        # A raw row skips Django's converters: SQLite gives naive times, 0/1 and JSON text.
-        for name, value in zip(names, row):
-            if name in JSON_COLUMNS and isinstance(value, str):
-                value = json.loads(value)
-            elif name in TIME_COLUMNS and value is not None:
-                value = parse_datetime(value) if isinstance(value, str) else value
-                value = value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)
-            setattr(self, name.replace("published_version__", "version_"), value)
-        self.public_approved = bool(self.public_approved)
-        self.published_version = VersionFacts(self.version_title, self.version_summary, self.version_aliases or [])
-
-
-@dataclass(frozen=True)
-class VersionFacts:
-    title: str
-    summary: str
-    aliases: list
-
-
-def load_page(audience, **lookup):
-    """A published article with the stored HTML of one audience, in one query (the
-    rendering is made first if this version has none yet)."""
-    from django.db import connection
-
-    (field, value), = lookup.items()
-    sql, params, names = _page_query(audience, field)
-    params = [value if item is _LOOKUP else item for item in params]
-
-    def query():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return PublicPage(names, row) if row else None
-
-    article = query()
-    if article is None:
-        return None
-    meta = article.rendering_meta or {}
-    if article.page_html is None or meta.get("format") != RENDERING_FORMAT or meta.get("style") != settings.CITATION_STYLE:
-        rendering(ArticleVersion.objects.get(pk=article.published_version_id))
-        article = query()
-        meta = article.rendering_meta
-    article.read_minutes, article.citations = meta["read_minutes"], meta["citations"]
-    return article
-
-
-def json_ld(article, facts, audience, page_url):
-    """schema.org MedicalWebPage for the page, as a JSON string safe inside <script>."""
-    version = article.published_version
+def version_json_ld(version, audience, page_url):
+    """The schema.org MedicalWebPage of one audience's page, less the members the review
+    facts add per request (review_json_ld): a marker stands where they go."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -212,19 +103,113 @@ def json_ld(article, facts, audience, page_url):
         "headline": version.title,
         "url": page_url,
         "description": version.summary,
-        "dateModified": article.published_at.isoformat() if article.published_at else None,
         "audience": {"@type": "MedicalAudience", "audienceType": SCHEMA_AUDIENCE[audience]},
-        "citation": article.citations,
+        "citation": _schema_citations(version),
         "alternateName": version.aliases,
     }
+    text = _script_safe_json({name: value for name, value in data.items() if value not in ("", [])})
+    return text[:-1] + JSON_LD_MARK + "}"
+
+
+def review_json_ld(article, facts):
+    """The JSON-LD members that come from the review facts, each led by a comma."""
+    data = {"dateModified": article.published_at.isoformat()}
     if facts.approved and facts.last_reviewed:
         data["lastReviewed"] = facts.last_reviewed.date().isoformat()
         data["reviewedBy"] = [
             {"@type": "Person", "name": r["name"], "honorificSuffix": r["credentials"], "url": settings.SITE_URL + r["url"]}
             for r in article.public_reviewers
         ]
-    text = json.dumps({k: v for k, v in data.items() if v not in (None, "", [])}, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return "".join(f", {json.dumps(name)}: {_script_safe_json(value)}" for name, value in data.items())
+
+
+def rendering(version):
+    """Render and store the version's public page for every audience (a VersionPage
+    each): everything that does not change while the version stays the same, with
+    markers where finish_page() puts the review facts."""
+    from django.template.loader import render_to_string
+
+    references_html = render_reference_list(version.references, settings.CITATION_STYLE)
+    read_minutes = _read_minutes(version)
+    slug = version.article.slug
+    pages = []
+    for audience in AUDIENCES:
+        body_html, headings = render_markdown(version.body, version.references, audience=audience)
+        content = render_to_string("public/article_content.html", {
+            "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
+            "disclaimer": DISCLAIMERS[audience],
+        })
+        page_url = settings.SITE_URL + article_url(slug, audience)
+        html = render_to_string("public/article.html", {
+            "version": version, "read_minutes": read_minutes, "content_html": content, "audience": audience,
+            "audiences": AUDIENCES, "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[slug]),
+            "canonical_url": page_url, "json_ld": version_json_ld(version, audience, page_url),
+            "review_html": REVIEW_MARK, "modified_time": MODIFIED_MARK,
+        })
+        pages.append(VersionPage(version=version, audience=audience, html=html, rendering_format=RENDERING_FORMAT,
+                                 citation_style=settings.CITATION_STYLE))
+    # Two readers may render the same version at once: the second one's rows replace
+    # the first one's identical ones instead of failing on the unique constraint.
+    VersionPage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["version", "audience"],
+                                    update_fields=["html", "rendering_format", "citation_style"])
+
+
+PAGE_COLUMNS = (*FACT_FIELDS, "public_reviewers", "page_html")
+TIME_COLUMNS = {"published_at", "public_reviewed_at"}
+_LOOKUP = object()  # stands for the slug or id in the compiled query
+
+
+@lru_cache(maxsize=16)
+def _page_query(audience, field, citation_style):
+    """The page's one query, compiled once per (audience, lookup field, style): building
+    it through the ORM costs several times what the database takes to answer it."""
+    placeholder = -7_654_321 if field == "pk" else "__lookup__"
+    page = VersionPage.objects.filter(
+        version=OuterRef("published_version_id"), audience=audience, rendering_format=RENDERING_FORMAT,
+        citation_style=citation_style,
+    ).values("html")[:1]
+    queryset = published_articles().filter(**{field: placeholder}).order_by().annotate(
+        page_html=Subquery(page),
+    ).values_list(*PAGE_COLUMNS)
+    sql, params = queryset.query.sql_with_params()
+    return sql, [(_LOOKUP if value == placeholder else value) for value in params]
+
+
+class PublicPage:
+    """The columns one public page needs, read by load_page()."""
+
+    def __init__(self, row):
+        # A raw row skips Django's converters: SQLite gives naive times, 0/1 and JSON text.
+        for name, value in zip(PAGE_COLUMNS, row):
+            if name in TIME_COLUMNS and value is not None:
+                value = parse_datetime(value) if isinstance(value, str) else value
+                value = value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)
+            setattr(self, name, value)
+        if isinstance(self.public_reviewers, str):
+            self.public_reviewers = json.loads(self.public_reviewers)
+        self.public_approved = bool(self.public_approved)
+
+
+def load_page(audience, **lookup):
+    """A published article with the stored page of one audience, in one query (its
+    pages are rendered first when this version has none, or only outdated ones)."""
+    from django.db import connection
+
+    (field, value), = lookup.items()
+    sql, params = _page_query(audience, field, settings.CITATION_STYLE)
+    params = [value if item is _LOOKUP else item for item in params]
+
+    def query():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return PublicPage(row) if row else None
+
+    article = query()
+    if article is not None and article.page_html is None:
+        rendering(ArticleVersion.objects.select_related("article").get(pk=article.published_version_id))
+        article = query()
+    return article
 
 
 REVIEW_MARK = "<!--imprimatur:review-->"
@@ -243,10 +228,9 @@ def finish_page(article, audience, now=None):
         "article": article, "facts": facts, "steps": STEPS, "links": site_links(),
         "fast_track": article.review_policy == REVIEW_AFTER,
     })
-    page_url = settings.SITE_URL + article_url(article.slug, audience)
     return (
         article.page_html.replace(REVIEW_MARK, review_html, 1)
-        .replace(JSON_LD_MARK, json_ld(article, facts, audience, page_url), 1)
+        .replace(JSON_LD_MARK, review_json_ld(article, facts), 1)
         .replace(MODIFIED_MARK, article.published_at.isoformat(), 1)
     )
 

@@ -23,8 +23,8 @@ GENERATE = [
               now(), '', false, '[]'::jsonb, %(editor)s, now()
        FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
-           reference_list, "references", rendered, note, content_hash, created_by_id, created_at)
-       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '{}'::jsonb, 'bench',
+           reference_list, "references", note, content_hash, created_by_id, created_at)
+       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, 'bench',
               md5(id::text) || md5(id::text), %(editor)s, now()
        FROM articles_article""",
     """UPDATE articles_article AS a SET working_version_id = v.id FROM articles_articleversion AS v WHERE v.article_id = a.id""",
