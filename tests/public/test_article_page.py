@@ -180,3 +180,13 @@ def test_uncached_page_queries_do_not_grow_with_references_reviewers_or_versions
             assert client.get("/articles/sample-condition/").status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_what_reviewers_typed_in_their_profile_is_escaped_on_the_page(client, draft, editor, publisher, make_staff):
+    from accounts.roles import REVIEWER
+
+    hostile = make_staff("hazel", REVIEWER, credentials='<img src=x onerror="alert(1)">')
+    submit(draft, editor), claim(draft, hostile), approve(draft, hostile), publish(draft, publisher)
+    page = client.get("/articles/sample-condition/").content.decode()
+    review_line = page.split('class="review-line"')[1].split("</p>")[0]
+    assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in review_line
