@@ -201,8 +201,12 @@ def load_page(audience, **lookup):
     sql, params = _page_query(audience, field, settings.CITATION_STYLE)
     params = [value if item is _LOOKUP else item for item in params]
 
+    # Planning this query takes PostgreSQL longer than running it: prepare it once per
+    # connection where the backend can (editorial/postgresql; SQLite's cannot).
+    cursor_of = getattr(connection, "prepared_cursor", connection.cursor)
+
     def query():
-        with connection.cursor() as cursor:
+        with cursor_of() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return PublicPage(row) if row else None

@@ -69,6 +69,8 @@ def env_database(name, default):
         raise ImproperlyConfigured(f"{name} is not a database URL we understand: {error}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names an unknown database scheme (got {raw!r})")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "editorial.postgresql"  # Django's, with fewer round trips per request
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # A file database kept open across requests gains nothing and locks more.
         config["CONN_MAX_AGE"] = 0

@@ -182,6 +182,19 @@ def test_uncached_page_queries_do_not_grow_with_references_reviewers_or_versions
     assert counts[0] == counts[1]
 
 
+def test_an_uncached_page_is_one_prepared_query(client, settings, live, django_assert_num_queries):
+    from django.db import connection
+
+    settings.PUBLIC_PAGE_CACHE = False
+    client.get("/articles/sample-condition/professional/")  # the first view stores the pages
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert "titrate to 10 mg" in client.get("/articles/sample-condition/professional/").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%articles_versionpage%"])
+        assert len(cursor.fetchall()) == 1
+
+
 def test_what_reviewers_typed_in_their_profile_is_escaped_on_the_page(client, draft, editor, publisher, make_staff):
     from accounts.roles import REVIEWER
 
