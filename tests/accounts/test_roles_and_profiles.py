@@ -51,3 +51,14 @@ def test_reviewer_profile_page_is_public_and_shows_credentials(client, reviewer)
 @pytest.mark.django_db
 def test_unknown_profile_is_a_404(client):
     assert client.get("/reviewers/nobody-here/").status_code == 404
+
+
+def test_a_profiles_public_address_cannot_be_changed_in_the_admin(admin_client, reviewer):
+    url = f"/admin/accounts/profile/{reviewer.profile.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert reviewer.profile.slug in page and 'name="slug"' not in page
+    form = {"user": reviewer.pk, "display_name": "", "credentials": "M.D.", "specialty": "", "bio": "", "slug": "renamed"}
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reviewer.profile.refresh_from_db()
+    assert reviewer.profile.slug != "renamed" and reviewer.profile.credentials == "M.D."
