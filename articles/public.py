@@ -261,8 +261,9 @@ def review_header(article, facts):
     return "".join(parts)
 
 
-def finish_page(article, audience, now=None):
-    """The stored page of one audience with this moment's review facts put in."""
+def finish_page(article, now=None):
+    """The page load_page() read, with this moment's review facts put in: no request,
+    no user, so it can be cached and exported."""
     facts = review_facts(article, now)
     return (
         article.page_html.replace(REVIEW_MARK, review_header(article, facts), 1)

@@ -32,12 +32,6 @@ def page_key(article, audience, facts):
     return f"public-page:{public.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
 
 
-def render_article_page(article, audience):
-    """The page's full HTML, from load_page(): no request, no user, so it can be cached
-    and exported."""
-    return public.finish_page(article, audience)
-
-
 def _page(request, slug, audience):
     if settings.PUBLIC_PAGE_CACHE:
         # The small columns first: a cached page (or a 304) needs nothing more.
@@ -57,7 +51,7 @@ def _page(request, slug, audience):
     if html is None:
         if settings.PUBLIC_PAGE_CACHE:
             article = public.load_page(audience, pk=article.pk)
-        html = render_article_page(article, audience)
+        html = public.finish_page(article)
         if settings.PUBLIC_PAGE_CACHE:
             cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
     response = HttpResponse(html)

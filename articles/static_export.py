@@ -42,7 +42,6 @@ def export_article(article_id):
     files of one that is no longer published. Returns the paths written."""
     from articles import public
     from articles.models import Article
-    from articles.public_views import render_article_page
 
     root = _root()
     if root is None:
@@ -56,7 +55,7 @@ def export_article(article_id):
     export_assets(root)
     written = []
     for audience in AUDIENCES:
-        html = render_article_page(public.load_page(audience, pk=article_id), audience)
+        html = public.finish_page(public.load_page(audience, pk=article_id))
         folder = root / "articles" / article.slug / ("" if audience == DEFAULT_AUDIENCE else audience)
         _write(folder / "index.html", html)
         written.append(folder / "index.html")
