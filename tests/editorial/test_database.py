@@ -9,35 +9,35 @@ from django.db import connection
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _last_query_of(pid):
-    """What the backend with this pid last ran, seen from a second connection."""
+def _from_another_connection(sql, params):
+    """The first row of `sql` run on a second connection: the one under test stays as it is."""
     other = connection.copy()
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-            row = cursor.fetchone()
-        return row[0] if row else None
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     finally:
         other.close()
+
+
+def _last_query_of(pid):
+    row = _from_another_connection("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+    return row[0] if row else None
 
 
 def _end_from_outside(pid):
-    other = connection.copy()
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
+    _from_another_connection("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture
 def persistent_connection():
     """The default connection kept across requests, as in production (CONN_MAX_AGE)."""
     connection.close()
+    before = connection.settings_dict["CONN_MAX_AGE"]
     connection.settings_dict["CONN_MAX_AGE"] = 60
     yield connection
     connection.close()
-    connection.settings_dict["CONN_MAX_AGE"] = 0
+    connection.settings_dict["CONN_MAX_AGE"] = before
 
 
 def test_an_idle_connection_passes_the_health_check_without_asking_the_server(persistent_connection):
@@ -93,13 +93,27 @@ def test_prepared_cursor_prepares_its_statement_once_and_is_counted(persistent_c
     assert len([text for text in prepared if "+ 1" in text]) == 1
 
 
-def test_django_queries_and_a_switched_off_prepared_cursor_prepare_nothing(persistent_connection, settings):
+def _prepared_statement_count():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+def test_djangos_own_queries_are_never_prepared(persistent_connection):
+    from django.contrib.auth import get_user_model
+
+    for _ in range(10):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::int + 3", [39])
+        list(get_user_model().objects.filter(pk=1))
+        list(get_user_model().objects.filter(pk=1).iterator())  # a server-side cursor
+    assert connection.connection.prepare_threshold is not None  # prepared_cursor() could prepare here
+    assert _prepared_statement_count() == 0
+
+
+def test_a_switched_off_prepared_cursor_prepares_nothing(persistent_connection, settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
     for _ in range(10):
         with connection.prepared_cursor() as cursor:
             cursor.execute("SELECT %s::int + 2", [40])
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT %s::int + 3", [39])
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-        assert cursor.fetchone() == (0,)
+    assert _prepared_statement_count() == 0
