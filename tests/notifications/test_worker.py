@@ -20,7 +20,8 @@ from tests.workflow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = "redis://127.0.0.1:6379/14"
+# TEST_REDIS_URL lets two test runs on one machine keep to their own Redis database.
+BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
