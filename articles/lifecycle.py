@@ -13,10 +13,17 @@ EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
 SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
 
+# Labels that read better than the value's words ("Only a publisher can cancel a schedule.").
+_LABELS = {
+    "schedule_unpublish": "Schedule an unpublication", "cancel_schedule": "Cancel a schedule",
+    "publish_due": "Publish as scheduled", "unpublish_due": "Unpublish as scheduled",
+}
+
+
 class _Labelled(StrEnum):
     @property
     def label(self):
-        return self.value.replace("_", " ").capitalize()
+        return _LABELS.get(self.value) or self.value.replace("_", " ").capitalize()
 
 
 class State(_Labelled):
@@ -40,6 +47,10 @@ class Action(_Labelled):
     PUBLISH = "publish"
     SCHEDULE = "schedule"
     UNPUBLISH = "unpublish"
+    SCHEDULE_UNPUBLISH = "schedule_unpublish"
+    CANCEL_SCHEDULE = "cancel_schedule"
+    PUBLISH_DUE = "publish_due"
+    UNPUBLISH_DUE = "unpublish_due"
     REREVIEW = "rereview"
 
 
@@ -76,6 +87,11 @@ class Situation:
     assignee_is_reviewer: bool = True
     assignee_edited_version: bool = False
     has_reason: bool = True
+    has_pending_schedule: bool = False  # a publication or unpublication is scheduled
+    # A due schedule is pinned to one version and its hash; these say whether they still hold.
+    pinned_is_working: bool = True  # a publication's version is still the working version
+    pinned_is_live: bool = True  # an unpublication's version is still the live version
+    pinned_hash_matches: bool = True  # the version's content still hashes to the pinned hash
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,21 @@ def _publishable(s):
 
 APPROVED_CONTENT = _g(_publishable, "Only a version whose content matches its approvals can be published.")
 IS_LIVE = _g(lambda s: s.is_live, "This article is not published.")
+APPROVED_ONLY = _g(
+    lambda s: s.approval_matches_content,
+    "Only a version whose content matches its approvals can be scheduled; publish a fast-tracked version by hand.",
+)
+HAS_SCHEDULE = _g(lambda s: s.has_pending_schedule, "Nothing is scheduled for this article.")
+PINNED_WORKING = _g(lambda s: s.pinned_is_working, "A newer version was saved after this one was scheduled.")
+PINNED_LIVE = _g(lambda s: s.pinned_is_live, "Another version went live after this unpublication was scheduled.")
+PINNED_HASH = _g(
+    lambda s: s.pinned_hash_matches,
+    "The version's content no longer matches the hash pinned when it was scheduled.",
+)
+STILL_APPROVED = _g(
+    lambda s: s.state in (State.APPROVED, State.UNPUBLISHED) and s.approval_matches_content,
+    "The scheduled version no longer has the approvals its content needs.",
+)
 REASON = _g(lambda s: s.has_reason, "Give a reason.")
 ASSIGNEE_REVIEWER = _g(lambda s: s.assignee_is_reviewer, "Only members of the Medical Advisory Board can be assigned.")
 ASSIGNEE_NOT_EDITOR = _g(
@@ -170,8 +201,17 @@ RULES = {
         (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD),
     ),
     Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT,)),
-    Action.SCHEDULE: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _keep, (APPROVED_CONTENT,)),
+    # A schedule is pinned to an approved version: fast-track is a publisher's choice made by hand.
+    Action.SCHEDULE: Rule(frozenset({PUBLISHER}), frozenset({State.APPROVED, State.UNPUBLISHED}), _keep, (APPROVED_ONLY,)),
     Action.UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _after_unpublish, (IS_LIVE, REASON)),
+    Action.SCHEDULE_UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (IS_LIVE, REASON)),
+    Action.CANCEL_SCHEDULE: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (HAS_SCHEDULE,)),
+    # At the due time the schedule itself is checked; then the publisher who set it must
+    # still be allowed to publish (or unpublish), asked as for any publication.
+    Action.PUBLISH_DUE: Rule(
+        frozenset({SYSTEM}), ALL_STATES, State.PUBLISHED, (PINNED_WORKING, PINNED_HASH, STILL_APPROVED),
+    ),
+    Action.UNPUBLISH_DUE: Rule(frozenset({SYSTEM}), ALL_STATES, _after_unpublish, (IS_LIVE, PINNED_LIVE, PINNED_HASH)),
     # The re-review interval has passed: the live version goes back to the board while it stays live.
     Action.REREVIEW: Rule(frozenset({SYSTEM}), frozenset({State.PUBLISHED}), State.SUBMITTED, (IS_LIVE,)),
 }
@@ -202,6 +242,8 @@ def _past(action):
         Action.ASSIGN: "assigned", Action.COMMENT: "commented on", Action.REQUEST_CHANGES: "sent back",
         Action.APPROVE: "approved", Action.PUBLISH: "published", Action.SCHEDULE: "scheduled",
         Action.UNPUBLISH: "unpublished", Action.REREVIEW: "sent for re-review",
+        Action.SCHEDULE_UNPUBLISH: "scheduled for unpublication", Action.CANCEL_SCHEDULE: "unscheduled",
+        Action.PUBLISH_DUE: "published as scheduled", Action.UNPUBLISH_DUE: "unpublished as scheduled",
     }[action]
 
 

@@ -29,11 +29,15 @@ ALLOWED = {
     ("publish", P): {A: PB, UP: PB},
     ("schedule", P): {A: None, UP: None},
     ("unpublish", P): {PB: UP, D: None, S: None, U: None, C: None, A: None, UP: UP},
+    ("schedule_unpublish", P): {state: None for state in State},
+    ("cancel_schedule", P): {state: None for state in State},
+    ("publish_due", SYS): {A: PB, UP: PB},
+    ("unpublish_due", SYS): {PB: UP, D: None, S: None, U: None, C: None, A: None, UP: UP},
     ("rereview", SYS): {PB: S},
 }
 
 EVERYTHING_IN_ORDER = dict(
-    password_ok=True, actor_on_round=True, approval_matches_content=True, is_live=True,
+    password_ok=True, actor_on_round=True, approval_matches_content=True, is_live=True, has_pending_schedule=True,
 )
 
 
@@ -140,3 +144,50 @@ def test_buttons_ignore_what_the_form_will_ask_but_respect_everything_else():
     assert Action.APPROVE in available_actions(situation)
     assert Action.APPROVE not in available_actions(reviewing(actor_edited_version=True))
     assert available_actions(Situation(state=PB, roles=frozenset())) == []
+
+
+def test_only_an_approved_version_can_be_scheduled_even_on_fast_track():
+    for state in (S, U):
+        situation = Situation(state=state, roles=frozenset({P}), policy=REVIEW_AFTER)
+        assert "cannot be scheduled" in refusal(Action.SCHEDULE, situation)
+    unapproved = Situation(state=A, roles=frozenset({P}), approval_matches_content=False)
+    assert "matches its approvals" in refusal(Action.SCHEDULE, unapproved)
+
+
+def due(**facts):
+    return Situation(**{**dict(state=A, roles=frozenset({SYS}), approval_matches_content=True), **facts})
+
+
+def test_a_due_publication_is_refused_when_a_newer_version_was_saved():
+    assert "newer version was saved" in refusal(Action.PUBLISH_DUE, due(pinned_is_working=False))
+
+
+def test_a_due_publication_is_refused_when_the_pinned_hash_no_longer_matches():
+    assert "pinned" in refusal(Action.PUBLISH_DUE, due(pinned_hash_matches=False))
+
+
+def test_a_due_publication_is_refused_when_its_approvals_no_longer_match_even_on_fast_track():
+    assert "no longer has the approvals" in refusal(Action.PUBLISH_DUE, due(approval_matches_content=False))
+    fast_track = due(state=U, policy=REVIEW_AFTER, approval_matches_content=False)
+    assert "no longer has the approvals" in refusal(Action.PUBLISH_DUE, fast_track)
+
+
+def test_a_due_unpublication_is_refused_when_another_version_went_live_or_none_is_live():
+    assert "Another version went live" in refusal(Action.UNPUBLISH_DUE, due(state=PB, is_live=True, pinned_is_live=False))
+    assert "not published" in refusal(Action.UNPUBLISH_DUE, due(state=UP, is_live=False))
+
+
+def test_only_publishers_schedule_and_cancel_with_the_reason_said():
+    for role in (E, R):
+        assert refusal(Action.CANCEL_SCHEDULE, Situation(state=A, roles=frozenset({role}), has_pending_schedule=True)) == (
+            "Only a publisher can cancel a schedule."
+        )
+    situation = Situation(state=PB, roles=frozenset({E}), is_live=True)
+    assert refusal(Action.SCHEDULE_UNPUBLISH, situation) == "Only a publisher can schedule an unpublication."
+    assert "Nothing is scheduled" in refusal(Action.CANCEL_SCHEDULE, Situation(state=A, roles=frozenset({P})))
+
+
+def test_a_schedule_shows_its_cancel_button_only_while_one_is_pending():
+    publisher = Situation(state=A, roles=frozenset({P}), approval_matches_content=True)
+    assert Action.CANCEL_SCHEDULE not in available_actions(publisher)
+    assert Action.CANCEL_SCHEDULE in available_actions(replace(publisher, has_pending_schedule=True))
