@@ -1,6 +1,10 @@
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils import timezone
 
 from articles.lifecycle import REVIEW_BEFORE
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article
@@ -111,3 +115,40 @@ class PolicyForm(forms.Form):
 class SitePageForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(max_length=100_000, widget=forms.Textarea(attrs={"rows": 20}), help_text="Markdown.")
+
+
+# Schedule times are typed and shown in UTC whatever TIME_ZONE says, and the forms say so.
+SCHEDULE_ZONE_NAME = "UTC"
+
+
+def parse_schedule_time(raw, now=None):
+    """A typed date and time ("2030-01-15T14:00", "2030-01-15 14:00"), read in UTC unless it
+    names its own offset; ValidationError with a message a person can act on."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValidationError("Give the date and time (YYYY-MM-DD HH:MM, UTC).")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"“{raw}” is not a date and time (use YYYY-MM-DD HH:MM, UTC).") from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt_timezone.utc)
+    if moment <= (now or timezone.now()):
+        raise ValidationError(f"{moment.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M} UTC has passed: choose a time in the future.")
+    return moment.astimezone(dt_timezone.utc)
+
+
+class PublishScheduleForm(forms.Form):
+    publish_at = forms.CharField(required=False, max_length=40, label=f"Publish at ({SCHEDULE_ZONE_NAME})")
+    version_id = forms.IntegerField(required=False)
+
+    def clean_publish_at(self):
+        return parse_schedule_time(self.cleaned_data["publish_at"])
+
+
+class UnpublishScheduleForm(forms.Form):
+    unpublish_at = forms.CharField(required=False, max_length=40, label=f"Unpublish at ({SCHEDULE_ZONE_NAME})")
+    reason = forms.CharField(max_length=500, error_messages={"required": "Give a reason for unpublishing."})
+
+    def clean_unpublish_at(self):
+        return parse_schedule_time(self.cleaned_data["unpublish_at"])

@@ -37,10 +37,6 @@ class Article(models.Model):
         "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    scheduled_publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     state_changed_at = models.DateTimeField()
     # What the public page says of the live version's review, kept up to date by the
     # services on every transition so a reader's request needs no aggregate query.
@@ -246,6 +242,58 @@ class Signature(models.Model):
     def is_valid(self):
         """A signature holds only for the exact content it covered."""
         return self.content_hash == self.version.content_hash
+
+
+class Schedule(models.Model):
+    """A publication (or unpublication) set for a time, pinned to one version and its hash.
+
+    At the due time it acts only if that version is still the one concerned (the working
+    version for a publication, the live one for an unpublication), its content still has
+    the pinned hash and, for a publication, its approvals still match it. Otherwise it
+    does nothing and says why in `outcome_note`. Rows are closed, never deleted.
+    """
+
+    PUBLISH, UNPUBLISH = "publish", "unpublish"
+    KINDS = [(PUBLISH, "Publication"), (UNPUBLISH, "Unpublication")]
+    PENDING, DONE, CANCELLED, REFUSED = "pending", "done", "cancelled", "refused"
+    OUTCOMES = [(PENDING, "Pending"), (DONE, "Done"), (CANCELLED, "Cancelled"), (REFUSED, "Refused")]
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="schedules")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="schedules")
+    content_hash = models.CharField(max_length=64)
+    due_at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it is unpublished (unpublications).")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=OUTCOMES, default=PENDING)
+    outcome_note = models.CharField(max_length=500, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "kind"], condition=models.Q(outcome="pending"), name="one_pending_schedule_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="pending", closed_at__isnull=True)
+                | (~models.Q(outcome="pending") & models.Q(closed_at__isnull=False)),
+                name="schedule_closed_unless_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(outcome="pending"), name="schedule_pending_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.version} at {self.due_at:%Y-%m-%d %H:%M} UTC ({self.outcome})"
+
+    @property
+    def is_publication(self):
+        return self.kind == self.PUBLISH
 
 
 class Event(models.Model):

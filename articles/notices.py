@@ -1,6 +1,8 @@
 """Who is told about each transition, and what. Called by the services inside
 their transaction: the rows commit (or roll back) with the change itself."""
 
+from datetime import timezone
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -83,3 +85,22 @@ def reference_flagged(article_ids, reason, now, event_key):
         notify(kind="reference_flag", recipients=_editors_of(article) or _people_in(EDITOR), article=article,
                subject=f"Needs review: {_title(article)}", message=reason,
                url=reverse("articles:article", args=[article.pk]), key=f"reference_flag:{event_key}:{article.pk}", now=now)
+
+
+SCHEDULE_SUBJECTS = {"done": "Scheduled {what} done", "refused": "Scheduled {what} not carried out",
+                     "cancelled": "Scheduled {what} cancelled"}
+
+
+def schedule_closed(article, schedule, event, actor=None):
+    """Tell the publisher who set a schedule what became of it (unless they closed it themselves)."""
+    if actor is not None and actor.pk == schedule.created_by_id:
+        return
+    what = "publication" if schedule.kind == "publish" else "unpublication"
+    subject = SCHEDULE_SUBJECTS[schedule.outcome].format(what=what)
+    due = schedule.due_at.astimezone(timezone.utc)
+    notify(kind="schedule", recipients=[schedule.created_by], article=article,
+           subject=f"{subject}: {_title(article)}",
+           message=f"The {what} of version {schedule.version.number} set for {due:%Y-%m-%d %H:%M} UTC: "
+                   f"{schedule.outcome_note}",
+           url=reverse("articles:article", args=[article.pk]), key=f"schedule{schedule.pk}:{schedule.outcome}",
+           now=event.created_at)

@@ -1,10 +1,12 @@
 """Reads for the staff pages. Each runs a fixed number of queries however many
 articles, versions, rounds or reviewers there are (see tests/articles/test_queries.py)."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
-from articles.models import Article, ArticleVersion, Event, ReviewAssignment, ReviewComment, ReviewRound, Signature
+from articles.models import (
+    Article, ArticleVersion, Event, ReviewAssignment, ReviewComment, ReviewRound, Schedule, Signature,
+)
 
 _VERSIONS = ("working_version", "published_version")
 
@@ -26,6 +28,11 @@ def _with_open_round(queryset):
         round_opened_at=Subquery(opened.values("opened_at")[:1]),
         round_due_at=Subquery(opened.values("due_at")[:1]),
     ).prefetch_related(_open_round_prefetch())
+
+
+def _pending_schedules_prefetch():
+    pending = Schedule.objects.filter(outcome=Schedule.PENDING).select_related("version", "created_by__profile")
+    return Prefetch("schedules", queryset=pending.order_by("due_at", "pk"), to_attr="pending_schedules")
 
 
 def board_members():
@@ -53,11 +60,14 @@ def review_queue(*, reviewer=None):
 
 
 def publish_queue():
-    """Approved versions waiting for publication, and fast-tracked ones in review."""
-    from django.db.models import Q
-
+    """Approved versions waiting for publication, fast-tracked ones in review, and
+    every article with a pending schedule (publication or unpublication)."""
     ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=REVIEW_AFTER)
-    return Article.objects.filter(ready).select_related(*_VERSIONS, "scheduled_by__profile").order_by("state_changed_at")
+    scheduled = Exists(Schedule.objects.filter(article=OuterRef("pk"), outcome=Schedule.PENDING))
+    return (
+        Article.objects.annotate(scheduled=scheduled).filter(ready | Q(scheduled=True))
+        .select_related(*_VERSIONS).prefetch_related(_pending_schedules_prefetch()).order_by("state_changed_at")
+    )
 
 
 def editor_worklist():
@@ -79,8 +89,8 @@ def article_for_desk(article_id):
         Prefetch("signatures", queryset=signatures),
     ).order_by("-number")
     return (
-        Article.objects.select_related(*_VERSIONS, "working_version__created_by__profile", "scheduled_by__profile")
-        .prefetch_related(Prefetch("rounds", queryset=rounds, to_attr="all_rounds"))
+        Article.objects.select_related(*_VERSIONS, "working_version__created_by__profile")
+        .prefetch_related(Prefetch("rounds", queryset=rounds, to_attr="all_rounds"), _pending_schedules_prefetch())
         .get(pk=article_id)
     )
 

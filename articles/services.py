@@ -6,6 +6,7 @@ Views, admin, commands and tasks all call these; none of them decide who may act
 """
 
 from dataclasses import dataclass, replace
+from datetime import timezone as dt_timezone
 
 import reversion
 from django.contrib.auth import get_user_model
@@ -16,11 +17,11 @@ from django.utils import timezone
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event
 from articles.lifecycle import (
-    Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
+    SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
 )
 from articles import citing, notices
 from articles.models import (
-    Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Signature,
+    Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Schedule, Signature,
     canonical_content, content_hash, hashed_reference,
 )
 
@@ -123,6 +124,7 @@ def situation_for_viewer(article, viewer, library=None):
         actor_edited_version=_edited_since_last_approval(article, viewer),
         actor_signed_version=version is not None
         and Signature.objects.filter(version=version, signer=viewer, kind=Signature.APPROVAL).exists(),
+        has_pending_schedule=bool(pending_schedules(article)),
     )
 
 
@@ -256,6 +258,7 @@ def article_save_version(*, article_id, actor, base_version_id, content, note, i
         ReviewRound.objects.filter(article=article, outcome=ReviewRound.OPEN).update(
             outcome=ReviewRound.SUPERSEDED, closed_at=now
         )
+        _cancel_publication_schedule(article, actor, now, version, ip=ip)
         article.working_version = version
         article.attention, article.attention_since = "", None  # the new version carries any update
         _move(article, decision, actor, now, comment=note, ip=ip, version=version)
@@ -427,8 +430,7 @@ def _publish_locked(article, actor, now, ip=None, comment=""):
     # One UPDATE swaps what readers see: the old version stays live until this commits.
     article.published_version = article.working_version
     article.published_at = now
-    article.scheduled_publish_at = None
-    article.scheduled_by = None
+    _close_pending(article, Schedule.PUBLISH, Schedule.DONE, "Published by hand before the scheduled time.", now, actor)
     event = _move(article, decision, actor, now, comment=comment, ip=ip)
     notices.published(article, event, actor)
     return event
@@ -445,39 +447,12 @@ def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None
     return article
 
 
-def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=None, now=None):
-    """Set a time at which the working version will be published (checked again then)."""
-    now = now or timezone.now()
-    if publish_at is None or publish_at <= now:
-        raise TransitionNotAllowed("Choose a publication time in the future.")
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, expected_version_id)
-        decision = decide(Action.SCHEDULE, situation_for(article, actor))
-        article.scheduled_publish_at, article.scheduled_by = publish_at, actor
-        _move(article, decision, actor, now, comment=f"scheduled for {publish_at:%Y-%m-%d %H:%M} UTC", ip=ip)
-    return article
-
-
-def publish_due_articles(*, now=None):
-    """Publish every article whose scheduled time has come, as the publisher who
-    scheduled it. One whose approval no longer holds is left unpublished and unscheduled."""
-    now = now or timezone.now()
-    published, refused = [], []
-    due = Article.objects.filter(scheduled_publish_at__lte=now).values_list("pk", flat=True)
-    for article_id in due:
-        with transaction.atomic(), reversion.create_revision():
-            article = Article.objects.select_for_update(skip_locked=True).filter(pk=article_id).first()
-            if article is None or article.scheduled_publish_at is None or article.scheduled_publish_at > now:
-                continue  # another worker has it, or it changed meanwhile
-            try:
-                _publish_locked(article, article.scheduled_by, now, comment="scheduled publication")
-                published.append(article_id)
-            except TransitionNotAllowed as refusal:
-                article.scheduled_publish_at = None
-                article.save(update_fields=["scheduled_publish_at"])
-                refused.append((article_id, refusal.message))
-    return published, refused
+def _unpublish_locked(article, actor, reason, now, ip=None):
+    decision = decide(Action.UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
+    live = article.published_version
+    article.published_version = None
+    article.published_at = None
+    return _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
 
 
 def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
@@ -486,13 +461,224 @@ def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
     reason = (reason or "").strip()
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
-        decision = decide(Action.UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
-        live = article.published_version
-        article.published_version = None
-        article.published_at = None
-        _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
+        _unpublish_locked(article, actor, reason, now, ip=ip)
     return article
 
+
+# ---------------------------------------------------------------- schedules
+
+
+def pending_schedules(article):
+    """The article's pending schedules, due first: prefetched by the desk selector, else one query."""
+    prefetched = getattr(article, "pending_schedules", None)
+    if prefetched is not None:
+        return prefetched
+    return list(Schedule.objects.filter(article=article, outcome=Schedule.PENDING).select_related("version"))
+
+
+def utc_text(moment):
+    return f"{moment.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
+def _what(schedule):
+    return "publication" if schedule.is_publication else "unpublication"
+
+
+def _require_future(moment, now):
+    if moment is None or moment <= now:
+        raise TransitionNotAllowed("Choose a time in the future.")
+    return moment.astimezone(dt_timezone.utc)
+
+
+def _close(schedule, outcome, note, now, actor=None):
+    schedule.outcome, schedule.outcome_note, schedule.closed_at, schedule.closed_by = outcome, note[:500], now, actor
+    schedule.save(update_fields=["outcome", "outcome_note", "closed_at", "closed_by"])
+
+
+def _close_pending(article, kind, outcome, note, now, actor=None):
+    """Close the article's pending schedule of `kind`, if any; returns it (or None)."""
+    schedule = (
+        Schedule.objects.select_for_update().select_related("version", "created_by")
+        .filter(article=article, kind=kind, outcome=Schedule.PENDING).first()
+    )
+    if schedule is not None:
+        _close(schedule, outcome, note, now, actor)
+    return schedule
+
+
+def _schedule_event(article, actor, action, now, schedule, comment, ip=None):
+    """An audit event about a schedule: the article's state does not change."""
+    state = State(article.state)
+    return record_event(article=article, actor=actor, action=action, from_state=state, to_state=state, now=now,
+                        version=schedule.version, comment=comment[:2000], ip=ip)
+
+
+def _cancel_publication_schedule(article, actor, now, new_version, ip=None):
+    """Saving a new version voids a scheduled publication: the schedule belongs to the old one."""
+    note = f"Version {new_version.number} was saved after this one was scheduled."
+    schedule = _close_pending(article, Schedule.PUBLISH, Schedule.CANCELLED, note, now, actor)
+    if schedule is None:
+        return
+    comment = f"publication of version {schedule.version.number} due {utc_text(schedule.due_at)} cancelled: {note}"
+    event = _schedule_event(article, actor, Action.CANCEL_SCHEDULE, now, schedule, comment, ip=ip)
+    notices.schedule_closed(article, schedule, event, actor)
+
+
+def _pin(article, kind, actor, now, *, version, due_at, reason=""):
+    """A new pending schedule pinned to `version` and its hash, replacing a pending one of the same kind."""
+    _close_pending(article, kind, Schedule.CANCELLED, "Replaced by a new schedule.", now, actor)
+    return Schedule.objects.create(
+        article=article, kind=kind, version=version, content_hash=version.content_hash, due_at=due_at,
+        reason=reason, created_by=actor, created_at=now,
+    )
+
+
+def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=None, now=None):
+    """Schedule the publication of the working version, pinned to it and its content hash.
+
+    Refuses a time that is not in the future, a page opened on an older version, and
+    anything the lifecycle refuses (only an approved version is scheduled). A pending
+    publication schedule is replaced. At the due time `publish_due_articles` checks again.
+    """
+    now = now or timezone.now()
+    publish_at = _require_future(publish_at, now)
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        _expect_version(article, expected_version_id)
+        decide(Action.SCHEDULE, situation_for(article, actor))
+        version = article.working_version
+        schedule = _pin(article, Schedule.PUBLISH, actor, now, version=version, due_at=publish_at)
+        _schedule_event(article, actor, Action.SCHEDULE, now, schedule,
+                        f"publication of version {version.number} scheduled for {utc_text(publish_at)}", ip=ip)
+    return schedule
+
+
+def article_schedule_unpublish(*, article_id, actor, unpublish_at, reason, ip=None, now=None):
+    """Schedule taking the live version off the public site (an expiry), with a reason.
+
+    Pinned to the live version: if another version goes live meanwhile, nothing is
+    unpublished at the due time. Refuses a time not in the future, a missing reason,
+    an article that is not live and anyone the lifecycle does not let unpublish.
+    """
+    now = now or timezone.now()
+    unpublish_at = _require_future(unpublish_at, now)
+    reason = (reason or "").strip()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        decide(Action.SCHEDULE_UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
+        live = article.published_version
+        schedule = _pin(article, Schedule.UNPUBLISH, actor, now, version=live, due_at=unpublish_at, reason=reason[:500])
+        _schedule_event(article, actor, Action.SCHEDULE_UNPUBLISH, now, schedule,
+                        f"unpublication of version {live.number} scheduled for {utc_text(unpublish_at)}: {reason}",
+                        ip=ip)
+    return schedule
+
+
+def article_cancel_schedule(*, article_id, actor, schedule_id, ip=None, now=None):
+    """A publisher cancels a pending schedule; the publisher who set it is told.
+    Refuses anyone who is not a publisher and a schedule that is no longer pending."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        schedule = (
+            Schedule.objects.select_for_update().select_related("version", "created_by")
+            .filter(pk=schedule_id, article=article, outcome=Schedule.PENDING).first()
+        )
+        decide(Action.CANCEL_SCHEDULE, situation_for(article, actor, has_pending_schedule=schedule is not None))
+        _close(schedule, Schedule.CANCELLED, f"Cancelled by {actor.profile.printed_name}.", now, actor)
+        comment = f"{_what(schedule)} of version {schedule.version.number} due {utc_text(schedule.due_at)} cancelled"
+        event = _schedule_event(article, actor, Action.CANCEL_SCHEDULE, now, schedule, comment, ip=ip)
+        notices.schedule_closed(article, schedule, event, actor)
+    return schedule
+
+
+@dataclass(frozen=True)
+class ScheduleRun:
+    """What one due schedule came to: done, or refused with the reason."""
+
+    schedule_id: int
+    article_id: int
+    kind: str
+    outcome: str
+    note: str = ""
+
+
+def publish_due_articles(*, now=None):
+    """Carry out every schedule whose time has come, as the publisher who set it, and
+    return what each came to.
+
+    A publication goes ahead only if its version is still the working one, still has
+    the pinned hash and its approvals still match it; an unpublication only if its
+    version is still the live one. Otherwise nothing changes on the site: the schedule
+    is closed as refused, the reason recorded as an event and the publisher told.
+    Safe to run twice at once or again: each schedule is claimed under the article's
+    row lock and acts only while pending.
+    """
+    now = now or timezone.now()
+    due = (
+        Schedule.objects.filter(outcome=Schedule.PENDING, due_at__lte=now)
+        .order_by("due_at", "pk").values_list("pk", "article_id")
+    )
+    runs = (_run_schedule(schedule_id, article_id, now) for schedule_id, article_id in list(due))
+    return [run for run in runs if run is not None]
+
+
+def _run_schedule(schedule_id, article_id, now):
+    with transaction.atomic(), reversion.create_revision():
+        # The article row first, as every service locks it, then its schedule. An article
+        # another worker (or a person) holds is skipped: the next run picks it up.
+        article = (
+            Article.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("working_version", "published_version").filter(pk=article_id).first()
+        )
+        if article is None:
+            return None
+        schedule = (
+            Schedule.objects.select_for_update().select_related("version", "created_by")
+            .filter(pk=schedule_id, outcome=Schedule.PENDING).first()
+        )
+        if schedule is None:
+            return None  # carried out by another worker, or cancelled meanwhile
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves no half-done publication behind
+                event = _carry_out(article, schedule, now)
+        except TransitionNotAllowed as refusal:
+            article.refresh_from_db()
+            return _refuse(article, schedule, refusal.message, now)
+        notices.schedule_closed(article, schedule, event)
+    return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.DONE)
+
+
+def _pinned_situation(article, schedule):
+    """The lifecycle's view of a due schedule: is what it was pinned to still true?"""
+    version = schedule.version
+    rehashed = content_hash(version.canonical_content())  # re-proved from the content, not read from the row
+    situation = situation_for(
+        article, None,
+        pinned_is_working=article.working_version_id == version.pk,
+        pinned_is_live=article.published_version_id == version.pk,
+        pinned_hash_matches=rehashed == schedule.content_hash == version.content_hash,
+    )
+    return replace(situation, roles=frozenset({SYSTEM}))
+
+
+def _carry_out(article, schedule, now):
+    number = schedule.version.number
+    if schedule.is_publication:
+        decide(Action.PUBLISH_DUE, _pinned_situation(article, schedule))
+        _close(schedule, Schedule.DONE, f"Version {number} published at the scheduled time.", now)
+        return _publish_locked(article, schedule.created_by, now, comment=f"scheduled publication of version {number}")
+    decide(Action.UNPUBLISH_DUE, _pinned_situation(article, schedule))
+    _close(schedule, Schedule.DONE, f"Version {number} unpublished at the scheduled time.", now)
+    return _unpublish_locked(article, schedule.created_by, schedule.reason, now)
+
+
+def _refuse(article, schedule, reason, now):
+    _close(schedule, Schedule.REFUSED, reason, now)
+    comment = f"scheduled {_what(schedule)} of version {schedule.version.number} not carried out: {reason}"
+    event = _schedule_event(article, None, "schedule_refused", now, schedule, comment)
+    notices.schedule_closed(article, schedule, event)
+    return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.REFUSED, reason)
 
 def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, ip=None, now=None):
     """A publisher sets the review policy, quorum and re-review interval."""

@@ -7,9 +7,10 @@ from articles import services
 
 @shared_task
 def publish_due_articles():
-    """Publish articles whose scheduled time has come (run every minute by beat)."""
-    published, refused = services.publish_due_articles()
-    return {"published": published, "refused": [article_id for article_id, _ in refused]}
+    """Carry out the schedules whose time has come (run every minute by beat). A retry
+    or a second worker finds them closed and does nothing."""
+    runs = services.publish_due_articles()
+    return {outcome: [run.schedule_id for run in runs if run.outcome == outcome] for outcome in ("done", "refused")}
 
 
 @shared_task

@@ -16,13 +16,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
 from articles import selectors, services
 from articles.diff import compare_versions
-from articles.forms import ArticleContentForm, NewArticleForm, PolicyForm, SitePageForm
+from articles.forms import (
+    SCHEDULE_ZONE_NAME, ArticleContentForm, NewArticleForm, PolicyForm, PublishScheduleForm, SitePageForm,
+    UnpublishScheduleForm,
+)
 from articles.lifecycle import (
     Action, TransitionNotAllowed, available_actions, may_create_articles, may_edit_site_pages, may_export_audit,
     may_set_review_policy, may_use_desk,
@@ -133,6 +136,8 @@ def _article_page(request, article, *, error=None, values=None, status=200):
         "error": error,
         "values": values or {},
         "may_export_audit": may_export_audit(roles),
+        "schedules": services.pending_schedules(article),
+        "schedule_zone": SCHEDULE_ZONE_NAME,
     }
     return render(request, "articles/article.html", context, status=status)
 
@@ -243,20 +248,43 @@ def publish(request, article_id):
     ), "Published.")
 
 
+def _form_errors(form):
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 @require_POST
 @desk_view
 def schedule(request, article_id):
     values = {"publish_at": request.POST.get("publish_at", "")}
-    publish_at = parse_datetime(values["publish_at"]) if values["publish_at"] else None
-    if publish_at is not None and timezone.is_naive(publish_at):
-        publish_at = timezone.make_aware(publish_at, timezone.get_default_timezone())
-    if publish_at is None:
-        article = _article_or_404(article_id)
-        return _article_page(request, article, error="Give the publication date and time.", values=values, status=400)
+    form = PublishScheduleForm(request.POST)
+    if not form.is_valid():
+        return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
     return _act(request, article_id, lambda: services.article_schedule(
-        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
-        publish_at=publish_at, ip=client_ip(request),
+        article_id=article_id, actor=request.user, expected_version_id=form.cleaned_data["version_id"],
+        publish_at=form.cleaned_data["publish_at"], ip=client_ip(request),
     ), "Publication scheduled.", values=values)
+
+
+@require_POST
+@desk_view
+def schedule_unpublish(request, article_id):
+    values = {"unpublish_at": request.POST.get("unpublish_at", ""), "unpublish_reason": request.POST.get("reason", "")}
+    form = UnpublishScheduleForm(request.POST)
+    if not form.is_valid():
+        return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
+    return _act(request, article_id, lambda: services.article_schedule_unpublish(
+        article_id=article_id, actor=request.user, unpublish_at=form.cleaned_data["unpublish_at"],
+        reason=form.cleaned_data["reason"], ip=client_ip(request),
+    ), "Unpublication scheduled.", values=values)
+
+
+@require_POST
+@desk_view
+def cancel_schedule(request, article_id):
+    return _act(request, article_id, lambda: services.article_cancel_schedule(
+        article_id=article_id, actor=request.user, schedule_id=_posted_id(request, "schedule_id"),
+        ip=client_ip(request),
+    ), "Schedule cancelled.")
 
 
 @require_POST

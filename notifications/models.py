@@ -7,6 +7,7 @@ KINDS = [
     ("changes_requested", "Changes requested"),
     ("approved", "Article approved"),
     ("published", "Article published"),
+    ("schedule", "Scheduled publication done, refused or cancelled"),
     ("comment", "Review comment"),
     ("review_overdue", "Review overdue"),
     ("review_escalated", "Overdue review escalated"),

@@ -58,3 +58,24 @@ def test_two_publishers_publishing_at_once_make_exactly_one_transition(approved,
     assert Event.objects.filter(article=approved, action="publish").count() == 1
     approved.refresh_from_db()
     assert approved.state == "published"
+
+
+def test_two_workers_running_the_due_schedules_at_once_publish_once(approved, publisher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import services
+    from articles.models import Schedule
+
+    now = timezone.now()
+    services.article_schedule(article_id=approved.pk, actor=publisher, expected_version_id=approved.working_version_id,
+                              publish_at=now + timedelta(minutes=5), now=now)
+    runs = []
+    successes, refusals = race(*[lambda: runs.extend(services.publish_due_articles(now=now + timedelta(minutes=5)))] * 2)
+    assert (successes, refusals) == (2, [])
+    assert [run.outcome for run in runs] == ["done"]
+    assert Event.objects.filter(article=approved, action="publish").count() == 1
+    assert Schedule.objects.get(article=approved).outcome == Schedule.DONE
+    approved.refresh_from_db()
+    assert approved.state == "published"

@@ -72,3 +72,43 @@ def test_article_page_and_history_do_not_grow_with_versions_rounds_or_reviewers(
             measured.append(len(captured.captured_queries))
         counts.append(measured)
     assert counts[0] == counts[1]
+
+
+def test_the_due_schedule_sweep_runs_a_constant_number_of_queries_per_schedule(editor, reviewer, publisher):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    now = timezone.now()
+
+    def schedule_approved(count, label):
+        for index in range(count):
+            article = services.article_create(actor=editor, slug=f"s-{label}-{index}", topic="T",
+                                              content=Content(title=f"Scheduled {label} {index}", body="## H\n\n5 mg"),
+                                              note="v1")
+            submit(article, editor)
+            claim(article, reviewer)
+            approve(article, reviewer)
+            article.refresh_from_db()
+            services.article_schedule(article_id=article.pk, actor=publisher,
+                                      expected_version_id=article.working_version_id,
+                                      publish_at=now + timedelta(minutes=1), now=now)
+
+    def sweep():
+        with CaptureQueriesContext(connection) as captured:
+            runs = services.publish_due_articles(now=now + timedelta(minutes=1))
+        assert all(run.outcome == "done" for run in runs)
+        return len(captured.captured_queries)
+
+    schedule_approved(1, "warm")
+    sweep()  # caches filled (content types and the like) before measuring
+    empty = sweep()
+    schedule_approved(2, "small")
+    small = sweep()
+    schedule_approved(4, "large")
+    large = sweep()
+    per_schedule = (small - empty) / 2
+    assert large - empty == 4 * per_schedule, f"{empty}, {small}, {large} queries for 0, 2, 4 due schedules"
+    assert per_schedule <= 40, per_schedule

@@ -4,11 +4,12 @@ from articles.services import publish_due_articles
 
 
 class Command(BaseCommand):
-    help = "Publish every article whose scheduled publication time has come."
+    help = "Carry out every scheduled publication and unpublication whose time has come."
 
     def handle(self, *args, **options):
-        published, refused = publish_due_articles()
-        for article_id in published:
-            self.stdout.write(f"published article {article_id}")
-        for article_id, reason in refused:
-            self.stdout.write(f"not published: article {article_id}: {reason}")
+        for run in publish_due_articles():
+            what = "publication" if run.kind == "publish" else "unpublication"
+            if run.outcome == "done":
+                self.stdout.write(f"article {run.article_id}: scheduled {what} done")
+            else:
+                self.stdout.write(f"article {run.article_id}: scheduled {what} not carried out: {run.note}")
