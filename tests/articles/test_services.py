@@ -185,20 +185,6 @@ def test_unpublish_needs_a_reason_and_takes_the_page_down(published, publisher):
     assert (published.state, published.published_version) == ("unpublished", None)
 
 
-def test_scheduled_publication_happens_when_due_and_not_before(approved, publisher):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    now = timezone.now()
-    services.article_schedule(article_id=approved.pk, actor=publisher, expected_version_id=approved.working_version_id,
-                              publish_at=now + timedelta(hours=1), now=now)
-    assert services.publish_due_articles(now=now + timedelta(minutes=59)) == ([], [])
-    assert services.publish_due_articles(now=now + timedelta(hours=1)) == ([approved.pk], [])
-    approved.refresh_from_db()
-    assert approved.state == "published" and approved.scheduled_publish_at is None
-
-
 def test_restore_makes_an_old_version_the_new_draft_without_rewriting_history(draft, editor):
     first = draft.working_version
     save(draft, editor, body="Changed")
