@@ -1,7 +1,7 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from articles.models import Article, ArticleVersion, Event, ReviewRound, Signature
+from articles.models import Article, ArticleVersion, Event, ReviewRound, Schedule, Signature
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,6 +42,13 @@ class ReviewRoundAdmin(ReadOnlyAdmin):
 class SignatureAdmin(ReadOnlyAdmin):
     list_display = ("printed_name", "meaning", "version", "signed_at", "content_hash")
     list_select_related = ("version",)
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(ReadOnlyAdmin):
+    list_display = ("article", "kind", "version", "due_at", "outcome", "outcome_note", "created_by")
+    list_filter = ("kind", "outcome")
+    list_select_related = ("article", "version", "created_by")
 
 
 @admin.register(Event)
