@@ -452,6 +452,7 @@ def _unpublish_locked(article, actor, reason, now, ip=None):
     live = article.published_version
     article.published_version = None
     article.published_at = None
+    _close_pending(article, Schedule.UNPUBLISH, Schedule.DONE, "Unpublished by hand before the scheduled time.", now, actor)
     return _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
 
 

@@ -255,7 +255,16 @@ def test_a_scheduled_unpublication_is_refused_when_another_version_went_live(pub
     assert "Another version went live" in told(publisher, "not carried out")[0].message
 
 
-def test_an_unpublication_needs_a_reason_and_a_live_article(approved, published, publisher):
+def test_unpublishing_by_hand_before_the_time_closes_the_expiry(published, publisher):
+    now = timezone.now()
+    schedule = schedule_expiry(published, publisher, now)
+    services.article_unpublish(article_id=published.pk, actor=publisher, reason="Withdrawn early")
+    schedule.refresh_from_db()
+    assert schedule.outcome == Schedule.DONE and "by hand" in schedule.outcome_note
+    assert services.publish_due_articles(now=now + LATER) == []
+
+
+def test_an_unpublication_needs_a_reason(published, publisher):
     now = timezone.now()
     with pytest.raises(TransitionNotAllowed, match="reason"):
         schedule_expiry(published, publisher, now, reason=" ")
