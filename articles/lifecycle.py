@@ -52,6 +52,11 @@ class Action(_Labelled):
     PUBLISH_DUE = "publish_due"
     UNPUBLISH_DUE = "unpublish_due"
     REREVIEW = "rereview"
+    # Switching an article to review after publication takes two people: one asks, another confirms.
+    REQUEST_FAST_TRACK = "request_fast_track"
+    CONFIRM_FAST_TRACK = "confirm_fast_track"
+    WITHDRAW_FAST_TRACK = "withdraw_fast_track"
+    DECLINE_FAST_TRACK = "decline_fast_track"
 
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
@@ -92,6 +97,11 @@ class Situation:
     pinned_is_working: bool = True  # a publication's version is still the working version
     pinned_is_live: bool = True  # an unpublication's version is still the live version
     pinned_hash_matches: bool = True  # the version's content still hashes to the pinned hash
+    fast_track_pending: bool = False  # a switch to review after publication waits for a second person
+    actor_requested_fast_track: bool = False  # the actor is the one who asked for that switch
+    # Separation of duties, relaxed only by settings (FAST_TRACK_NEEDS_SECOND_PERSON, SIGNER_MAY_PUBLISH).
+    fast_track_needs_second_person: bool = True
+    signer_may_publish: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,24 @@ def _publishable(s):
     return s.approval_matches_content
 
 
+NOT_OWN_APPROVAL = _g(
+    lambda s: s.signer_may_publish or not s.actor_signed_version,
+    "You signed an approval of this version, so another publisher must publish it.",
+)
+NOT_FAST_TRACKED = _g(lambda s: s.policy == REVIEW_BEFORE, "This article is already reviewed after publication.")
+NONE_PENDING = _g(
+    lambda s: not s.fast_track_pending,
+    "A switch to review after publication is already waiting for confirmation.",
+)
+PENDING = _g(lambda s: s.fast_track_pending, "No switch to review after publication is waiting for confirmation.")
+SECOND_PERSON = _g(
+    lambda s: not s.fast_track_needs_second_person or not s.actor_requested_fast_track,
+    "You asked for this switch, so another publisher or a member of the Medical Advisory Board must confirm it.",
+)
+NOT_OWN_REQUEST = _g(lambda s: not s.actor_requested_fast_track, "You asked for this switch; withdraw it instead.")
+OWN_REQUEST = _g(lambda s: s.actor_requested_fast_track, "Only the publisher who asked for this switch can withdraw it.")
+CONFIRM_PASSWORD = _g(lambda s: s.password_ok, "Your password was not correct, so the switch was not confirmed.")
+
 APPROVED_CONTENT = _g(_publishable, "Only a version whose content matches its approvals can be published.")
 IS_LIVE = _g(lambda s: s.is_live, "This article is not published.")
 APPROVED_ONLY = _g(
@@ -200,9 +228,11 @@ RULES = {
         frozenset({REVIEWER}), frozenset({State.UNDER_REVIEW}), _after_approval,
         (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD),
     ),
-    Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT,)),
+    Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT, NOT_OWN_APPROVAL)),
     # A schedule is pinned to an approved version: fast-track is a publisher's choice made by hand.
-    Action.SCHEDULE: Rule(frozenset({PUBLISHER}), frozenset({State.APPROVED, State.UNPUBLISHED}), _keep, (APPROVED_ONLY,)),
+    Action.SCHEDULE: Rule(
+        frozenset({PUBLISHER}), frozenset({State.APPROVED, State.UNPUBLISHED}), _keep, (APPROVED_ONLY, NOT_OWN_APPROVAL),
+    ),
     Action.UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _after_unpublish, (IS_LIVE, REASON)),
     Action.SCHEDULE_UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (IS_LIVE, REASON)),
     Action.CANCEL_SCHEDULE: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (HAS_SCHEDULE,)),
@@ -214,6 +244,16 @@ RULES = {
     Action.UNPUBLISH_DUE: Rule(frozenset({SYSTEM}), ALL_STATES, _after_unpublish, (IS_LIVE, PINNED_LIVE, PINNED_HASH)),
     # The re-review interval has passed: the live version goes back to the board while it stays live.
     Action.REREVIEW: Rule(frozenset({SYSTEM}), frozenset({State.PUBLISHED}), State.SUBMITTED, (IS_LIVE,)),
+    # Review after publication: one publisher asks with a reason; another publisher or a board
+    # member confirms with their password. Going back to review before publication needs one publisher.
+    Action.REQUEST_FAST_TRACK: Rule(
+        frozenset({PUBLISHER}), ALL_STATES, _keep, (NOT_FAST_TRACKED, NONE_PENDING, REASON),
+    ),
+    Action.CONFIRM_FAST_TRACK: Rule(
+        frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (NOT_FAST_TRACKED, PENDING, SECOND_PERSON, CONFIRM_PASSWORD),
+    ),
+    Action.WITHDRAW_FAST_TRACK: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (PENDING, OWN_REQUEST)),
+    Action.DECLINE_FAST_TRACK: Rule(frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (PENDING, NOT_OWN_REQUEST)),
 }
 
 
@@ -244,6 +284,8 @@ def _past(action):
         Action.UNPUBLISH: "unpublished", Action.REREVIEW: "sent for re-review",
         Action.SCHEDULE_UNPUBLISH: "scheduled for unpublication", Action.CANCEL_SCHEDULE: "unscheduled",
         Action.PUBLISH_DUE: "published as scheduled", Action.UNPUBLISH_DUE: "unpublished as scheduled",
+        Action.REQUEST_FAST_TRACK: "fast-tracked", Action.CONFIRM_FAST_TRACK: "fast-tracked",
+        Action.WITHDRAW_FAST_TRACK: "changed", Action.DECLINE_FAST_TRACK: "changed",
     }[action]
 
 
@@ -302,3 +344,8 @@ def may_set_review_policy(roles):
 
 def may_manage_library(roles):
     return bool(set(roles) & {EDITOR, PUBLISHER})
+
+
+def may_clear_retraction(roles):
+    """Clearing a retraction flag puts a source back into citable use: publishers only."""
+    return PUBLISHER in roles

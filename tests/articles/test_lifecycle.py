@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 
 from articles.lifecycle import (
-    REVIEW_AFTER, Action, Situation, State, TransitionNotAllowed, available_actions, decide,
+    REVIEW_AFTER, Action, Situation, State, TransitionNotAllowed, available_actions, decide, may_clear_retraction,
 )
 
 E, R, P, SYS = "Editor", "Reviewer", "Publisher", "System"
@@ -34,16 +34,30 @@ ALLOWED = {
     ("publish_due", SYS): {A: PB, UP: PB},
     ("unpublish_due", SYS): {PB: UP, D: None, S: None, U: None, C: None, A: None, UP: UP},
     ("rereview", SYS): {PB: S},
+    ("request_fast_track", P): {state: None for state in State},
+    ("confirm_fast_track", P): {state: None for state in State},
+    ("confirm_fast_track", R): {state: None for state in State},
+    ("withdraw_fast_track", P): {state: None for state in State},
+    ("decline_fast_track", P): {state: None for state in State},
+    ("decline_fast_track", R): {state: None for state in State},
 }
 
 EVERYTHING_IN_ORDER = dict(
     password_ok=True, actor_on_round=True, approval_matches_content=True, is_live=True, has_pending_schedule=True,
 )
+# Facts that are in order for one action and not another (a request must be waiting to
+# be confirmed, and must not be waiting to be made).
+IN_ORDER_FOR = {
+    Action.CONFIRM_FAST_TRACK: dict(fast_track_pending=True),
+    Action.DECLINE_FAST_TRACK: dict(fast_track_pending=True),
+    Action.WITHDRAW_FAST_TRACK: dict(fast_track_pending=True, actor_requested_fast_track=True),
+}
 
 
 @pytest.mark.parametrize("state, action, role", list(product(State, Action, (E, R, P, SYS))))
 def test_every_state_action_and_role(state, action, role):
-    situation = Situation(state=state, roles=frozenset({role}), **EVERYTHING_IN_ORDER)
+    facts = {**EVERYTHING_IN_ORDER, **IN_ORDER_FOR.get(action, {})}
+    situation = Situation(state=state, roles=frozenset({role}), **facts)
     allowed = ALLOWED.get((action.value, role), {})
     if state in allowed:
         decision = decide(action, situation)
@@ -191,3 +205,68 @@ def test_a_schedule_shows_its_cancel_button_only_while_one_is_pending():
     publisher = Situation(state=A, roles=frozenset({P}), approval_matches_content=True)
     assert Action.CANCEL_SCHEDULE not in available_actions(publisher)
     assert Action.CANCEL_SCHEDULE in available_actions(replace(publisher, has_pending_schedule=True))
+
+
+# ---------------------------------------------------------------- separation of duties
+
+
+def publishing(**facts):
+    return Situation(**{**dict(state=A, roles=frozenset({R, P}), approval_matches_content=True), **facts})
+
+
+@pytest.mark.parametrize("action", [Action.PUBLISH, Action.SCHEDULE])
+def test_whoever_signed_the_approval_cannot_publish_or_schedule_that_version(action):
+    assert "another publisher must publish" in refusal(action, publishing(actor_signed_version=True))
+    assert decide(action, publishing(actor_signed_version=False))
+    assert action not in available_actions(publishing(actor_signed_version=True))
+
+
+def test_the_signer_may_publish_only_where_the_setting_relaxes_it():
+    assert decide(Action.PUBLISH, publishing(actor_signed_version=True, signer_may_publish=True)).to_state == PB
+
+
+def fast_track(role=P, **facts):
+    return Situation(**{**dict(state=U, roles=frozenset({role}), fast_track_pending=True), **facts})
+
+
+def test_asking_for_review_after_publication_needs_a_reason_and_no_request_already_waiting():
+    asking = fast_track(fast_track_pending=False)
+    assert decide(Action.REQUEST_FAST_TRACK, asking).to_state == U
+    assert "reason" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, has_reason=False))
+    assert "already waiting" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, fast_track_pending=True))
+    assert "already reviewed after" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, policy=REVIEW_AFTER))
+    assert "Only a publisher" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, roles=frozenset({R})))
+
+
+def test_the_person_who_asked_for_fast_track_cannot_confirm_it():
+    assert "another publisher or a member" in refusal(
+        Action.CONFIRM_FAST_TRACK, fast_track(actor_requested_fast_track=True, password_ok=True)
+    )
+    assert Action.CONFIRM_FAST_TRACK not in available_actions(fast_track(actor_requested_fast_track=True))
+
+
+def test_another_publisher_or_a_board_member_confirms_fast_track_with_their_password():
+    for role in (P, R):
+        assert decide(Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=True)).to_state == U
+        assert "password was not correct" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=False))
+    assert "Only a publisher or reviewer" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(E, password_ok=True))
+    assert "No switch" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(fast_track_pending=False, password_ok=True))
+
+
+def test_the_asker_may_confirm_alone_only_where_the_setting_relaxes_it():
+    relaxed = fast_track(actor_requested_fast_track=True, password_ok=True, fast_track_needs_second_person=False)
+    assert decide(Action.CONFIRM_FAST_TRACK, relaxed)
+
+
+def test_the_asker_withdraws_and_anyone_else_who_may_confirm_declines():
+    mine = fast_track(actor_requested_fast_track=True)
+    assert Action.WITHDRAW_FAST_TRACK in available_actions(mine)
+    assert Action.DECLINE_FAST_TRACK not in available_actions(mine)
+    assert "withdraw it instead" in refusal(Action.DECLINE_FAST_TRACK, mine)
+    theirs = fast_track(R)
+    assert {Action.CONFIRM_FAST_TRACK, Action.DECLINE_FAST_TRACK} <= set(available_actions(theirs))
+    assert "Only the publisher who asked" in refusal(Action.WITHDRAW_FAST_TRACK, fast_track())
+
+
+def test_only_publishers_clear_a_retraction_flag():
+    assert may_clear_retraction({P}) and not may_clear_retraction({E}) and not may_clear_retraction({R})
