@@ -20,4 +20,6 @@ def dashboard_for(user):
         )
     if PUBLISHER in held:
         context["ready_to_publish"] = list(selectors.publish_queue()[:DASHBOARD_ROWS])
+    if REVIEWER in held or PUBLISHER in held:
+        context["fast_track_requests"] = list(selectors.pending_fast_track_requests()[:DASHBOARD_ROWS])
     return context

@@ -110,6 +110,10 @@ class PolicyForm(forms.Form):
     review_policy = forms.ChoiceField(choices=POLICY_CHOICES, initial=REVIEW_BEFORE)
     approvals_required = forms.IntegerField(min_value=1, max_value=9, initial=1, label="Approvals required")
     rereview_months = forms.TypedChoiceField(choices=REREVIEW_CHOICES, coerce=int, label="Re-review every")
+    reason = forms.CharField(
+        max_length=500, required=False, label="Reason for review after publication",
+        help_text="Needed to ask for review after publication; another publisher or a board member must confirm it.",
+    )
 
 
 class SitePageForm(forms.Form):

@@ -296,6 +296,40 @@ class Schedule(models.Model):
         return self.kind == self.PUBLISH
 
 
+class FastTrackRequest(models.Model):
+    """A publisher's request to switch an article to review after publication. It takes
+    effect only when another publisher or a board member confirms it with their password."""
+
+    PENDING, CONFIRMED, WITHDRAWN, DECLINED = "pending", "confirmed", "withdrawn", "declined"
+    STATUSES = [(PENDING, "Waiting for confirmation"), (CONFIRMED, "Confirmed"), (WITHDRAWN, "Withdrawn"),
+                (DECLINED, "Declined")]
+    CONFIRM_MEANING = "Confirmed publication before medical review"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="fast_track_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=20, choices=STATUSES, default=PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The confirmer's printed name and credentials as signed (password re-entered).
+    signed_name = models.CharField(max_length=300, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=models.Q(status="pending"), name="one_pending_fast_track_per_article"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Fast-track of {self.article} ({self.get_status_display()})"
+
+
 class Event(models.Model):
     """Append-only audit trail. The database refuses UPDATE and DELETE on this table.
 

@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
 from articles.models import (
-    Article, ArticleVersion, Event, ReviewAssignment, ReviewComment, ReviewRound, Schedule, Signature,
+    Article, ArticleVersion, Event, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound, Schedule,
+    Signature,
 )
 
 _VERSIONS = ("working_version", "published_version")
@@ -124,3 +125,11 @@ def review_baseline(article):
 
 def audit_trail(article):
     return Event.objects.filter(article=article).order_by("id")
+
+
+def pending_fast_track_requests():
+    """Requests to review an article after publication, waiting for a second person."""
+    return (
+        FastTrackRequest.objects.filter(status=FastTrackRequest.PENDING)
+        .select_related("article__working_version", "requested_by__profile").order_by("requested_at", "pk")
+    )

@@ -8,7 +8,10 @@ Views, admin, commands and tasks all call these; none of them decide who may act
 from dataclasses import dataclass, replace
 from datetime import timezone as dt_timezone
 
+import logging
+
 import reversion
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
@@ -17,13 +20,17 @@ from django.utils import timezone
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event
 from articles.lifecycle import (
-    SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
+    REVIEW_AFTER, SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
 )
 from articles import citing, notices
+from articles.integrity import verify_version_content
 from articles.models import (
-    Article, ArticleVersion, Citation, ReviewAssignment, ReviewComment, ReviewRound, Schedule, Signature,
+    Article, ArticleVersion, Citation, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound, Schedule,
+    Signature,
     canonical_content, content_hash, hashed_reference,
 )
+
+log = logging.getLogger(__name__)
 
 
 class StaleVersion(Exception):
@@ -32,6 +39,10 @@ class StaleVersion(Exception):
     def __init__(self, message="Someone saved a newer version since you opened this page."):
         super().__init__(message)
         self.message = message
+
+
+class ContentMismatch(TransitionNotAllowed):
+    """A version's stored content no longer hashes to its recorded hash."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +105,38 @@ def _on_round(review_round, actor):
     return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
 
 
+def _signed_by(version, actor):
+    return version is not None and Signature.objects.filter(
+        version=version, signer=actor, kind=Signature.APPROVAL
+    ).exists()
+
+
+def _duties():
+    """How strictly duties are separated: the lifecycle's facts from the settings."""
+    return {
+        "fast_track_needs_second_person": settings.FAST_TRACK_NEEDS_SECOND_PERSON,
+        "signer_may_publish": settings.SIGNER_MAY_PUBLISH,
+    }
+
+
+def pending_fast_track(article):
+    return FastTrackRequest.objects.filter(article=article, status=FastTrackRequest.PENDING).first()
+
+
+def _fast_track_facts(request, actor):
+    return {
+        "fast_track_pending": request is not None,
+        "actor_requested_fast_track": request is not None and request.requested_by_id == getattr(actor, "pk", None),
+    }
+
+
 def situation_for(article, actor, library=None, **facts):
     """The lifecycle's view of `article` for `actor`; `facts` fill in the action's own.
     `library` is the cited references when the caller has looked them up already."""
     version = article.working_version
     approvals = _valid_approvals(version) if version else 0
     problems = citing.integrity(version.body, version.reference_list, library).problems if version else ()
+    facts = {**_duties(), **facts}
     return Situation(
         content_problems=problems,
         state=State(article.state),
@@ -115,17 +152,46 @@ def situation_for(article, actor, library=None, **facts):
     )
 
 
-def situation_for_viewer(article, viewer, library=None):
-    """The facts known before any form is sent: which buttons the page should show."""
-    version = article.working_version
+_LOOK_UP = object()
+
+
+def situation_for_viewer(article, viewer, library=None, fast_track_request=_LOOK_UP):
+    """The facts known before any form is sent: which buttons the page should show.
+    `fast_track_request` is the pending fast-track request when the caller has it already."""
+    if fast_track_request is _LOOK_UP:
+        fast_track_request = pending_fast_track(article)
     return situation_for(
         article, viewer, library,
         actor_on_round=_on_round(_open_round(article), viewer),
         actor_edited_version=_edited_since_last_approval(article, viewer),
-        actor_signed_version=version is not None
-        and Signature.objects.filter(version=version, signer=viewer, kind=Signature.APPROVAL).exists(),
+        actor_signed_version=_signed_by(article.working_version, viewer),
+        **_fast_track_facts(fast_track_request, viewer),
         has_pending_schedule=bool(pending_schedules(article)),
     )
+
+
+def _require_sound_content(version):
+    """Re-prove the version's hash from its content; ContentMismatch when it fails."""
+    problem = verify_version_content(version)
+    if problem:
+        raise ContentMismatch(problem)
+
+
+def _alert_locked(article, mismatch, actor, now, ip=None):
+    """Record a refused content check where staff see it: the article's desk page says
+    so, and the audit trail keeps an alert event naming who tried what."""
+    log.error("article %s: %s", article.pk, mismatch.message)
+    article.attention, article.attention_since = mismatch.message[:500], now
+    article.save(update_fields=["attention", "attention_since"])
+    state = State(article.state)
+    record_event(article=article, actor=actor, action="integrity_alert", from_state=state, to_state=state, now=now,
+                 version=article.working_version, comment=mismatch.message, ip=ip)
+
+
+def _record_content_alert(article_id, mismatch, actor, now, ip=None):
+    """After the refused action rolled back: write the alert in its own transaction."""
+    with transaction.atomic():
+        _alert_locked(_lock(article_id), mismatch, actor, now, ip)
 
 
 def _expect_version(article, expected_version_id):
@@ -386,16 +452,26 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
     """Sign an approval of the exact content shown (`expected_hash`).
 
     Refuses a wrong password, a reviewer who edited this round's content, a second
-    signature by the same person, and a page opened on content that has changed.
+    signature by the same person, a page opened on content that has changed, and
+    content that no longer matches its recorded hash (with an alert event).
     The article becomes Approved once `approvals_required` distinct reviewers signed.
     """
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
+    try:
+        return _approve(article_id, actor, password_ok, expected_hash, ip, now)
+    except ContentMismatch as mismatch:
+        _record_content_alert(article_id, mismatch, actor, now, ip)
+        raise
+
+
+def _approve(article_id, actor, password_ok, expected_hash, ip, now):
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
         version = article.working_version
         if version.content_hash != expected_hash:
             raise StaleVersion("The content changed since you opened it; review the current version before signing.")
+        _require_sound_content(version)
         review_round = _open_round(article)
         decision = decide(
             Action.APPROVE,
@@ -403,7 +479,7 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
                 article, actor,
                 actor_on_round=_on_round(review_round, actor),
                 actor_edited_version=_edited_since_last_approval(article, actor),
-                actor_signed_version=Signature.objects.filter(version=version, signer=actor, kind=Signature.APPROVAL).exists(),
+                actor_signed_version=_signed_by(version, actor),
                 password_ok=password_ok,
             ),
         )
@@ -426,7 +502,10 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
 
 
 def _publish_locked(article, actor, now, ip=None, comment=""):
-    decision = decide(Action.PUBLISH, situation_for(article, actor))
+    _require_sound_content(article.working_version)
+    decision = decide(
+        Action.PUBLISH, situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor))
+    )
     # One UPDATE swaps what readers see: the old version stays live until this commits.
     article.published_version = article.working_version
     article.published_at = now
@@ -438,12 +517,18 @@ def _publish_locked(article, actor, now, ip=None, comment=""):
 
 def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None):
     """Publish the working version. Refused unless its content matches enough valid
-    approvals, or the article is on review-after-publication and in review."""
+    approvals, or the article is on review-after-publication and in review; refused to
+    whoever signed an approval of it; refused (with an alert event) when its stored
+    content no longer matches its recorded hash."""
     now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, expected_version_id)
-        _publish_locked(article, actor, now, ip=ip)
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            article = _lock(article_id)
+            _expect_version(article, expected_version_id)
+            _publish_locked(article, actor, now, ip=ip)
+    except ContentMismatch as mismatch:
+        _record_content_alert(article_id, mismatch, actor, now, ip)
+        raise
     return article
 
 
@@ -546,7 +631,9 @@ def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=N
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
         _expect_version(article, expected_version_id)
-        decide(Action.SCHEDULE, situation_for(article, actor))
+        decide(
+            Action.SCHEDULE, situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor))
+        )
         version = article.working_version
         schedule = _pin(article, Schedule.PUBLISH, actor, now, version=version, due_at=publish_at)
         _schedule_event(article, actor, Action.SCHEDULE, now, schedule,
@@ -645,6 +732,9 @@ def _run_schedule(schedule_id, article_id, now):
                 event = _carry_out(article, schedule, now)
         except TransitionNotAllowed as refusal:
             article.refresh_from_db()
+            problem = verify_version_content(schedule.version)
+            if problem:
+                _alert_locked(article, ContentMismatch(problem), schedule.created_by, now)
             return _refuse(article, schedule, refusal.message, now)
         notices.schedule_closed(article, schedule, event)
     return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.DONE)
@@ -681,35 +771,145 @@ def _refuse(article, schedule, reason, now):
     notices.schedule_closed(article, schedule, event)
     return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.REFUSED, reason)
 
-def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, ip=None, now=None):
-    """A publisher sets the review policy, quorum and re-review interval."""
+
+def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, reason="",
+                       ip=None, now=None):
+    """A publisher sets the review policy, quorum and re-review interval.
+
+    Review after publication (fast-track) is not switched on here: choosing it asks
+    for the switch, with `reason`, and another person must confirm it
+    (`article_confirm_fast_track`). Going back to review before publication takes
+    one publisher. Refuses anyone but a publisher, and a fast-track request without
+    a reason or while one is already waiting (nothing is saved then)."""
     now = now or timezone.now()
     if not may_set_review_policy(roles_of(actor)):
         raise TransitionNotAllowed("Only a publisher can set the review policy.")
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
-        article.review_policy, article.approvals_required = review_policy, approvals_required
-        article.rereview_months = rereview_months
+        asks_fast_track = review_policy == REVIEW_AFTER and article.review_policy != REVIEW_AFTER
+        changed = (article.review_policy != review_policy and not asks_fast_track
+                   or (article.approvals_required, article.rereview_months) != (approvals_required, rereview_months))
+        if asks_fast_track:
+            _request_fast_track_locked(article, actor, reason, now, ip)
+        if changed:
+            if not asks_fast_track:
+                article.review_policy = review_policy
+            article.approvals_required, article.rereview_months = approvals_required, rereview_months
+            if article.published_version_id:
+                _refresh_public_facts(article)
+                _public_page_changed(article)
+            article.save()
+            reversion.set_user(actor)
+            reversion.set_comment("Review policy changed")
+            state = State(article.state)
+            comment = (f"policy {article.review_policy}, {approvals_required} approval(s), "
+                       f"re-review every {rereview_months} months")
+            record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
+                         now=now, version=article.working_version, comment=comment, ip=ip)
+    return article
+
+
+def _request_fast_track_locked(article, actor, reason, now, ip):
+    reason = (reason or "").strip()
+    pending = pending_fast_track(article)
+    decision = decide(Action.REQUEST_FAST_TRACK, situation_for(
+        article, actor, has_reason=bool(reason), **_fast_track_facts(pending, actor),
+    ))
+    request = FastTrackRequest.objects.create(article=article, requested_by=actor, requested_at=now, reason=reason[:500])
+    record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
+                 to_state=decision.to_state, now=now, version=article.working_version,
+                 comment=f"asked for review after publication: {reason[:500]}", ip=ip)
+    return request
+
+
+def article_request_fast_track(*, article_id, actor, reason, ip=None, now=None):
+    """A publisher asks, with a reason, to switch the article to review after
+    publication. Nothing changes until someone else confirms."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        return _request_fast_track_locked(article, actor, reason, now, ip)
+
+
+def _decide_fast_track(action, article_id, actor, request_id, now, **facts):
+    """Lock the article and its pending request, check the form was opened on that
+    request, and ask the lifecycle. Returns (article, request, decision)."""
+    article = _lock(article_id)
+    pending = FastTrackRequest.objects.select_for_update().filter(
+        article=article, status=FastTrackRequest.PENDING
+    ).first()
+    if (pending.pk if pending else None) != request_id:
+        raise StaleVersion("This fast-track request was withdrawn or decided since you opened the page.")
+    decision = decide(action, situation_for(article, actor, **_fast_track_facts(pending, actor), **facts))
+    return article, pending, decision
+
+
+def _close_fast_track(request, status, actor, now, note="", signed_name=""):
+    request.status, request.decided_by, request.decided_at = status, actor, now
+    request.decision_note, request.signed_name = note[:500], signed_name
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "signed_name"])
+
+
+def article_confirm_fast_track(*, article_id, actor, request_id, password, ip=None, now=None):
+    """Another publisher or a board member confirms a pending fast-track request with
+    their password: the article is then reviewed after publication. Refuses the
+    person who asked, a wrong password and a request no longer pending."""
+    now = now or timezone.now()
+    password_ok = actor.check_password(password or "")
+    with transaction.atomic(), reversion.create_revision():
+        article, request, decision = _decide_fast_track(
+            Action.CONFIRM_FAST_TRACK, article_id, actor, request_id, now, password_ok=password_ok,
+        )
+        profile = actor.profile
+        _close_fast_track(request, FastTrackRequest.CONFIRMED, actor, now,
+                          note=FastTrackRequest.CONFIRM_MEANING, signed_name=profile.printed_name)
+        article.review_policy = REVIEW_AFTER
         if article.published_version_id:
             _refresh_public_facts(article)
             _public_page_changed(article)
         article.save()
         reversion.set_user(actor)
-        reversion.set_comment("Review policy changed")
-        state = State(article.state)
-        comment = f"policy {review_policy}, {approvals_required} approval(s), re-review every {rereview_months} months"
-        record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
-                     now=now, version=article.working_version, comment=comment, ip=ip)
-    return article
+        reversion.set_comment("Review after publication confirmed")
+        asker = request.requested_by.profile.printed_name
+        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
+                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
+                     comment=f"signed: {FastTrackRequest.CONFIRM_MEANING} (asked by {asker}: {request.reason})")
+    return request
+
+
+def article_withdraw_fast_track(*, article_id, actor, request_id, ip=None, now=None):
+    """The publisher who asked for fast-track withdraws the request."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article, request, decision = _decide_fast_track(Action.WITHDRAW_FAST_TRACK, article_id, actor, request_id, now)
+        _close_fast_track(request, FastTrackRequest.WITHDRAWN, actor, now)
+        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
+                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
+                     comment="withdrew the request for review after publication")
+    return request
+
+
+def article_decline_fast_track(*, article_id, actor, request_id, note="", ip=None, now=None):
+    """Someone who may confirm a fast-track request declines it instead (not the asker)."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    with transaction.atomic(), reversion.create_revision():
+        article, request, decision = _decide_fast_track(Action.DECLINE_FAST_TRACK, article_id, actor, request_id, now)
+        _close_fast_track(request, FastTrackRequest.DECLINED, actor, now, note=note)
+        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
+                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
+                     comment="declined review after publication" + (f": {note[:500]}" if note else ""))
+    return request
 
 
 # ---------------------------------------------------------------- references
 
 
-def flag_articles_citing(reference, reason, now, *, notify=False, include_published=False):
+def flag_articles_citing(reference, reason, now, *, actor, notify=False, include_published=False):
     """Flag the articles whose working (and, if asked, published) version cites
-    `reference`, with an event on each; e-mail their editors after commit if asked.
-    Returns the flagged article ids."""
+    `reference`, with an event on each naming `actor` (the person whose change it was;
+    None only for scheduled work such as the retraction watch); e-mail their editors
+    after commit if asked. Returns the flagged article ids."""
     from django.db.models import Q
 
     citing_versions = Q(working_version__citations__reference=reference)
@@ -720,7 +920,7 @@ def flag_articles_citing(reference, reason, now, *, notify=False, include_publis
         article.attention, article.attention_since = reason[:500], now
         article.save(update_fields=["attention", "attention_since"])
         state = State(article.state)
-        record_event(article=article, actor=None, action="flag", from_state=state, to_state=state, now=now,
+        record_event(article=article, actor=actor, action="flag", from_state=state, to_state=state, now=now,
                      version=article.working_version, comment=reason)
     if notify and article_ids:
         notices.reference_flagged(article_ids, reason, now, event_key=f"ref{reference.pk}:{now.isoformat()}")

@@ -25,8 +25,9 @@ from articles.forms import (
     SCHEDULE_ZONE_NAME, ArticleContentForm, NewArticleForm, PolicyForm, PublishScheduleForm, SitePageForm,
     UnpublishScheduleForm,
 )
+from articles.integrity import verify_version_content
 from articles.lifecycle import (
-    Action, TransitionNotAllowed, available_actions, may_create_articles, may_edit_site_pages, may_export_audit,
+    REVIEW_AFTER, Action, TransitionNotAllowed, available_actions, may_create_articles, may_edit_site_pages, may_export_audit,
     may_set_review_policy, may_use_desk,
 )
 from articles.models import Article, ArticleVersion, Signature
@@ -101,11 +102,12 @@ def publish_queue(request):
 # ---------------------------------------------------------------- the article page
 
 
-def _article_page(request, article, *, error=None, values=None, status=200):
+def _article_page(request, article, *, error=None, values=None, policy_form=None, status=200):
     version = article.working_version
     body_html, headings = render_markdown(version.body, version.references)
     library = citing.library_for(version.body, version.reference_list)
-    situation = services.situation_for_viewer(article, request.user, library)
+    fast_track_request = services.pending_fast_track(article)
+    situation = services.situation_for_viewer(article, request.user, library, fast_track_request)
     citation_check = citing.integrity(version.body, version.reference_list, library)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
@@ -128,10 +130,12 @@ def _article_page(request, article, *, error=None, values=None, status=200):
         "comparison": comparison,
         "reviewers": selectors.board_members() if Action.ASSIGN in actions else [],
         "may_set_policy": may_set_review_policy(roles),
-        "policy_form": PolicyForm(initial={
+        "policy_form": policy_form or PolicyForm(initial={
             "review_policy": article.review_policy, "approvals_required": article.approvals_required,
             "rereview_months": article.rereview_months,
         }),
+        "fast_track_request": fast_track_request,
+        "integrity_problem": verify_version_content(version),
         "error": error,
         "values": values or {},
         "may_export_audit": may_export_audit(roles),
@@ -147,7 +151,7 @@ def article_page(request, article_id):
     return _article_page(request, _article_or_404(article_id))
 
 
-def _act(request, article_id, call, success, *, values=None):
+def _act(request, article_id, call, success, *, values=None, policy_form=None):
     """Run one service; on refusal show the article page again with the reason
     and what the user typed."""
     get_object_or_404(Article.objects.only("pk"), pk=article_id)
@@ -155,7 +159,8 @@ def _act(request, article_id, call, success, *, values=None):
         call()
     except (TransitionNotAllowed, StaleVersion) as refusal:
         article = _article_or_404(article_id)
-        return _article_page(request, article, error=refusal.message, values=values, status=_refused_status(refusal))
+        return _article_page(request, article, error=refusal.message, values=values, policy_form=policy_form,
+                             status=_refused_status(refusal))
     messages.success(request, success)
     return redirect("articles:article", article_id)
 
@@ -302,10 +307,42 @@ def set_policy(request, article_id):
     if not form.is_valid():
         article = _article_or_404(article_id)
         errors = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
-        return _article_page(request, article, error=errors, status=400)
+        return _article_page(request, article, error=errors, policy_form=form, status=400)
+    if form.cleaned_data["review_policy"] == REVIEW_AFTER and not form.cleaned_data["reason"].strip():
+        article = _article_or_404(article_id)
+        if article.review_policy != REVIEW_AFTER:
+            return _article_page(request, article, policy_form=form, status=400,
+                                 error="Give a reason for asking for review after publication.")
     return _act(request, article_id, lambda: services.article_set_policy(
         article_id=article_id, actor=request.user, ip=client_ip(request), **form.cleaned_data,
-    ), "Review policy saved.")
+    ), "Review policy saved.", policy_form=form)
+
+
+@require_POST
+@desk_view
+def confirm_fast_track(request, article_id):
+    return _act(request, article_id, lambda: services.article_confirm_fast_track(
+        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"),
+        password=request.POST.get("password", ""), ip=client_ip(request),
+    ), "Confirmed: this article is now reviewed after publication.")
+
+
+@require_POST
+@desk_view
+def withdraw_fast_track(request, article_id):
+    return _act(request, article_id, lambda: services.article_withdraw_fast_track(
+        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"), ip=client_ip(request),
+    ), "Request withdrawn.")
+
+
+@require_POST
+@desk_view
+def decline_fast_track(request, article_id):
+    values = {"decline_note": request.POST.get("note", "")}
+    return _act(request, article_id, lambda: services.article_decline_fast_track(
+        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"),
+        note=values["decline_note"], ip=client_ip(request),
+    ), "Request declined.", values=values)
 
 
 # ---------------------------------------------------------------- editing

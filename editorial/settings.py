@@ -143,6 +143,12 @@ CROSSREF_API_URL = env_url("CROSSREF_API_URL", "https://api.crossref.org", schem
 CROSSREF_MAILTO = env_str("CROSSREF_MAILTO", "")
 RETRACTION_CHECK_HOURS = env_int("RETRACTION_CHECK_HOURS", 24, minimum=1)
 
+# Separation of duties (on by default; a deployment may relax each one).
+# Switching an article to review after publication needs a second person to confirm it.
+FAST_TRACK_NEEDS_SECOND_PERSON = env_bool("FAST_TRACK_NEEDS_SECOND_PERSON", True)
+# Whoever signed an approval of a version may also publish (or schedule) that version.
+SIGNER_MAY_PUBLISH = env_bool("SIGNER_MAY_PUBLISH", False)
+
 # Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -141,7 +141,8 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, n
         reversion.set_user(actor)
         reversion.set_comment("Edited")
         if fingerprint(reference) != before:
-            flag_articles_citing(reference, f"Reference @{reference.key} was edited; save a new version to include it.", now)
+            flag_articles_citing(reference, f"Reference @{reference.key} was edited; save a new version to include it.", now,
+                                 actor=actor)
     return reference
 
 
@@ -163,7 +164,7 @@ def reference_mark_retracted(*, reference_id, notice, now=None):
         reference.save()
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
         return flag_articles_citing(reference, f"Cited reference @{reference.key} was retracted ({notice[:200]}).", now,
-                                    notify=True, include_published=True)
+                                    actor=None, notify=True, include_published=True)
 
 
 # ---------------------------------------------------------------- import

@@ -36,3 +36,12 @@ def approve(article, reviewer, password=PERSONA_PASSWORD):
 def publish(article, publisher):
     article.refresh_from_db()
     return services.article_publish(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id)
+
+
+def fast_track(article, asker, confirmer, reason="Outbreak: readers need this now"):
+    """Switch the article to review after publication: one publisher asks, another person confirms."""
+    request = services.article_request_fast_track(article_id=article.pk, actor=asker, reason=reason)
+    services.article_confirm_fast_track(article_id=article.pk, actor=confirmer, request_id=request.pk,
+                                        password=PERSONA_PASSWORD)
+    article.refresh_from_db()
+    return request

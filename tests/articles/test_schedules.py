@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles import services
-from articles.lifecycle import REVIEW_AFTER, TransitionNotAllowed
+from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, Schedule
 from articles.services import Content
 from notifications.models import Notification
-from tests.workflow import approve, claim, publish, submit
+from tests.workflow import approve, claim, fast_track, publish, submit
 
 LATER = timedelta(hours=1)
 
@@ -49,10 +49,12 @@ def told(user, outcome_words):
 # ---------------------------------------------------------------- case 5
 
 
-def test_a_version_saved_on_fast_track_after_scheduling_never_goes_live_unapproved(approved, editor, publisher):
+def test_a_version_saved_on_fast_track_after_scheduling_never_goes_live_unapproved(
+    approved, editor, reviewer, publisher
+):
     now = timezone.now()
     schedule = schedule_publication(approved, publisher, now)
-    set_policy(approved, publisher, review_policy=REVIEW_AFTER)
+    fast_track(approved, publisher, reviewer)  # asked by the publisher, confirmed by a board member
     save_500_mg(approved, editor)
     submit(approved, editor)
 

@@ -10,7 +10,7 @@ from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, ReviewRound, Signature
 from articles.services import Content, StaleVersion
 from reversion.models import Version
-from tests.workflow import approve, claim, publish, submit
+from tests.workflow import approve, claim, fast_track, publish, submit
 
 
 def save(article, editor, **changes):
@@ -150,8 +150,7 @@ def test_a_reviewer_cannot_publish_and_a_publisher_cannot_approve(approved, revi
 
 
 def test_review_after_publication_publishes_while_review_goes_on(draft, editor, reviewer, publisher):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after",
-                                approvals_required=1, rereview_months=12)
+    fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)
     draft.refresh_from_db()

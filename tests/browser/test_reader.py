@@ -10,7 +10,7 @@ from django.core.cache import cache
 from articles import services
 from articles.services import Content
 from tests.references.conftest import add_reference  # noqa: F401  (fixture)
-from tests.workflow import approve, claim, publish, submit
+from tests.workflow import approve, claim, fast_track, publish, submit
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BODY = """## What it is
@@ -80,9 +80,8 @@ def test_a_reader_switches_audience_without_javascript(browser, live_server, liv
     context.close()
 
 
-def test_a_fast_tracked_article_shows_the_caution_banner(page, draft, editor, publisher):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after", approvals_required=1,
-                                rereview_months=12)
+def test_a_fast_tracked_article_shows_the_caution_banner(page, draft, editor, reviewer, publisher):
+    fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)
     page.goto("/articles/sample-condition/")

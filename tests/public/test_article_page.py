@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles import services
 from articles.services import Content
 from tests.references.conftest import add_reference, jones, smith  # noqa: F401  (fixtures)
-from tests.workflow import approve, claim, publish, submit
+from tests.workflow import approve, claim, fast_track, publish, submit
 
 BODY = """## Overview
 
@@ -108,8 +108,7 @@ def test_unpublished_drafts_and_unknown_slugs_are_404_not_403(client, draft, app
 
 
 def test_a_fast_tracked_article_carries_the_caution_banner_and_its_real_step(client, draft, editor, reviewer, publisher):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after", approvals_required=1,
-                                rereview_months=12)
+    fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)
     page = client.get("/articles/sample-condition/").content.decode()

@@ -1,0 +1,22 @@
+"""Signed content is re-proved, not remembered.
+
+A version's `content_hash` is what reviewers signed. Before anything relies on it
+(approving, publishing, showing a page as reviewed) the hash is computed again from
+the content and the frozen references themselves, so a row changed behind the
+application's back is caught instead of being served under "Reviewed by".
+"""
+
+from articles.models import content_hash
+
+
+def verify_version_content(version):
+    """None when `version`'s stored content still hashes to its recorded hash; else a
+    sentence naming the version, meant for staff (and logs)."""
+    actual = content_hash(version.canonical_content())
+    if actual == version.content_hash:
+        return None
+    return (
+        f"Version {version.number}'s stored content does not match its recorded hash "
+        f"(recorded {version.content_hash[:12]}…, the content now hashes to {actual[:12]}…): it was changed "
+        "outside the editorial desk, so it cannot be approved, published or shown as reviewed."
+    )
