@@ -24,7 +24,6 @@ class ReferenceForm(forms.Form):
     url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
     language = forms.CharField(max_length=20, required=False)
     accessed = forms.DateField(required=False, help_text="For web pages: YYYY-MM-DD.")
-    retracted = forms.BooleanField(required=False)
     updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_doi(self):
@@ -67,7 +66,7 @@ class ReferenceForm(forms.Form):
     def initial_for(cls, reference):
         initial = {name: getattr(reference, name) for name in (
             "key", "kind", "title", "organisation", "source", "year", "volume", "issue", "pages", "doi", "pmid",
-            "url", "language", "accessed", "retracted")}
+            "url", "language", "accessed")}
         initial["authors"] = "\n".join(f"{a.get('family', '')}, {a.get('given', '')}" for a in reference.authors)
         initial["updated_at"] = reference.updated_at.isoformat()
         return initial
@@ -76,3 +75,14 @@ class ReferenceForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="RIS, BibTeX, CSL-JSON or PubMed (.nbib), UTF-8, at most 2 MB.")
     format = forms.ChoiceField(choices=[("", "Detect from the file"), *FORMATS.items()], required=False)
+
+
+class ClearRetractionForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why the flag is wrong",
+                             help_text="Kept in the history and on every citing article's audit trail.")
+    updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MarkRetractedForm(forms.Form):
+    notice = forms.CharField(max_length=500, label="Retraction notice",
+                             help_text="Where the retraction was published: a DOI, link or citation.")

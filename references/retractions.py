@@ -77,7 +77,7 @@ def due_for_check(now):
     return (
         Reference.objects.filter(cited, retracted=False).exclude(doi="")
         .filter(Q(retraction_checked_at__isnull=True) | Q(retraction_checked_at__lt=since))
-        .distinct().order_by("retraction_checked_at", "pk")
+        .distinct().order_by(F("retraction_checked_at").asc(nulls_first=True), "pk")
     )
 
 

@@ -6,13 +6,15 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import logging
+
 import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import roles_of
-from articles.lifecycle import TransitionNotAllowed, may_manage_library
+from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
 from references import parsing
 from references.citations import KEY
 from references.formatting import STYLES, format_reference
@@ -21,7 +23,11 @@ from references.normalize import key_base
 
 EDITABLE_FIELDS = ("kind", "title", "authors", "organisation", "source", "year", "volume", "issue", "pages",
                    "doi", "pmid", "url", "language", "accessed", "retracted")
+# What the edit form changes. The retraction flag has its own actions (mark, clear),
+# each audited with its reason, so an edit can never clear it in passing.
+FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "retracted")
 VALID_KEY = re.compile(rf"^{KEY}$")
+log = logging.getLogger(__name__)
 
 
 class DuplicateReference(Exception):
@@ -75,8 +81,8 @@ def _format_all(reference):
     reference.formatted = {style: format_reference(reference, style) for style in STYLES}
 
 
-def _apply(reference, fields):
-    for name in EDITABLE_FIELDS:
+def _apply(reference, fields, names=EDITABLE_FIELDS):
+    for name in names:
         if name in fields:
             setattr(reference, name, fields[name])
     reference.title_key = fields.get("title_key", reference.title_key)
@@ -133,7 +139,7 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, n
             if Reference.objects.filter(key=key).exclude(pk=reference.pk).exists():
                 raise TransitionNotAllowed(f"The key @{key} is already used by another reference.")
         before = fingerprint(reference)
-        _apply(reference, fields)
+        _apply(reference, fields, FORM_FIELDS)
         reference.key = key
         _format_all(reference)
         reference.updated_at = now
@@ -146,13 +152,19 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, n
     return reference
 
 
-def reference_mark_retracted(*, reference_id, notice, now=None):
-    """Mark a reference retracted (from the retraction watch or by hand) and flag every
-    article citing it for re-review. Returns the flagged article ids; none when it was
-    already marked."""
+def reference_mark_retracted(*, reference_id, notice, actor=None, now=None):
+    """Mark a reference retracted and flag every article citing it for re-review. The
+    retraction watch calls this with no actor; a librarian marking it by hand is named
+    in the history and on each article's event. Returns the flagged article ids; none
+    when it was already marked."""
     from articles.services import flag_articles_citing
 
     now = now or timezone.now()
+    notice = (notice or "").strip()
+    if actor is not None:
+        _require_librarian(actor)
+        if not notice:
+            raise TransitionNotAllowed("Say where the retraction was published (a notice, DOI or link).")
     with transaction.atomic(), reversion.create_revision():
         reference = Reference.objects.select_for_update().get(pk=reference_id)
         reference.retraction_checked_at = now
@@ -162,9 +174,57 @@ def reference_mark_retracted(*, reference_id, notice, now=None):
         reference.retracted, reference.retraction_notice = True, notice[:500]
         reference.updated_at = now
         reference.save()
+        if actor is not None:
+            reversion.set_user(actor)
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
         return flag_articles_citing(reference, f"Cited reference @{reference.key} was retracted ({notice[:200]}).", now,
-                                    actor=None, notify=True, include_published=True)
+                                    actor=actor, notify=True, include_published=True)
+
+
+def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_at=None, now=None):
+    """A publisher clears a reference's retraction flag, with a reason. The history and
+    every citing article's event name them; the watch asks the source again right
+    after commit (and the hourly watch does if the queue is down). Refuses anyone but
+    a publisher, a missing reason, a stale page and a reference not marked retracted."""
+    from articles.services import flag_articles_citing
+
+    if not may_clear_retraction(roles_of(actor)):
+        raise TransitionNotAllowed("Only a publisher can clear a retraction flag.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionNotAllowed("Give a reason for clearing the retraction flag.")
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        reference = Reference.objects.select_for_update().get(pk=reference_id)
+        if expected_updated_at is not None and reference.updated_at.isoformat() != expected_updated_at:
+            raise TransitionNotAllowed("Someone changed this reference since you opened it. Reload and try again.")
+        if not reference.retracted:
+            raise TransitionNotAllowed(f"@{reference.key} is not marked retracted.")
+        was = reference.retraction_notice
+        reference.retracted, reference.retraction_notice = False, ""
+        reference.retraction_checked_at = None  # due for the watch at once
+        reference.updated_at = now
+        _format_all(reference)
+        reference.save()
+        reversion.set_user(actor)
+        reversion.set_comment(f"Retraction flag cleared: {reason[:200]}")
+        name = actor.profile.printed_name
+        flag_articles_citing(
+            reference, f"Retraction flag on @{reference.key} cleared by {name}: {reason[:200]}"
+            + (f" (it read: {was[:100]})" if was else ""), now, actor=actor, notify=True, include_published=True,
+        )
+        reference_id = reference.pk
+        transaction.on_commit(lambda: _queue_retraction_check(reference_id))
+    return reference
+
+
+def _queue_retraction_check(reference_id):
+    from references.tasks import recheck_retraction  # tasks call services; importing it at the top would loop
+
+    try:
+        recheck_retraction.delay(reference_id)
+    except Exception as error:  # a broker outage must not undo the change; the hourly watch asks then
+        log.warning("retraction re-check of reference %s not queued: %s", reference_id, error)
 
 
 # ---------------------------------------------------------------- import

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:reference_id>/", views.detail, name="detail"),
     path("<int:reference_id>/edit/", views.edit, name="edit"),
     path("<int:reference_id>/check-retraction/", views.check_retraction, name="check_retraction"),
+    path("<int:reference_id>/clear-retraction/", views.clear_retraction, name="clear_retraction"),
+    path("<int:reference_id>/mark-retracted/", views.mark_retracted, name="mark_retracted"),
 ]

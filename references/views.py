@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
-from articles.lifecycle import TransitionNotAllowed, may_manage_library
+from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
 from articles.models import Article
 from articles.views import desk_view
 from references import exporting, selectors, services
-from references.forms import ImportForm, ReferenceForm
+from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
 from references.parsing import FileRejected
 
@@ -33,14 +33,64 @@ def library(request):
     return render(request, "references/library.html", {"page": page, "query": query, "may_manage": _may_manage(request.user)})
 
 
+def _detail_page(request, reference, *, clear_form=None, mark_form=None, error=None, status=200):
+    return render(request, "references/detail.html", {
+        "reference": reference, "cited_by": selectors.cited_by(reference), "may_manage": _may_manage(request.user),
+        "may_clear_retraction": may_clear_retraction(roles_of(request.user)),
+        "clear_form": clear_form or ClearRetractionForm(initial={"updated_at": reference.updated_at.isoformat()}),
+        "mark_form": mark_form or MarkRetractedForm(),
+        "formatted": reference.formatted.get(settings.CITATION_STYLE, ""), "error": error,
+    }, status=status)
+
+
 @require_safe
 @desk_view
 def detail(request, reference_id):
+    return _detail_page(request, get_object_or_404(Reference, pk=reference_id))
+
+
+@require_POST
+@desk_view
+def clear_retraction(request, reference_id):
+    """A publisher clears a retraction flag, with a reason; the watch asks again at once."""
     reference = get_object_or_404(Reference, pk=reference_id)
-    return render(request, "references/detail.html", {
-        "reference": reference, "cited_by": selectors.cited_by(reference), "may_manage": _may_manage(request.user),
-        "formatted": reference.formatted.get(settings.CITATION_STYLE, ""),
-    })
+    form = ClearRetractionForm(request.POST)
+    if not may_clear_retraction(roles_of(request.user)):
+        return _detail_page(request, reference, clear_form=form, status=403,
+                            error="Only a publisher can clear a retraction flag.")
+    if not form.is_valid():
+        return _detail_page(request, reference, clear_form=form, status=400,
+                            error="Give a reason for clearing the retraction flag.")
+    try:
+        services.reference_clear_retraction(actor=request.user, reference_id=reference.pk,
+                                            reason=form.cleaned_data["reason"],
+                                            expected_updated_at=form.cleaned_data["updated_at"] or None)
+    except TransitionNotAllowed as refusal:
+        reference.refresh_from_db()
+        return _detail_page(request, reference, clear_form=form, error=refusal.message, status=409)
+    messages.success(request, "Retraction flag cleared. The source is being checked again.")
+    return redirect(reference)
+
+
+@require_POST
+@desk_view
+def mark_retracted(request, reference_id):
+    """A librarian marks a reference retracted by hand, naming the notice."""
+    reference = get_object_or_404(Reference, pk=reference_id)
+    form = MarkRetractedForm(request.POST)
+    if not _may_manage(request.user):
+        return _detail_page(request, reference, mark_form=form, status=403,
+                            error="Only editors and publishers manage the reference library.")
+    if not form.is_valid():
+        return _detail_page(request, reference, mark_form=form, status=400,
+                            error="Say where the retraction was published (a notice, DOI or link).")
+    try:
+        flagged = services.reference_mark_retracted(reference_id=reference.pk, notice=form.cleaned_data["notice"],
+                                                    actor=request.user)
+    except TransitionNotAllowed as refusal:
+        return _detail_page(request, reference, mark_form=form, error=refusal.message, status=403)
+    messages.success(request, f"Marked retracted; {len(flagged)} article(s) flagged.")
+    return redirect(reference)
 
 
 def _form_page(request, form, reference=None, error=None, duplicate=None, status=200):

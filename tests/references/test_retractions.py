@@ -1,62 +1,11 @@
 """The retraction watch against a local HTTP server serving Crossref-shaped answers."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote
-
-import pytest
-
 from articles import services as article_services
 from articles.services import Content
 from references.models import Reference
 from references.retractions import check_cited_references
 from references.tasks import check_retractions
-
-RETRACTED_DOI = "10.5555/retracted"
-RECORDED = {
-    RETRACTED_DOI: {"status": "ok", "message-type": "work", "message": {
-        "DOI": RETRACTED_DOI, "title": ["A retracted sample"],
-        "updated-by": [{"DOI": "10.5555/retraction-notice", "type": "retraction", "source": "retraction-watch",
-                        "label": "Retraction", "updated": {"date-parts": [[2026, 11, 1]]}}],
-    }},
-    "10.5555/fine": {"status": "ok", "message-type": "work", "message": {
-        "DOI": "10.5555/fine", "title": ["A sound sample"],
-        "updated-by": [{"DOI": "10.5555/erratum", "type": "correction"}],
-    }},
-}
-
-
-class CrossrefDouble(BaseHTTPRequestHandler):
-    requests = []
-
-    def do_GET(self):
-        doi = unquote(self.path.removeprefix("/works/"))
-        CrossrefDouble.requests.append(doi)
-        if doi == "10.5555/broken":
-            self.send_response(503)
-            self.end_headers()
-            return
-        body = RECORDED.get(doi)
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(body or {"status": "error"}).encode())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def crossref(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CrossrefDouble)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.CROSSREF_API_URL = f"http://127.0.0.1:{server.server_port}"
-    CrossrefDouble.requests = []
-    yield CrossrefDouble
-    server.shutdown()
-    server.server_close()
+from tests.references.conftest import RETRACTED_DOI
 
 
 def cite_all(draft, editor, keys):
