@@ -1,7 +1,7 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from articles.models import Article, ArticleVersion, Event, ReviewRound, Schedule, Signature
+from articles.models import Article, ArticleVersion, Event, FastTrackRequest, ReviewRound, Schedule, Signature
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,6 +49,13 @@ class ScheduleAdmin(ReadOnlyAdmin):
     list_display = ("article", "kind", "version", "due_at", "outcome", "outcome_note", "created_by")
     list_filter = ("kind", "outcome")
     list_select_related = ("article", "version", "created_by")
+
+
+@admin.register(FastTrackRequest)
+class FastTrackRequestAdmin(ReadOnlyAdmin):
+    list_display = ("article", "requested_by", "requested_at", "status", "decided_by", "decided_at", "reason")
+    list_filter = ("status",)
+    list_select_related = ("article", "requested_by", "decided_by")
 
 
 @admin.register(Event)

@@ -66,8 +66,11 @@ def clear_retraction(request, reference_id):
                                             reason=form.cleaned_data["reason"],
                                             expected_updated_at=form.cleaned_data["updated_at"] or None)
     except TransitionNotAllowed as refusal:
+        # Show the reference as it is now, keeping the typed reason for a second try.
         reference.refresh_from_db()
-        return _detail_page(request, reference, clear_form=form, error=refusal.message, status=409)
+        again = ClearRetractionForm(initial={"reason": form.cleaned_data["reason"],
+                                             "updated_at": reference.updated_at.isoformat()})
+        return _detail_page(request, reference, clear_form=again, error=refusal.message, status=409)
     messages.success(request, "Retraction flag cleared. The source is being checked again.")
     return redirect(reference)
 

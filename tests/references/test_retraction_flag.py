@@ -91,6 +91,7 @@ def test_clearing_needs_a_reason_and_keeps_what_was_typed_on_a_stale_page(client
     assert "changed this reference" in page and "My careful reason" in page
     retracted.refresh_from_db()
     assert retracted.retracted
+    assert f'value="{retracted.updated_at.isoformat()}"' in page  # the second try is on the current reference
 
 
 def test_clearing_the_flag_makes_the_watch_ask_the_source_again_at_once(
