@@ -51,8 +51,9 @@ def retraction_notice(work):
     return None
 
 
-def check_reference(reference, now=None):
-    """Check one reference; returns a sentence saying what happened."""
+def check_reference(reference, now=None, actor=None):
+    """Check one reference; returns a sentence saying what happened. `actor` is the
+    person who asked for the check, named on what it changes; None for the watch."""
     now = now or timezone.now()
     if not reference.doi:
         return f"@{reference.key} has no DOI, so it cannot be checked."
@@ -64,7 +65,7 @@ def check_reference(reference, now=None):
     if notice is None:
         Reference.objects.filter(pk=reference.pk).update(retraction_checked_at=now)
         return f"@{reference.key}: no retraction found."
-    flagged = reference_mark_retracted(reference_id=reference.pk, notice=notice, now=now)
+    flagged = reference_mark_retracted(reference_id=reference.pk, notice=notice, actor=actor, now=now)
     return f"@{reference.key} is retracted ({notice}); {len(flagged)} article(s) flagged for re-review."
 
 

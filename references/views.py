@@ -222,6 +222,6 @@ def check_retraction(request, reference_id):
 
     _require_manager(request)
     reference = get_object_or_404(Reference, pk=reference_id)
-    outcome = check_reference(reference)
+    outcome = check_reference(reference, actor=request.user)
     messages.info(request, outcome)
     return redirect(reference)

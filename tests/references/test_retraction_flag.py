@@ -116,3 +116,14 @@ def test_a_librarian_marks_a_reference_retracted_by_hand_under_their_name(client
     smith.refresh_from_db()
     assert smith.retracted and smith.retraction_notice == "doi:10.5555/notice"
     assert Event.objects.get(article=draft, action="flag").actor == editor
+
+
+def test_a_retraction_found_by_a_check_someone_asked_for_is_recorded_under_their_name(
+    crossref, client, draft, editor, add_reference
+):
+    reference = add_reference(key="bad2020", doi=RETRACTED_DOI)
+    cite(draft, editor, "Claim [@bad2020].")
+    client.force_login(editor)
+    assert client.post(f"/desk/references/{reference.pk}/check-retraction/").status_code == 302
+    assert Reference.objects.get(pk=reference.pk).retracted
+    assert Event.objects.get(article=draft, action="flag").actor == editor
