@@ -1,8 +1,12 @@
 """The append-only, hash-chained audit trail: writing events and checking the chain."""
 
 import ipaddress
+from dataclasses import dataclass
 
-from articles.models import GENESIS_HASH, Event
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from articles.models import GENESIS_HASH, Article, Event, Signature
 
 
 def clean_ip(raw):
@@ -16,11 +20,14 @@ def clean_ip(raw):
 def record_event(*, article, actor, action, from_state, to_state, now, version=None, comment="", ip=None):
     """Append one event to the article's chain. The caller holds the article row lock,
     which is what keeps two writers from chaining onto the same previous event."""
-    previous = (
-        Event.objects.filter(article_id=article.pk).order_by("-id").values_list("event_hash", flat=True).first()
+    previous_hash, previous_seq = (
+        Event.objects.filter(article_id=article.pk).order_by("-seq").values_list("event_hash", "seq").first()
+        or (GENESIS_HASH, 0)
     )
     event = Event(
         article=article,
+        seq=previous_seq + 1,
+        key_id=settings.AUDIT_KEY_ID,
         actor=actor,
         actor_name=actor.profile.printed_name if actor else "system",
         created_at=now,
@@ -31,21 +38,85 @@ def record_event(*, article, actor, action, from_state, to_state, now, version=N
         content_hash=version.content_hash if version else "",
         comment=comment,
         client_ip=clean_ip(ip),
-        previous_hash=previous or GENESIS_HASH,
+        previous_hash=previous_hash,
     )
     event.event_hash = event.compute_hash()
     event.save(force_insert=True)
+    # The article's row carries its chain's head, in the same transaction.
+    Article.objects.filter(pk=article.pk).update(audit_head_id=event.pk, audit_head_hash=event.event_hash)
+    article.audit_head_id, article.audit_head_hash = event.pk, event.event_hash
     return event
 
 
-def first_broken_link(events):
-    """Walk events (ordered by article, then id) and describe the first break, or None."""
-    expected_previous = {}
-    for event in events:
-        previous = expected_previous.get(event.article_id, GENESIS_HASH)
-        if event.previous_hash != previous:
-            return f"event {event.pk} (article {event.article_id}): its previous-hash does not match the event before it"
-        if event.compute_hash() != event.event_hash:
-            return f"event {event.pk} (article {event.article_id}): its content does not match its hash"
-        expected_previous[event.article_id] = event.event_hash
+@dataclass
+class TrailCount:
+    events: int = 0
+    articles: int = 0
+
+
+def _closing_problem(article, last):
+    """What is wrong at the end of one article's chain, or None."""
+    article_id, slug, state, head_id, head_hash = article
+    if last is None:
+        return f"article {article_id} ({slug}) has no events: its trail was removed"
+    if head_id != last.pk or head_hash != last.event_hash:
+        return (f"article {article_id} ({slug}): its chain head is event {head_id} but its last event is {last.pk}:"
+                " events were removed or written behind the application")
+    if last.to_state != state:
+        return (f"article {article_id} ({slug}) is {state} but its last event (event {last.pk}) leaves it"
+                f" {last.to_state}: a change of state was not recorded, or its event was removed")
     return None
+
+
+def _link_problem(event, last):
+    """What is wrong with `event` given the event before it in its chain, or None."""
+    where = f"event {event.pk} (article {event.article_id})"
+    expected_seq = last.seq + 1 if last else 1
+    if event.seq != expected_seq:
+        return f"{where}: it is number {event.seq} in its chain where number {expected_seq} belongs: events are missing"
+    if event.previous_hash != (last.event_hash if last else GENESIS_HASH):
+        return f"{where}: its previous-hash does not match the event before it"
+    try:
+        digest = event.compute_hash()
+    except LookupError as error:
+        return f"{where}: {error}"
+    if digest != event.event_hash:
+        return f"{where}: its content does not match its hash"
+    return None
+
+
+def trail_problems(events, articles, count=None):
+    """Walk every article's chain and yield each problem found, as a sentence.
+
+    `events` are ordered by article and place in the chain, `articles` are (id, slug,
+    state, head id, head hash) rows ordered by id: both are streamed, so memory stays
+    flat however long the trail."""
+    count = count if count is not None else TrailCount()
+    articles = iter(articles)
+    current, last = None, None
+    for event in events:
+        while current is None or current[0] < event.article_id:
+            if current is not None:
+                problem = _closing_problem(current, last)
+                if problem:
+                    yield problem
+            current, last = next(articles), None
+            count.articles += 1
+        count.events += 1
+        problem = _link_problem(event, last)
+        if problem:
+            yield problem
+        last = event
+    if current is not None:
+        problem = _closing_problem(current, last)
+        if problem:
+            yield problem
+    for article in articles:
+        count.articles += 1
+        yield _closing_problem(article, None)
+
+
+def unrecorded_signature():
+    """The first approval signature with no approval event by its signer on its version."""
+    recorded = Event.objects.filter(version_id=OuterRef("version_id"), actor_id=OuterRef("signer_id"), action="approve")
+    return Signature.objects.filter(kind=Signature.APPROVAL).exclude(Exists(recorded)).order_by("pk").first()

@@ -5,6 +5,7 @@ saved state of Article and ArticleVersion (see services.py).
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -47,6 +48,13 @@ class Article(models.Model):
     attention_since = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # The head of this article's audit chain (its last event), written with each event in
+    # the same transaction: verify_audit compares it with the chain, so removing the
+    # latest events shows. Only record_event writes these (see save()).
+    audit_head_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    audit_head_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    HEAD_FIELDS = frozenset({"audit_head_id", "audit_head_hash"})
 
     class Meta:
         ordering = ["-state_changed_at"]
@@ -56,6 +64,16 @@ class Article(models.Model):
 
     def __str__(self):
         return self.working_version.title if self.working_version_id else self.slug
+
+    def save(self, *args, **kwargs):
+        # An instance loaded before the latest event was written must not put back an
+        # older chain head: a plain save of an existing article leaves the head alone.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.HEAD_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def state_label(self):
@@ -331,13 +349,17 @@ class FastTrackRequest(models.Model):
 
 
 class Event(models.Model):
-    """Append-only audit trail. The database refuses UPDATE and DELETE on this table.
+    """Append-only audit trail. The database refuses UPDATE, DELETE and TRUNCATE on this
+    table, and the app's runtime login holds only SELECT and INSERT on it.
 
-    Each event stores the hash of the article's previous event, so a row changed
-    behind the application's back breaks the chain (`manage.py verify_audit`).
+    Events form one chain per article: each stores its place in the chain (`seq`) and
+    the hash of the event before it, and its own hash is an HMAC under AUDIT_KEY (named by
+    `key_id`), so a row changed, removed or re-chained behind the application's back
+    shows (`manage.py verify_audit`).
     """
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=300)
     created_at = models.DateTimeField()
@@ -348,11 +370,13 @@ class Event(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     comment = models.TextField(blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    key_id = models.CharField(max_length=20)
     previous_hash = models.CharField(max_length=64)
     event_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["article_id", "id"]
+        ordering = ["article_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["article", "seq"], name="one_place_per_event_in_chain")]
 
     def chained_fields(self):
         return {
@@ -368,11 +392,24 @@ class Event(models.Model):
             "comment": self.comment,
             "client_ip": self.client_ip,
             "previous_hash": self.previous_hash,
+            "seq": self.seq,
+            "key_id": self.key_id,
         }
 
     def compute_hash(self):
+        """The event's HMAC-SHA-256 under its key. Raises LookupError for an unknown key id."""
         text = json.dumps(self.chained_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hmac.new(audit_key(self.key_id), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def audit_key(key_id):
+    """The bytes of the audit key named `key_id`: the current one or a retired one."""
+    if key_id == settings.AUDIT_KEY_ID:
+        return settings.AUDIT_KEY.encode("utf-8")
+    try:
+        return settings.AUDIT_RETIRED_KEYS[key_id].encode("utf-8")
+    except KeyError:
+        raise LookupError(f"no audit key with id {key_id!r} is configured (AUDIT_RETIRED_KEYS)") from None
 
 
 GENESIS_HASH = "0" * 64

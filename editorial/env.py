@@ -101,3 +101,14 @@ def env_cache(name, default):
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"{name} must start with locmem://, redis:// or dummy:// (got {raw!r})")
+
+
+def env_keys(name):
+    """Named keys, `id:key,id:key`, e.g. the audit trail's retired keys."""
+    keys = {}
+    for item in env_list(name):
+        key_id, separator, key = item.partition(":")
+        if not separator or not key_id.strip() or len(key.strip()) < 32:
+            raise ImproperlyConfigured(f"{name} must list id:key pairs with keys of 32 characters or more")
+        keys[key_id.strip()] = key.strip()
+    return keys

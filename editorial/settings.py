@@ -9,7 +9,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from editorial.env import env_bool, env_cache, env_choice, env_database, env_int, env_list, env_str, env_url
+from editorial.env import (
+    env_bool, env_cache, env_choice, env_database, env_int, env_keys, env_list, env_str, env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +24,23 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)"
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
+
+# The audit trail's events are chained with an HMAC under this key, kept outside the
+# database so that the database login alone cannot re-chain an edited trail. Each event
+# stores the id of the key it was made with; retired keys stay listed to verify old events.
+AUDIT_KEY = env_str("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off (a random string of 32 characters or more)")
+    AUDIT_KEY = "insecure-development-audit-key-only-used-with-DEBUG-on"
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY must be 32 characters or more")
+AUDIT_KEY_ID = env_str("AUDIT_KEY_ID", "1").strip()
+if not AUDIT_KEY_ID or len(AUDIT_KEY_ID) > 20 or not AUDIT_KEY_ID.replace("-", "").replace("_", "").isalnum():
+    raise ImproperlyConfigured("AUDIT_KEY_ID must be 1 to 20 letters, digits, - or _")
+AUDIT_RETIRED_KEYS = env_keys("AUDIT_RETIRED_KEYS")
+if AUDIT_KEY_ID in AUDIT_RETIRED_KEYS:
+    raise ImproperlyConfigured("AUDIT_RETIRED_KEYS must not list the current AUDIT_KEY_ID")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if not DEBUG else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

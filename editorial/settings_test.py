@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-not-used-anywhere-else-0123456789")
 
 from editorial.settings import *  # noqa: E402,F403
 

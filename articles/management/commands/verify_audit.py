@@ -2,21 +2,39 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from articles.audit import first_broken_link
-from articles.models import Event
+from articles.audit import TrailCount, trail_problems, unrecorded_signature
+from articles.models import Article, Event
+
+CHUNK = 5000
 
 
 class Command(BaseCommand):
-    help = "Walk every article's audit chain; exit 1 naming the first broken link."
+    help = (
+        "Check the whole audit trail: every event's keyed hash and link, no gap in any "
+        "article's chain, each article's chain head and state, and an approval event for "
+        "every signature. Exits 1 naming the first problem."
+    )
 
     def handle(self, *args, **options):
-        events = Event.objects.order_by("article_id", "id").iterator(chunk_size=2000)
+        events = Event.objects.order_by("article_id", "seq").iterator(chunk_size=CHUNK)
+        articles = (
+            Article.objects.order_by("pk")
+            .values_list("pk", "slug", "state", "audit_head_id", "audit_head_hash")
+            .iterator(chunk_size=CHUNK)
+        )
+        count = TrailCount()
         try:
-            broken = first_broken_link(events)
+            problem = next(trail_problems(events, articles, count), None)
         finally:
-            # Close the server-side cursor now, not whenever the generator is collected.
+            # Close the server-side cursors now, not whenever the generators are collected.
             events.close()
-        if broken:
-            self.stderr.write(f"Audit trail broken at {broken}")
+            articles.close()
+        if problem is None:
+            signature = unrecorded_signature()
+            if signature is not None:
+                problem = (f"signature {signature.pk} by {signature.printed_name} on version {signature.version_id}"
+                           " has no approval event")
+        if problem:
+            self.stderr.write(f"Audit trail broken: {problem}")
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact ({Event.objects.count()} events)."))
+        self.stdout.write(self.style.SUCCESS(f"Audit trail intact ({count.events} events, {count.articles} articles)."))

@@ -1,0 +1,74 @@
+"""Key the trail written so far: check each article's chain as it was (plain SHA-256),
+then number its events, hash them again as HMACs under AUDIT_KEY and put each article's
+last event on its row. A chain that is already broken stops the migration, naming the
+event, rather than being sealed under the key.
+
+Events are append-only, so the migration (run as the tables' owner) lifts the trigger
+for its own updates and puts it back.
+"""
+
+import hashlib
+import hmac
+import json
+
+from django.conf import settings
+from django.db import migrations
+
+GENESIS_HASH = "0" * 64
+SQLITE_TRIGGER = (
+    "CREATE TRIGGER articles_event_no_update BEFORE UPDATE ON articles_event "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on articles_event is refused'); END;"
+)
+
+
+def _fields(event):
+    return {
+        "article": event.article_id, "actor": event.actor_id, "actor_name": event.actor_name,
+        "created_at": event.created_at.isoformat(), "action": event.action, "from_state": event.from_state,
+        "to_state": event.to_state, "version": event.version_id, "content_hash": event.content_hash,
+        "comment": event.comment, "client_ip": event.client_ip, "previous_hash": event.previous_hash,
+    }
+
+
+def _text(fields):
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def rechain(apps, schema_editor):
+    Event = apps.get_model("articles", "Event")
+    Article = apps.get_model("articles", "Article")
+    key = settings.AUDIT_KEY.encode("utf-8")
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("ALTER TABLE articles_event DISABLE TRIGGER articles_event_append_only")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS articles_event_no_update")
+    article_id, old_previous, new_previous, seq, last = None, GENESIS_HASH, GENESIS_HASH, 0, None
+    for event in Event.objects.order_by("article_id", "id").iterator(chunk_size=2000):
+        if event.article_id != article_id:
+            if last is not None:
+                Article.objects.filter(pk=last.article_id).update(audit_head_id=last.pk, audit_head_hash=last.event_hash)
+            article_id, old_previous, new_previous, seq = event.article_id, GENESIS_HASH, GENESIS_HASH, 0
+        fields = _fields(event)
+        if event.previous_hash != old_previous or hashlib.sha256(_text(fields)).hexdigest() != event.event_hash:
+            raise RuntimeError(f"audit trail broken at event {event.pk} (article {event.article_id}); "
+                               "it is not sealed under AUDIT_KEY: restore it from a backup first")
+        old_previous, seq = event.event_hash, seq + 1
+        fields.update(previous_hash=new_previous, seq=seq, key_id=settings.AUDIT_KEY_ID)
+        event.previous_hash, event.seq, event.key_id = new_previous, seq, settings.AUDIT_KEY_ID
+        event.event_hash = hmac.new(key, _text(fields), hashlib.sha256).hexdigest()
+        event.save(update_fields=["previous_hash", "seq", "key_id", "event_hash"])
+        new_previous, last = event.event_hash, event
+    if last is not None:
+        Article.objects.filter(pk=last.article_id).update(audit_head_id=last.pk, audit_head_hash=last.event_hash)
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("ALTER TABLE articles_event ENABLE TRIGGER articles_event_append_only")
+        else:
+            cursor.execute(SQLITE_TRIGGER)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0012_audit_chain_heads")]
+    operations = [migrations.RunPython(rechain, migrations.RunPython.noop)]
