@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imprimatur
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-public install install-dev clean
+.PHONY: run test bench bench-public bench-audit install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# The demo runs like production (DEBUG off) with a secret key kept in .secret_key.
-.secret_key:
+# The demo runs like production (DEBUG off) with a secret key kept in .secret_key and
+# the audit trail's key in .audit_key.
+.secret_key .audit_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-RUN_ENV = SECRET_KEY="$$(cat .secret_key)" DEBUG=$${DEBUG:-false}
+RUN_ENV = SECRET_KEY="$$(cat .secret_key)" AUDIT_KEY="$$(cat .audit_key)" DEBUG=$${DEBUG:-false}
 
-run: $(VENV)/.installed .secret_key
+run: $(VENV)/.installed .secret_key .audit_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
@@ -48,8 +49,11 @@ bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/render_article.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/reminder_sweep.py
 
+bench-audit: $(VENV)/.installed-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/verify_audit.py
+
 bench-public: $(VENV)/.installed-dev
 	$(BIN)/python bench/public_page.py
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .secret_key .pytest_cache
+	rm -rf $(VENV) staticfiles db.sqlite3 .secret_key .audit_key .pytest_cache
