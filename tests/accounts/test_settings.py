@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "reviews.example.org",
     "HTTPS": "true",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/imprimatur",
+    "AUDIT_KEY": "kq2-vLr8-pT4z-W7bN-1cM5-hJ3g-F6dS-0aE2-yU8o",
 }
 
 
@@ -43,6 +44,9 @@ def run_django(code, **env):
         ("SECURE_HSTS_SECONDS", "-5"),
         ("LOG_LEVEL", "LOUD"),
         ("EMAIL_USE_TLS", "sometimes"),
+        ("PROXY_COUNT", "-1"),
+        ("AUDIT_KEY", "too-short"),
+        ("AUDIT_RETIRED_KEYS", "1"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(variable, value):
@@ -50,6 +54,14 @@ def test_a_malformed_variable_stops_start_up_naming_it(variable, value):
     assert result.returncode != 0
     assert "started" not in result.stdout
     assert variable in result.stderr
+
+
+def test_the_audit_key_is_required_when_debug_is_off():
+    env = {**PRODUCTION_ENV}
+    del env["AUDIT_KEY"]
+    result = run_django("print('started')", **env)
+    assert result.returncode != 0
+    assert "AUDIT_KEY must be set" in result.stderr
 
 
 def test_secret_key_is_required_when_debug_is_off():

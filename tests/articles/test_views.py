@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 
 from articles.models import Article
 from tests.workflow import BODY, claim, submit
@@ -144,10 +145,31 @@ def test_the_client_ip_is_recorded_and_a_forwarded_one_only_behind_a_proxy(clien
     client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id},
                 REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert Event.objects.get(article=draft, action="submit").client_ip == "10.1.2.3"
-    settings.BEHIND_PROXY = True
-    client.post(f"/desk/{draft.pk}/comment/", {"body": "note"}, REMOTE_ADDR="10.1.2.3",
-                HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    settings.PROXY_COUNT = 1
+    # The client wrote the first entry itself; the proxy appended the address it saw.
+    client.post(f"/desk/{draft.pk}/comment/", {"body": "note"}, REMOTE_ADDR="10.0.0.1",
+                HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9")
     assert Event.objects.get(article=draft, action="comment").client_ip == "203.0.113.9"
+
+
+@pytest.mark.parametrize("hops, forwarded, recorded", [
+    (1, "203.0.113.9", "203.0.113.9"),
+    (1, "1.1.1.1, 2.2.2.2, 203.0.113.9", "203.0.113.9"),
+    (2, "1.1.1.1, 203.0.113.9, 10.0.0.5", "203.0.113.9"),
+    (2, "203.0.113.9", "10.0.0.1"),  # fewer entries than proxies: only the socket's address is known
+    (1, "", "10.0.0.1"),
+    (1, "not-an-address, also-not", None),
+])
+def test_a_forged_forwarded_for_header_does_not_set_the_recorded_address(
+    client, draft, editor, settings, hops, forwarded, recorded,
+):
+    from articles.models import Event
+
+    settings.PROXY_COUNT = hops
+    client.force_login(editor)
+    client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id},
+                REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert Event.objects.get(article=draft, action="submit").client_ip == recorded
 
 
 def test_an_approved_but_unpublished_article_is_404_for_readers(client, approved):
