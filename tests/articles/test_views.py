@@ -1,6 +1,7 @@
 """The desk pages over HTTP: thin views, clear refusals, nothing lost."""
 
 import json
+from datetime import timezone
 
 import pytest
 
@@ -185,3 +186,16 @@ def test_a_reader_sees_the_published_version_and_its_reviewer(client, published)
 def test_a_reader_gets_404_for_a_draft_or_an_unknown_slug(client, draft):
     assert client.get(f"/articles/{draft.slug}/").status_code == 404
     assert client.get("/articles/no-such-thing/").status_code == 404
+
+
+def test_times_labelled_utc_are_utc_whatever_the_display_time_zone(client, approved, publisher, settings):
+    from articles.models import Signature
+
+    settings.TIME_ZONE = "America/New_York"
+    signature = Signature.objects.get(version=approved.working_version)
+    client.force_login(publisher)
+    page = client.get(f"/desk/{approved.pk}/").content.decode()
+    utc_text = signature.signed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"Signed {utc_text} UTC" in page
+    history = client.get(f"/desk/{approved.pk}/history/").content.decode()
+    assert approved.working_version.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") + " UTC" in history
