@@ -31,7 +31,11 @@ class Profile(models.Model):
 
 
 def unique_profile_slug(user, exists):
-    base = slugify(user.get_full_name() or user.get_username()) or "staff"
+    """A public address made from the person's name, never their login name: the address
+    is published, the username is half of a login. Without a name: "member-<id>"."""
+    base = slugify(user.get_full_name())
+    if not base or base == slugify(user.get_username()):
+        base = f"member-{user.pk}" if user.pk else "member"
     candidate, counter = base, 2
     while exists(candidate):
         candidate, counter = f"{base}-{counter}", counter + 1

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.health import health_report
 from accounts.models import Profile
+from accounts.roles import REVIEWER
 from accounts.selectors import dashboard_for
 
 
@@ -24,7 +25,10 @@ def profile(request, slug):
     from articles.public import published_articles
     from articles.models import Signature
 
-    staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug, user__is_active=True)
+    # Only members of the Medical Advisory Board have a public page.
+    staff_profile = get_object_or_404(
+        Profile.objects.select_related("user"), slug=slug, user__is_active=True, user__groups__name=REVIEWER,
+    )
     reviewed = (
         published_articles().filter(published_version__signatures__signer=staff_profile.user,
                                     published_version__signatures__kind=Signature.APPROVAL)

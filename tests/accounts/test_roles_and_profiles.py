@@ -48,6 +48,22 @@ def test_reviewer_profile_page_is_public_and_shows_credentials(client, reviewer)
     assert "Internal medicine" in response.content.decode()
 
 
+def test_only_board_members_have_a_public_profile_page(client, editor, publisher, admin_user):
+    for person in (editor, publisher, admin_user):
+        assert client.get(person.profile.get_absolute_url()).status_code == 404
+    assert client.get("/reviewers/admin/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_public_address_is_never_the_login_name():
+    User = get_user_model()
+    nameless = User.objects.create_user("drsmith")
+    named_like_login = User.objects.create_user("jane-roe", first_name="Jane", last_name="Roe")
+    assert nameless.profile.slug == f"member-{nameless.pk}"
+    assert named_like_login.profile.slug == f"member-{named_like_login.pk}"
+    assert "drsmith" not in nameless.profile.get_absolute_url()
+
+
 @pytest.mark.django_db
 def test_unknown_profile_is_a_404(client):
     assert client.get("/reviewers/nobody-here/").status_code == 404
