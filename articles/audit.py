@@ -30,6 +30,7 @@ def record_event(*, article, actor, action, from_state, to_state, now, version=N
         key_id=settings.AUDIT_KEY_ID,
         actor=actor,
         actor_name=actor.profile.printed_name if actor else "system",
+        actor_username=actor.get_username() if actor else "",
         created_at=now,
         action=str(action),
         from_state=str(from_state),

@@ -242,6 +242,7 @@ class Signature(models.Model):
     review_round = models.ForeignKey(ReviewRound, null=True, on_delete=models.PROTECT, related_name="signatures")
     version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="signatures")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    signer_username = models.CharField(max_length=150, blank=True)  # login name as of signing
     printed_name = models.CharField(max_length=300)
     credentials = models.CharField(max_length=150, blank=True)
     meaning = models.CharField(max_length=200)
@@ -361,7 +362,8 @@ class Event(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=300)
+    actor_name = models.CharField(max_length=300)  # printed name as of the event
+    actor_username = models.CharField(max_length=150, blank=True)  # login name as of the event
     created_at = models.DateTimeField()
     action = models.CharField(max_length=30)
     from_state = models.CharField(max_length=20)
@@ -383,6 +385,7 @@ class Event(models.Model):
             "article": self.article_id,
             "actor": self.actor_id,
             "actor_name": self.actor_name,
+            "actor_username": self.actor_username,
             "created_at": self.created_at.isoformat(),
             "action": self.action,
             "from_state": self.from_state,

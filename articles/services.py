@@ -486,6 +486,7 @@ def _approve(article_id, actor, password_ok, expected_hash, ip, now):
         profile = actor.profile
         signature = Signature.objects.create(
             kind=Signature.APPROVAL, review_round=review_round, version=version, signer=actor,
+            signer_username=actor.get_username(),
             printed_name=profile.printed_name, credentials=profile.credentials,
             meaning=Signature.APPROVAL_MEANING, content_hash=version.content_hash, signed_at=now,
         )

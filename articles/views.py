@@ -449,19 +449,21 @@ def restore(request, article_id, version_id):
     ), "The old version is the new draft.")
 
 
-AUDIT_COLUMNS = ["id", "created_at", "actor_name", "action", "from_state", "to_state", "version_number",
-                 "content_hash", "comment", "client_ip", "previous_hash", "event_hash"]
+AUDIT_COLUMNS = ["id", "seq", "created_at", "actor_id", "actor_username", "actor_name", "action", "from_state",
+                 "to_state", "version_number", "content_hash", "comment", "client_ip", "previous_hash", "key_id",
+                 "event_hash"]
 
 
 def _audit_rows(article):
     events = selectors.audit_trail(article).select_related("version")
     for event in events:
         yield {
-            "id": event.pk, "created_at": event.created_at.isoformat(), "actor_name": event.actor_name,
+            "id": event.pk, "seq": event.seq, "created_at": event.created_at.isoformat(), "actor_id": event.actor_id,
+            "actor_username": event.actor_username, "actor_name": event.actor_name,
             "action": event.action, "from_state": event.from_state, "to_state": event.to_state,
             "version_number": event.version.number if event.version else None, "content_hash": event.content_hash,
             "comment": event.comment, "client_ip": event.client_ip, "previous_hash": event.previous_hash,
-            "event_hash": event.event_hash,
+            "key_id": event.key_id, "event_hash": event.event_hash,
         }
 
 
@@ -475,7 +477,8 @@ def audit_export(request, article_id, fmt):
     filename = f"audit-{article.slug}.{fmt}"
     if fmt == "json":
         signatures = [
-            {"version_number": s.version.number, "printed_name": s.printed_name, "credentials": s.credentials,
+            {"version_number": s.version.number, "signer_id": s.signer_id, "signer_username": s.signer_username,
+             "printed_name": s.printed_name, "credentials": s.credentials,
              "meaning": s.meaning, "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
              "valid": s.is_valid}
             for s in Signature.objects.filter(version__article=article).select_related("version").order_by("signed_at")

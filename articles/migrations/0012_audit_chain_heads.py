@@ -1,4 +1,5 @@
-"""Audit chain heads on articles, each event's place in its chain and its key id."""
+"""Audit chain heads on articles; each event's place in its chain, its key id and the
+actor's login name; the signer's login name on signatures."""
 
 from django.db import migrations, models
 
@@ -19,4 +20,10 @@ class Migration(migrations.Migration):
             model_name="event", name="key_id", field=models.CharField(default="", max_length=20),
         ),
         migrations.AddField(model_name="event", name="seq", field=models.PositiveIntegerField(null=True)),
+        migrations.AddField(
+            model_name="event", name="actor_username", field=models.CharField(blank=True, max_length=150),
+        ),
+        migrations.AddField(
+            model_name="signature", name="signer_username", field=models.CharField(blank=True, max_length=150),
+        ),
     ]

@@ -1,6 +1,7 @@
 """Key the trail written so far: check each article's chain as it was (plain SHA-256),
-then number its events, hash them again as HMACs under AUDIT_KEY and put each article's
-last event on its row. A chain that is already broken stops the migration, naming the
+then number its events, add the actor's login name, hash them again as HMACs under
+AUDIT_KEY and put each article's last event on its row. Signatures get their signer's
+login name. A chain that is already broken stops the migration, naming the
 event, rather than being sealed under the key.
 
 Events are append-only, so the migration (run as the tables' owner) lifts the trigger
@@ -38,6 +39,10 @@ def rechain(apps, schema_editor):
     Event = apps.get_model("articles", "Event")
     Article = apps.get_model("articles", "Article")
     key = settings.AUDIT_KEY.encode("utf-8")
+    usernames = dict(apps.get_model(*settings.AUTH_USER_MODEL.split(".")).objects.values_list("pk", "username"))
+    with schema_editor.connection.cursor() as cursor:
+        for signer_id, username in usernames.items():
+            cursor.execute("UPDATE articles_signature SET signer_username = %s WHERE signer_id = %s", [username, signer_id])
     vendor = schema_editor.connection.vendor
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -55,10 +60,12 @@ def rechain(apps, schema_editor):
             raise RuntimeError(f"audit trail broken at event {event.pk} (article {event.article_id}); "
                                "it is not sealed under AUDIT_KEY: restore it from a backup first")
         old_previous, seq = event.event_hash, seq + 1
-        fields.update(previous_hash=new_previous, seq=seq, key_id=settings.AUDIT_KEY_ID)
+        event.actor_username = usernames.get(event.actor_id, "")
+        fields.update(previous_hash=new_previous, seq=seq, key_id=settings.AUDIT_KEY_ID,
+                      actor_username=event.actor_username)
         event.previous_hash, event.seq, event.key_id = new_previous, seq, settings.AUDIT_KEY_ID
         event.event_hash = hmac.new(key, _text(fields), hashlib.sha256).hexdigest()
-        event.save(update_fields=["previous_hash", "seq", "key_id", "event_hash"])
+        event.save(update_fields=["previous_hash", "seq", "key_id", "actor_username", "event_hash"])
         new_previous, last = event.event_hash, event
     if last is not None:
         Article.objects.filter(pk=last.article_id).update(audit_head_id=last.pk, audit_head_hash=last.event_hash)

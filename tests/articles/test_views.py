@@ -129,12 +129,15 @@ def test_publishers_export_the_audit_trail_and_others_cannot(client, approved, p
     csv_response = client.get(f"/desk/{approved.pk}/audit.csv")
     assert csv_response.status_code == 200
     lines = csv_response.content.decode().strip().splitlines()
-    assert lines[0].startswith("id,created_at,actor_name,action")
+    assert lines[0].startswith("id,seq,created_at,actor_id,actor_username,actor_name,action")
+    assert f",{approved.created_by_id},edna,Edna Tester," in lines[1]
     assert len(lines) == 1 + 4
     data = json.loads(client.get(f"/desk/{approved.pk}/audit.json").content)
     assert [event["action"] for event in data["events"]] == ["create", "submit", "claim", "approve"]
+    assert data["events"][-1]["actor_username"] == "rhea" and data["events"][-1]["key_id"] == "1"
     [signature] = data["signatures"]
     assert signature["printed_name"] == "Rhea Tester, M.D., FACP"
+    assert signature["signer_username"] == "rhea" and signature["signer_id"] == data["events"][-1]["actor_id"]
     assert signature["meaning"] == "Approved for medical accuracy"
     assert signature["content_hash"] == approved.working_version.content_hash and signature["valid"] is True
 
