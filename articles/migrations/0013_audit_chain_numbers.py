@@ -22,6 +22,12 @@ SQLITE_TRIGGER = (
 )
 
 
+SQLITE_SIGNATURE_TRIGGER = (
+    "CREATE TRIGGER articles_signature_no_update BEFORE UPDATE ON articles_signature "
+    "BEGIN SELECT RAISE(ABORT, 'signatures are append-only: UPDATE on articles_signature is refused'); END;"
+)
+
+
 def _fields(event):
     return {
         "article": event.article_id, "actor": event.actor_id, "actor_name": event.actor_name,
@@ -38,12 +44,20 @@ def _text(fields):
 def rechain(apps, schema_editor):
     Event = apps.get_model("articles", "Event")
     Article = apps.get_model("articles", "Article")
+    vendor = schema_editor.connection.vendor
     key = settings.AUDIT_KEY.encode("utf-8")
     usernames = dict(apps.get_model(*settings.AUTH_USER_MODEL.split(".")).objects.values_list("pk", "username"))
     with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("ALTER TABLE articles_signature DISABLE TRIGGER articles_signature_append_only")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS articles_signature_no_update")
         for signer_id, username in usernames.items():
             cursor.execute("UPDATE articles_signature SET signer_username = %s WHERE signer_id = %s", [username, signer_id])
-    vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            cursor.execute("ALTER TABLE articles_signature ENABLE TRIGGER articles_signature_append_only")
+        else:
+            cursor.execute(SQLITE_SIGNATURE_TRIGGER)
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("ALTER TABLE articles_event DISABLE TRIGGER articles_event_append_only")
