@@ -4,9 +4,10 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from articles.models import GENESIS_HASH, Article, Event, Signature
+from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature
 
 
 def clean_ip(raw):
@@ -17,35 +18,54 @@ def clean_ip(raw):
         return None
 
 
-def record_event(*, article, actor, action, from_state, to_state, now, version=None, comment="", ip=None):
-    """Append one event to the article's chain. The caller holds the article row lock,
-    which is what keeps two writers from chaining onto the same previous event."""
+def _append(event, chain):
+    """Give `event` its place after the last event of `chain`, hash it and store it.
+    The caller holds the lock that serialises writers of that chain."""
     previous_hash, previous_seq = (
-        Event.objects.filter(article_id=article.pk).order_by("-seq").values_list("event_hash", "seq").first()
+        Event.objects.filter(chain=chain).order_by("-seq").values_list("event_hash", "seq").first()
         or (GENESIS_HASH, 0)
     )
-    event = Event(
-        article=article,
-        seq=previous_seq + 1,
-        key_id=settings.AUDIT_KEY_ID,
-        actor=actor,
-        actor_name=actor.profile.printed_name if actor else "system",
-        actor_username=actor.get_username() if actor else "",
-        created_at=now,
-        action=str(action),
-        from_state=str(from_state),
-        to_state=str(to_state),
-        version=version,
-        content_hash=version.content_hash if version else "",
-        comment=comment,
-        client_ip=clean_ip(ip),
-        previous_hash=previous_hash,
-    )
+    event.chain, event.seq, event.previous_hash, event.key_id = chain, previous_seq + 1, previous_hash, settings.AUDIT_KEY_ID
     event.event_hash = event.compute_hash()
     event.save(force_insert=True)
+    return event
+
+
+def _actor_fields(actor):
+    return {"actor": actor, "actor_name": actor.profile.printed_name if actor else "system",
+            "actor_username": actor.get_username() if actor else ""}
+
+
+def record_event(*, article, actor, action, from_state, to_state, now, version=None, comment="", ip=None,
+                 details=None):
+    """Append one event to the article's chain. The caller holds the article row lock,
+    which is what keeps two writers from chaining onto the same previous event."""
+    event = _append(Event(
+        article=article, subject_id=str(article.pk), **_actor_fields(actor), created_at=now, action=str(action),
+        from_state=str(from_state), to_state=str(to_state), version=version,
+        content_hash=version.content_hash if version else "", comment=comment, client_ip=clean_ip(ip),
+        details=details or {},
+    ), f"article:{article.pk}")
     # The article's row carries its chain's head, in the same transaction.
     Article.objects.filter(pk=article.pk).update(audit_head_id=event.pk, audit_head_hash=event.event_hash)
     article.audit_head_id, article.audit_head_hash = event.pk, event.event_hash
+    return event
+
+
+def record_trail_event(*, kind, action, actor, now, subject_id="", comment="", ip=None, details=None):
+    """Append one event about something other than an article (an account, a reference,
+    a site page, a sign-in) to the chain of its kind, with the chain's head moved in the
+    same transaction. `details` holds what changed, e.g. {"old": {...}, "new": {...}}."""
+    if kind not in TRAIL_KINDS:
+        raise ValueError(f"unknown kind of audit trail: {kind!r}")
+    with transaction.atomic():
+        AuditChain.objects.bulk_create([AuditChain(name=kind)], ignore_conflicts=True)
+        AuditChain.objects.select_for_update().get(name=kind)  # one writer per chain at a time
+        event = _append(Event(
+            subject_id=str(subject_id), **_actor_fields(actor), created_at=now, action=str(action),
+            comment=comment, client_ip=clean_ip(ip), details=details or {},
+        ), kind)
+        AuditChain.objects.filter(name=kind).update(head_id=event.pk, head_hash=event.event_hash)
     return event
 
 
@@ -53,6 +73,7 @@ def record_event(*, article, actor, action, from_state, to_state, now, version=N
 class TrailCount:
     events: int = 0
     articles: int = 0
+    chains: int = 0  # chains other than articles'
 
 
 def _closing_problem(article, last):
@@ -71,7 +92,9 @@ def _closing_problem(article, last):
 
 def _link_problem(event, last):
     """What is wrong with `event` given the event before it in its chain, or None."""
-    where = f"event {event.pk} (article {event.article_id})"
+    where = f"event {event.pk} ({f'article {event.article_id}' if event.article_id else event.chain})"
+    if event.article_id and event.chain != f"article:{event.article_id}":
+        return f"{where}: it stands in chain {event.chain!r}, not its article's"
     expected_seq = last.seq + 1 if last else 1
     if event.seq != expected_seq:
         return f"{where}: it is number {event.seq} in its chain where number {expected_seq} belongs: events are missing"
@@ -115,6 +138,39 @@ def trail_problems(events, articles, count=None):
     for article in articles:
         count.articles += 1
         yield _closing_problem(article, None)
+
+
+def other_chain_problems(events, heads, count=None):
+    """Like trail_problems, for the chains that are not an article's: `events` ordered by
+    chain and place, `heads` a {chain name: (head id, head hash)} of every AuditChain row."""
+    heads = dict(heads)
+    count = count if count is not None else TrailCount()
+    chain, last = None, None
+
+    def closing(name, last):
+        head = heads.pop(name, None)
+        if head is None:
+            return f"chain {name!r} has events but no recorded head: its head row was removed"
+        if head != (last.pk, last.event_hash):
+            return (f"chain {name!r}: its head is event {head[0]} but its last event is {last.pk}:"
+                    " events were removed or written behind the application")
+        return None
+
+    for event in events:
+        if event.chain != chain:
+            if chain is not None and (problem := closing(chain, last)):
+                yield problem
+            chain, last = event.chain, None
+            count.chains += 1
+        count.events += 1
+        if problem := _link_problem(event, last):
+            yield problem
+        last = event
+    if chain is not None and (problem := closing(chain, last)):
+        yield problem
+    for name, (head_id, _) in sorted(heads.items()):
+        if head_id is not None:
+            yield f"chain {name!r} has no events although its head is event {head_id}: its trail was removed"
 
 
 def unrecorded_signature():

@@ -353,13 +353,16 @@ class Event(models.Model):
     """Append-only audit trail. The database refuses UPDATE, DELETE and TRUNCATE on this
     table, and the app's runtime login holds only SELECT and INSERT on it.
 
-    Events form one chain per article: each stores its place in the chain (`seq`) and
-    the hash of the event before it, and its own hash is an HMAC under AUDIT_KEY (named by
+    Events form chains: one per article, and one per other kind of subject (accounts,
+    references, site pages, sign-ins; see TRAIL_KINDS). Each event stores its chain, its
+    place in it (`seq`) and the hash of the event before it, and its own hash is an HMAC under AUDIT_KEY (named by
     `key_id`), so a row changed, removed or re-chained behind the application's back
     shows (`manage.py verify_audit`).
     """
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    chain = models.CharField(max_length=40)  # "article:<id>", or a kind of subject such as "account"
+    subject_id = models.CharField(max_length=64, blank=True)  # the row the event is about, within its kind
     seq = models.PositiveIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=300)  # printed name as of the event
@@ -372,17 +375,22 @@ class Event(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     comment = models.TextField(blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)  # e.g. {"old": {...}, "new": {...}}
     key_id = models.CharField(max_length=20)
     previous_hash = models.CharField(max_length=64)
     event_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["article_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["article", "seq"], name="one_place_per_event_in_chain")]
+        ordering = ["chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="one_place_per_event_in_chain")]
+        indexes = [models.Index(fields=["created_at"], name="event_created_at")]
 
     def chained_fields(self):
         return {
             "article": self.article_id,
+            "chain": self.chain,
+            "subject_id": self.subject_id,
+            "details": self.details,
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "actor_username": self.actor_username,
@@ -416,6 +424,20 @@ def audit_key(key_id):
 
 
 GENESIS_HASH = "0" * 64
+# Chains of events about things other than articles, one chain per kind.
+TRAIL_KINDS = ("account", "sign-in", "reference", "site")
+
+
+class AuditChain(models.Model):
+    """The head of a chain of events that is not an article's (an article keeps its own
+    head on its row): written with each event, in the same transaction."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    head_id = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return self.name
 
 
 class SitePage(models.Model):

@@ -1,5 +1,5 @@
 """Key the trail written so far: check each article's chain as it was (plain SHA-256),
-then number its events, add the actor's login name, hash them again as HMACs under
+then number its events, name their chain, add the actor's login name, hash them again as HMACs under
 AUDIT_KEY and put each article's last event on its row. Signatures get their signer's
 login name. A chain that is already broken stops the migration, naming the
 event, rather than being sealed under the key.
@@ -75,11 +75,13 @@ def rechain(apps, schema_editor):
                                "it is not sealed under AUDIT_KEY: restore it from a backup first")
         old_previous, seq = event.event_hash, seq + 1
         event.actor_username = usernames.get(event.actor_id, "")
+        event.chain, event.subject_id, event.details = f"article:{event.article_id}", str(event.article_id), {}
         fields.update(previous_hash=new_previous, seq=seq, key_id=settings.AUDIT_KEY_ID,
-                      actor_username=event.actor_username)
+                      actor_username=event.actor_username, chain=event.chain, subject_id=event.subject_id, details={})
         event.previous_hash, event.seq, event.key_id = new_previous, seq, settings.AUDIT_KEY_ID
         event.event_hash = hmac.new(key, _text(fields), hashlib.sha256).hexdigest()
-        event.save(update_fields=["previous_hash", "seq", "key_id", "actor_username", "event_hash"])
+        event.save(update_fields=["previous_hash", "seq", "key_id", "actor_username", "chain", "subject_id",
+                                  "event_hash"])
         new_previous, last = event.event_hash, event
     if last is not None:
         Article.objects.filter(pk=last.article_id).update(audit_head_id=last.pk, audit_head_hash=last.event_hash)

@@ -45,11 +45,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(model_name="event", name="seq", field=models.PositiveIntegerField()),
+        migrations.AlterField(model_name="event", name="chain", field=models.CharField(max_length=40)),
         migrations.AlterField(model_name="event", name="key_id", field=models.CharField(max_length=20)),
-        migrations.AlterModelOptions(name="event", options={"ordering": ["article_id", "seq"]}),
+        migrations.AlterModelOptions(name="event", options={"ordering": ["chain", "seq"]}),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.UniqueConstraint(fields=("article", "seq"), name="one_place_per_event_in_chain"),
+            constraint=models.UniqueConstraint(fields=("chain", "seq"), name="one_place_per_event_in_chain"),
         ),
+        migrations.AddIndex(model_name="event", index=models.Index(fields=["created_at"], name="event_created_at")),
         migrations.RunPython(install, remove),
     ]

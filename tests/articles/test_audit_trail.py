@@ -73,7 +73,7 @@ def test_a_plain_save_of_an_older_copy_of_the_article_keeps_the_newer_head(appro
 def test_verify_audit_says_intact_with_counts(published, capsys):
     code, said = verify(capsys)
     assert code == 0
-    assert "intact (5 events, 1 articles)" in said
+    assert "intact (5 events, 1 articles, 0 other chains)" in said
 
 
 def test_a_comment_rewritten_and_rechained_without_the_key_is_found(published, capsys):
@@ -166,3 +166,67 @@ def test_events_made_under_a_retired_key_still_verify_and_new_ones_use_the_new_k
         code, said = verify(capsys)
     assert code == 1
     assert "no audit key with id '1'" in said
+
+
+# ---------------------------------------------------------------- chains of other subjects
+
+
+def record_account_events(actor, count=3):
+    from django.utils import timezone
+
+    from articles.audit import record_trail_event
+
+    return [
+        record_trail_event(kind="account", action="profile_changed", actor=actor, now=timezone.now(),
+                           subject_id=actor.pk, details={"old": {"credentials": f"M.D. {n}"},
+                                                         "new": {"credentials": f"M.D. {n + 1}"}})
+        for n in range(count)
+    ]
+
+
+def test_events_about_other_subjects_form_one_chain_per_kind(published, publisher, capsys):
+    from articles.models import AuditChain
+
+    events = record_account_events(publisher)
+    assert [event.seq for event in events] == [1, 2, 3]
+    assert events[1].previous_hash == events[0].event_hash
+    head = AuditChain.objects.get(name="account")
+    assert (head.head_id, head.head_hash) == (events[-1].pk, events[-1].event_hash)
+    code, said = verify(capsys)
+    assert code == 0 and "intact (8 events, 1 articles, 1 other chains)" in said
+
+
+def test_the_old_and_new_values_of_a_change_are_covered_by_the_hash(publisher, capsys):
+    events = record_account_events(publisher, count=2)
+    as_owner_without_triggers(
+        ("UPDATE articles_event SET details = '{\"old\": {}, \"new\": {\"credentials\": \"FACP\"}}' WHERE id = %s",
+         [events[0].pk]),
+    )
+    code, said = verify(capsys)
+    assert code == 1
+    assert f"event {events[0].pk} (account): its content does not match its hash" in said
+
+
+def test_the_latest_event_of_another_chain_removed_shows_against_its_head(publisher, capsys):
+    events = record_account_events(publisher)
+    as_owner_without_triggers(("DELETE FROM articles_event WHERE id = %s", [events[-1].pk]))
+    code, said = verify(capsys)
+    assert code == 1
+    assert f"chain 'account': its head is event {events[-1].pk}" in said
+
+
+def test_another_chain_emptied_shows_against_its_head(publisher, capsys):
+    record_account_events(publisher)
+    as_owner_without_triggers(("DELETE FROM articles_event WHERE chain = 'account'", []))
+    code, said = verify(capsys)
+    assert code == 1
+    assert "chain 'account' has no events although its head is event" in said
+
+
+def test_an_unknown_kind_of_trail_is_refused(publisher):
+    from django.utils import timezone
+
+    from articles.audit import record_trail_event
+
+    with pytest.raises(ValueError, match="unknown kind"):
+        record_trail_event(kind="gossip", action="said", actor=publisher, now=timezone.now())

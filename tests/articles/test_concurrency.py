@@ -79,3 +79,19 @@ def test_two_workers_running_the_due_schedules_at_once_publish_once(approved, pu
     assert Schedule.objects.get(article=approved).outcome == Schedule.DONE
     approved.refresh_from_db()
     assert approved.state == "published"
+
+
+def test_events_of_one_kind_written_at_once_each_get_their_own_place_in_the_chain(publisher, capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from articles.audit import record_trail_event
+
+    def sign_in_event():
+        record_trail_event(kind="sign-in", action="login", actor=publisher, now=timezone.now())
+
+    successes, _ = race(*[sign_in_event] * 4)
+    assert successes == 4
+    assert sorted(Event.objects.filter(chain="sign-in").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    call_command("verify_audit")
+    assert "intact" in capsys.readouterr().out

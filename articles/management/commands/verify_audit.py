@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from articles.audit import TrailCount, trail_problems, unrecorded_signature
-from articles.models import Article, Event
+from articles.audit import TrailCount, other_chain_problems, trail_problems, unrecorded_signature
+from articles.models import Article, AuditChain, Event
 
 CHUNK = 5000
 
@@ -11,12 +11,12 @@ CHUNK = 5000
 class Command(BaseCommand):
     help = (
         "Check the whole audit trail: every event's keyed hash and link, no gap in any "
-        "article's chain, each article's chain head and state, and an approval event for "
-        "every signature. Exits 1 naming the first problem."
+        "chain, each chain's head, each article's state, and an approval event for every "
+        "signature. Exits 1 naming the first problem."
     )
 
     def handle(self, *args, **options):
-        events = Event.objects.order_by("article_id", "seq").iterator(chunk_size=CHUNK)
+        events = Event.objects.filter(article__isnull=False).order_by("article_id", "seq").iterator(chunk_size=CHUNK)
         articles = (
             Article.objects.order_by("pk")
             .values_list("pk", "slug", "state", "audit_head_id", "audit_head_hash")
@@ -30,6 +30,14 @@ class Command(BaseCommand):
             events.close()
             articles.close()
         if problem is None:
+            others = Event.objects.filter(article__isnull=True).order_by("chain", "seq").iterator(chunk_size=CHUNK)
+            heads = {name: (head_id, head_hash) for name, head_id, head_hash
+                     in AuditChain.objects.values_list("name", "head_id", "head_hash")}
+            try:
+                problem = next(other_chain_problems(others, heads, count), None)
+            finally:
+                others.close()
+        if problem is None:
             signature = unrecorded_signature()
             if signature is not None:
                 problem = (f"signature {signature.pk} by {signature.printed_name} on version {signature.version_id}"
@@ -37,4 +45,4 @@ class Command(BaseCommand):
         if problem:
             self.stderr.write(f"Audit trail broken: {problem}")
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact ({count.events} events, {count.articles} articles)."))
+        self.stdout.write(self.style.SUCCESS(f"Audit trail intact ({count.events} events, {count.articles} articles, {count.chains} other chains)."))
