@@ -6,7 +6,7 @@ the content and the frozen references themselves, so a row changed behind the
 application's back is caught instead of being served under "Reviewed by".
 """
 
-from articles.models import content_hash
+from articles.models import Signature, content_hash
 
 
 def verify_version_content(version):
@@ -20,3 +20,18 @@ def verify_version_content(version):
         f"(recorded {version.content_hash[:12]}…, the content now hashes to {actual[:12]}…): it was changed "
         "outside the editorial desk, so it cannot be approved, published or shown as reviewed."
     )
+
+
+def verify_signed_content(version):
+    """verify_version_content(), and every approval signed for the version names the
+    hash its content has now: what a public page is rendered from (see public_changes).
+    None when both hold; else a sentence for staff."""
+    problem = verify_version_content(version)
+    if problem is not None:
+        return problem
+    signed = Signature.objects.filter(version=version, kind=Signature.APPROVAL).values_list("printed_name", "content_hash")
+    for printed_name, signed_hash in signed:
+        if signed_hash != version.content_hash:
+            return (f"Version {version.number}'s content does not match the hash {printed_name} signed "
+                    f"(signed {signed_hash[:12]}…, the content hashes to {version.content_hash[:12]}…).")
+    return None

@@ -127,7 +127,7 @@ class ArticleVersion(models.Model):
 
 
 class VersionPage(models.Model):
-    """One audience's public page of a version, rendered once when first needed (see
+    """One audience's public page of a version, rendered when it is published (see
     public.py). Derived from the version's content, which never changes, so storing it
     is safe; a page made by an older renderer or in another citation style is made again.
     """
@@ -136,14 +136,35 @@ class VersionPage(models.Model):
     audience = models.CharField(max_length=20)
     rendering_format = models.PositiveSmallIntegerField()
     citation_style = models.CharField(max_length=20)
-    # The whole page, with markers where the review facts go per request.
+    # The whole page, with markers where the review facts go per request; empty when
+    # the page is withheld because the version failed its integrity check.
     html = models.TextField()
+    withheld_because = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "audience"], name="one_page_per_audience")]
 
     def __str__(self):
         return f"{self.version} ({self.audience})"
+
+
+class PublicChange(models.Model):
+    """Outbox: a change readers must see (cached pages dropped, static export rewritten
+    or removed), written in the transaction that made it. Applied after commit; beat's
+    sweep applies what was not (broker or cache down, worker gone)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=models.Q(done_at__isnull=True), name="public_change_pending")]
+
+    def __str__(self):
+        return f"public change of article {self.article_id} ({'done' if self.done_at else 'pending'})"
 
 
 def hashed_reference(snapshot):

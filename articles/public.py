@@ -18,7 +18,7 @@ from django.utils.dates import MONTHS
 from django.utils.html import escape
 
 from articles.lifecycle import REVIEW_AFTER, State
-from articles.models import Article, ArticleVersion, VersionPage
+from articles.models import Article, VersionPage
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
 from notifications.reminders import add_months
 
@@ -125,10 +125,11 @@ def review_json_ld(article, facts):
     return "".join(f", {json.dumps(name)}: {_script_safe_json(value)}" for name, value in data.items())
 
 
-def rendering(version):
-    """Render and store the version's public page for every audience (a VersionPage
-    each): everything that does not change while the version stays the same, with
-    markers where finish_page() puts the review facts."""
+def render_pages(version):
+    """The version's public page for every audience (unsaved VersionPage rows): all that
+    does not change while the version stays the same, with markers where finish_page()
+    puts the review facts. Stored by public_changes.store_version_pages(), which first
+    re-proves the signed content."""
     from django.template.loader import render_to_string
 
     references_html = render_reference_list(version.references, settings.CITATION_STYLE)
@@ -150,10 +151,20 @@ def rendering(version):
         })
         pages.append(VersionPage(version=version, audience=audience, html=html, rendering_format=RENDERING_FORMAT,
                                  citation_style=settings.CITATION_STYLE))
-    # Two readers may render the same version at once: the second one's rows replace
-    # the first one's identical ones instead of failing on the unique constraint.
-    VersionPage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["version", "audience"],
-                                    update_fields=["html", "rendering_format", "citation_style"])
+    return pages
+
+
+def withheld_pages(version, problem):
+    """Empty rows that stand for a version's withheld pages: readers get a 404."""
+    return [VersionPage(version=version, audience=audience, html="", withheld_because=problem[:500],
+                        rendering_format=RENDERING_FORMAT, citation_style=settings.CITATION_STYLE)
+            for audience in AUDIENCES]
+
+
+def current_pages(version_id):
+    """The version's stored pages made by this renderer in this citation style."""
+    return VersionPage.objects.filter(version_id=version_id, rendering_format=RENDERING_FORMAT,
+                                      citation_style=settings.CITATION_STYLE)
 
 
 PAGE_COLUMNS = (*FACT_FIELDS, "public_reviewers", "page_html")
@@ -193,29 +204,18 @@ class PublicPage:
 
 
 def load_page(audience, **lookup):
-    """A published article with the stored page of one audience, in one query (its
-    pages are rendered first when this version has none, or only outdated ones)."""
+    """A published article with the stored page of one audience, in one query.
+    `page_html` is None when no page is stored for this renderer and citation style
+    (rendered at publication; a deploy that changes either re-renders with
+    `manage.py render_public_pages`), and "" when the page is withheld."""
     from django.db import connection
 
     (field, value), = lookup.items()
     sql, params = _page_query(audience, field, settings.CITATION_STYLE)
-    params = [value if item is _LOOKUP else item for item in params]
-
-    # Planning this query takes PostgreSQL longer than running it: prepare it once per
-    # connection where the backend can (editorial/postgresql; SQLite's cannot).
-    cursor_of = getattr(connection, "prepared_cursor", connection.cursor)
-
-    def query():
-        with cursor_of() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return PublicPage(row) if row else None
-
-    article = query()
-    if article is not None and article.page_html is None:
-        rendering(ArticleVersion.objects.select_related("article").get(pk=article.published_version_id))
-        article = query()
-    return article
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value if item is _LOOKUP else item for item in params])
+        row = cursor.fetchone()
+    return PublicPage(row) if row else None
 
 
 REVIEW_MARK = "<!--imprimatur:review-->"

@@ -1,126 +1,74 @@
-"""The cache of finished public pages, and a WSGI layer that answers from it.
+"""The one cache of finished public pages, shared by every process (Redis).
 
-The Django view marks each public page it renders as cacheable (MARKER header);
-`FastPublicPages`, wrapped around the WSGI application, keeps that final response
-(with every header the middleware added) and replays it for the next reader without
-running Django at all (no middleware, no query). The services drop an
-article's entries after any change to it commits; an entry whose review facts change
-with time (the re-review date) carries its own expiry.
+Each article has a generation token in the cache; its pages are stored under that
+token. A change drops every page of the article at once by setting a new token
+(forget), from whichever process made the change (a web worker, the Celery worker).
+A reader who rendered the old state just before the change stores it under the old
+token, where nobody looks any more: no race can bring a withdrawn page back.
+
+The cache is a speed layer, never a dependency: when it is down every call here
+answers as a miss (or False) and the page is rendered from the database.
 """
 
-import re
+import logging
 import time
-from email.utils import parsedate_to_datetime
-from http.cookies import SimpleCookie
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 
-from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE
-
-PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<audience>[a-z]+)/)?$")
+log = logging.getLogger(__name__)
 
 
-def _key(slug, audience):
-    return f"public-fast:{slug}:{audience}"
+def _generation_key(slug):
+    return f"public-generation:{slug}"
 
 
-MARKER = "X-Imprimatur-Public-Page"
+def _page_key(slug, audience, token):
+    from articles.public import RENDERING_FORMAT
+
+    return f"public-page:{RENDERING_FORMAT}:{slug}:{audience}:{token}"
 
 
-def mark(response, slug, audience, valid_until=None):
-    """Ask the fast path to keep this response; `valid_until` is a UNIX time or None."""
-    if settings.PUBLIC_PAGE_CACHE and response.status_code == 200:
-        response[MARKER] = f"{slug} {audience} {valid_until or ''}".strip()
+def lookup(slug, audience):
+    """(cached entry or None, token to store a fresh entry under or None)."""
+    if not settings.PUBLIC_PAGE_CACHE:
+        return None, None
+    try:
+        token = cache.get(_generation_key(slug))
+        if token is None:
+            cache.add(_generation_key(slug), uuid.uuid4().hex, None)
+            return None, cache.get(_generation_key(slug))
+        entry = cache.get(_page_key(slug, audience, token))
+    except Exception as error:  # Redis down or unreachable: serve from the database
+        log.warning("public page cache unavailable (%s); rendering from the database", error)
+        return None, None
+    if entry is not None and entry["valid_until"] is not None and time.time() >= entry["valid_until"]:
+        return None, token  # the review fell due: the page says so now
+    return entry, token
 
 
-def _remember(marker, headers, body):
-    slug, audience, *until = marker.split(" ")
-    kept = [(name, value) for name, value in headers if name.lower() != "set-cookie"]
-    lookup = {name.lower(): value for name, value in kept}
-    entry = {"headers": kept, "body": body, "etag": lookup.get("etag", ""),
-             "last_modified": lookup.get("last-modified", ""), "valid_until": float(until[0]) if until else None}
-    cache.set(_key(slug, audience), entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+def store(slug, audience, token, entry):
+    """Keep a finished page under the token lookup() gave; never fails."""
+    if token is None:
+        return
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if entry["valid_until"] is not None:
+        seconds = max(1, min(seconds, int(entry["valid_until"] - time.time())))
+    try:
+        cache.set(_page_key(slug, audience, token), entry, seconds)
+    except Exception as error:
+        log.warning("public page not cached (%s)", error)
 
 
 def forget(slug):
-    cache.delete_many([_key(slug, audience) for audience in AUDIENCES])
-
-
-def _not_modified(environ, entry):
-    match = environ.get("HTTP_IF_NONE_MATCH")
-    if match is not None:
-        return entry["etag"] in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
-    since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    if since:
-        try:
-            return parsedate_to_datetime(entry["last_modified"]) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
-def _chosen_audience(environ):
-    raw = environ.get("HTTP_COOKIE")
-    if not raw or "audience=" not in raw:
-        return None
+    """Drop every cached page of the article; False when the cache could not be reached
+    (the caller's outbox row then stays pending and the sweep tries again)."""
+    if not settings.PUBLIC_PAGE_CACHE:
+        return True
     try:
-        morsel = SimpleCookie(raw).get("audience")
-    except Exception:  # a malformed cookie header: let Django deal with it
-        return "?"
-    return morsel.value if morsel else None
-
-
-class FastPublicPages:
-    """WSGI middleware: serve cached public article pages before Django runs."""
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        entry = self._entry(environ)
-        if entry is None:
-            return self._through_django(environ, start_response)
-        if _not_modified(environ, entry):
-            keep = {"etag", "last-modified", "cache-control"}
-            start_response("304 Not Modified", [(n, v) for n, v in entry["headers"] if n.lower() in keep])
-            return [b""]
-        start_response("200 OK", entry["headers"])
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry["body"]]
-
-    def _through_django(self, environ, start_response):
-        seen = {}
-
-        def capture(status, headers, exc_info=None):
-            marker = next((value for name, value in headers if name == MARKER), None)
-            headers = [(name, value) for name, value in headers if name != MARKER]
-            seen.update(status=status, headers=headers, marker=marker)
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-        chunks = self.application(environ, capture)
-        if not seen.get("marker"):
-            return chunks
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()  # Django's request_finished (closes connections) runs here
-        _remember(seen["marker"], seen["headers"], body)
-        return [body]
-
-    @staticmethod
-    def _entry(environ):
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
-            return None
-        if not settings.PUBLIC_PAGE_CACHE:
-            return None
-        match = PATH.match(environ.get("PATH_INFO", ""))
-        if match is None:
-            return None
-        audience = match["audience"] or DEFAULT_AUDIENCE
-        if match["audience"] is None and _chosen_audience(environ) not in (None, DEFAULT_AUDIENCE):
-            return None  # Django redirects to the remembered audience
-        entry = cache.get(_key(match["slug"], audience))
-        if entry is None or (entry["valid_until"] is not None and time.time() >= entry["valid_until"]):
-            return None
-        return entry
+        cache.set(_generation_key(slug), uuid.uuid4().hex, None)
+    except Exception as error:
+        log.warning("cached pages of %s not dropped (%s); the sweep will retry", slug, error)
+        return False
+    return True

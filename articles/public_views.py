@@ -1,15 +1,14 @@
 """What readers see. Only a published version is ever shown: anything else is a 404.
 
-A published version never changes, so its page is rendered once per (version,
-audience, review facts) and cached; the facts come from one query, which is also
-all a cached or 304 answer costs.
+A public page is its stored rendering (VersionPage, made at publication) with the
+review facts put in, read in one query; the finished page is kept in the shared cache
+(public_cache) when there is one, so a cached answer costs no query.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -19,7 +18,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
-from articles import public, public_cache
+from articles import public, public_cache, public_changes
 from articles.lifecycle import may_edit_site_pages
 from articles.models import SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
@@ -28,40 +27,37 @@ AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
 
 
-def page_key(article, audience, facts):
-    return f"public-page:{public.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
+def _finished_page(slug, audience):
+    """The finished page as a cache entry, from the database; None for a 404."""
+    article = public.load_page(audience, slug=slug)
+    if article is not None and article.page_html is None and public_changes.store_missing_pages(article.pk):
+        article = public.load_page(audience, slug=slug)
+    if article is None or not article.page_html:
+        return None  # not published, or withheld
+    facts = public.review_facts(article)
+    identity = f"{public.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
+    return {
+        "body": public.finish_page(article).encode(),
+        "etag": '"%s"' % hashlib.sha256(identity.encode()).hexdigest()[:32],
+        "last_modified": int(article.published_at.timestamp()),
+        # The page changes by itself when the re-review falls due.
+        "valid_until": facts.due_at.timestamp() if facts.due_at and not facts.review_due else None,
+    }
 
 
 def _page(request, slug, audience):
-    if settings.PUBLIC_PAGE_CACHE:
-        # The small columns first: a cached page (or a 304) needs nothing more.
-        article = public.published_articles().filter(slug=slug).only(*public.FACT_FIELDS).first()
-    else:
-        article = public.load_page(audience, slug=slug)
-    if article is None:
-        raise Http404("No published article at this address")
-    facts = public.review_facts(article)
-    key = page_key(article, audience, facts)
-    etag = '"%s"' % hashlib.sha256(key.encode()).hexdigest()[:32]
-    last_modified = int(article.published_at.timestamp())
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        return not_modified
-    html = cache.get(key) if settings.PUBLIC_PAGE_CACHE else None
-    if html is None:
-        if settings.PUBLIC_PAGE_CACHE:
-            article = public.load_page(audience, pk=article.pk)
-        html = public.finish_page(article)
-        if settings.PUBLIC_PAGE_CACHE:
-            cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
-    response = HttpResponse(html)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+    entry, token = public_cache.lookup(slug, audience)
+    if entry is None:
+        entry = _finished_page(slug, audience)
+        if entry is None:
+            raise Http404("No published article at this address")
+        public_cache.store(slug, audience, token, entry)
+    response = HttpResponse(entry["body"])
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
-    # Let the WSGI fast path answer the next reader, until the review falls due.
-    valid_until = facts.due_at.timestamp() if facts.due_at and not facts.review_due else None
-    public_cache.mark(response, slug, audience, valid_until=valid_until)
-    return response
+    return get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"],
+                                    response=response) or response
 
 
 @require_safe

@@ -22,7 +22,7 @@ from articles.audit import record_event
 from articles.lifecycle import (
     REVIEW_AFTER, SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
 )
-from articles import citing, notices
+from articles import citing, notices, public, public_changes
 from articles.integrity import verify_version_content
 from articles.models import (
     Article, ArticleVersion, Citation, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound, Schedule,
@@ -199,17 +199,6 @@ def _expect_version(article, expected_version_id):
         raise StaleVersion()
 
 
-def _queue_export(article_id):
-    from articles.tasks import export_article
-
-    try:
-        export_article.delay(article_id)
-    except Exception as error:  # a broker outage must not undo a publication; refresh_exports catches up
-        import logging
-
-        logging.getLogger(__name__).warning("static export of article %s not queued: %s", article_id, error)
-
-
 def _refresh_public_facts(article):
     """Keep on the article what its public page says of the live version's review."""
     live = article.published_version
@@ -231,11 +220,13 @@ def _refresh_public_facts(article):
 
 
 def _public_page_changed(article):
-    """After commit: drop the cached pages and rewrite the static files."""
-    from articles.public_cache import forget
-
-    slug, article_id = article.slug, article.pk
-    transaction.on_commit(lambda: (forget(slug), _queue_export(article_id)))
+    """What readers see of the article changes: store the live version's pages now if
+    it has none (its signed content re-proved first), and write the follow-ups (cached
+    pages dropped, static export rewritten or removed) to the outbox."""
+    live = article.published_version
+    if live is not None and not public.current_pages(live.pk).exists():
+        public_changes.store_version_pages(live, article=article)
+    public_changes.record(article)
 
 
 def _move(article, decision, actor, now, *, comment="", ip=None, version=None):

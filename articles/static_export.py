@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from articles import public
+from articles.models import Article
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE
 
 ASSETS = ["css/site.css"]
@@ -39,26 +41,43 @@ def export_assets(root):
 
 def export_article(article_id):
     """Write (or rewrite) every audience's page of a published article; remove the
-    files of one that is no longer published. Returns the paths written."""
-    from articles import public
-    from articles.models import Article
-
+    files of one that is not published or whose page is withheld. Returns the paths
+    written."""
     root = _root()
     if root is None:
         return []
-    article = public.published_articles().filter(pk=article_id).only("pk", "slug").first()
-    if article is None:
-        slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+    pages = {audience: public.load_page(audience, pk=article_id) for audience in AUDIENCES}
+    if any(page is None or not page.page_html for page in pages.values()):
         if slug:
             remove_export(slug)
         return []
     export_assets(root)
     written = []
-    for audience in AUDIENCES:
-        html = public.finish_page(public.load_page(audience, pk=article_id))
-        folder = root / "articles" / article.slug / ("" if audience == DEFAULT_AUDIENCE else audience)
-        _write(folder / "index.html", html)
+    for audience, page in pages.items():
+        folder = root / "articles" / slug / ("" if audience == DEFAULT_AUDIENCE else audience)
+        _write(folder / "index.html", public.finish_page(page))
         written.append(folder / "index.html")
+    return written
+
+
+def export_all():
+    """Rewrite every published article's pages and remove every other exported folder,
+    including those of slugs that no longer exist. Returns how many files were written."""
+    root = _root()
+    if root is None:
+        return 0
+    written = 0
+    exported = set()
+    for article_id, slug in public.published_articles().values_list("pk", "slug"):
+        files = export_article(article_id)
+        written += len(files)
+        if files:
+            exported.add(slug)
+    folders = root / "articles"
+    for folder in folders.iterdir() if folders.is_dir() else []:
+        if folder.name not in exported:
+            shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink()
     return written
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from articles import services
+from articles import public_changes, services
 
 
 @shared_task
@@ -13,22 +13,15 @@ def publish_due_articles():
     return {outcome: [run.schedule_id for run in runs if run.outcome == outcome] for outcome in ("done", "refused")}
 
 
-@shared_task
-def export_article(article_id):
-    """Write (or remove) an article's static pages."""
-    from articles.static_export import export_article as write_pages
-
-    return [str(path) for path in write_pages(article_id)]
+@shared_task(acks_late=True)
+def apply_public_changes():
+    """Drop cached pages and rewrite or remove the static export of changed articles
+    (queued after each change; beat sweeps every minute). Safe to run twice at once."""
+    return public_changes.apply_pending()
 
 
 @shared_task
 def refresh_exports():
-    """Rewrite every published article's static pages: facts such as "review due"
-    change with time, without a publication."""
-    from articles.public import published_articles
-    from articles.static_export import export_article as write_pages
-
-    count = 0
-    for article_id in published_articles().values_list("pk", flat=True):
-        count += len(write_pages(article_id))
-    return count
+    """Render missing pages, rewrite every published article's static pages (facts such
+    as "review due" change with time) and remove those of anything not published."""
+    return public_changes.reconcile()

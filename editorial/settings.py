@@ -97,9 +97,6 @@ WSGI_APPLICATION = "editorial.wsgi.application"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The public page's query is prepared on the server (editorial/postgresql/base.py); turn
-# off behind PgBouncer older than 1.21 in transaction mode.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,9 +147,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Public pages: rendered once per published version and cached per audience.
+# Public pages: rendered once per published version; finished pages are cached only in
+# a cache every process shares (Redis), since a change made in one process (a web
+# worker, the Celery worker) must reach what all of them serve.
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
-PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", SHARED_CACHE)
+if PUBLIC_PAGE_CACHE and not SHARED_CACHE and not DEBUG:
+    raise ImproperlyConfigured(
+        "PUBLIC_PAGE_CACHE is on but CACHE_URL does not name a cache shared between processes: "
+        "set CACHE_URL=redis://host:6379/1, or PUBLIC_PAGE_CACHE=false"
+    )
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400, minimum=1)
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
 # Publishing also writes each audience's page as static HTML here (empty: off).
@@ -217,7 +222,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
     "reminder-sweep": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_MINUTES * 60.0},
     "daily-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
-    "refresh-static-exports": {"task": "articles.tasks.refresh_exports", "schedule": 6 * 3600.0},
+    "apply-public-changes": {"task": "articles.tasks.apply_public_changes", "schedule": 60.0},
+    "refresh-static-exports": {"task": "articles.tasks.refresh_exports", "schedule": 3600.0},
 }
 
 LOGGING = {

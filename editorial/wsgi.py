@@ -1,5 +1,5 @@
-"""WSGI entry point. Cached public article pages are answered before Django runs
-(see articles/public_cache.py)."""
+"""WSGI entry point: Django alone, so every answer passes its middleware (host check,
+HTTPS redirect, security headers)."""
 
 import os
 
@@ -7,8 +7,4 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
 
-django_application = get_wsgi_application()
-
-from articles.public_cache import FastPublicPages  # noqa: E402  (needs Django set up)
-
-application = FastPublicPages(django_application)
+application = get_wsgi_application()

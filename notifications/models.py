@@ -15,6 +15,7 @@ KINDS = [
     ("approved_unpublished", "Approved, not yet published"),
     ("rereview_due", "Re-review due"),
     ("reference_flag", "Cited reference changed or retracted"),
+    ("page_withheld", "Public page withheld"),
 ]
 KIND_LABELS = dict(KINDS)
 

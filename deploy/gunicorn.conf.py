@@ -1,0 +1,24 @@
+"""gunicorn settings for the web process: `gunicorn -c deploy/gunicorn.conf.py editorial.wsgi`.
+
+Everything comes from the environment, like the app's own settings.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+# A request that takes longer than this is stuck (a public page takes milliseconds):
+# its worker is killed and replaced rather than holding a slot for ever.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5  # behind nginx's keep-alive upstream connections
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The app is loaded in each worker after the fork: no database connection, cache
+# connection or thread is ever shared between workers.
+preload_app = False

@@ -1,0 +1,147 @@
+"""Real processes for tests: the production start (gunicorn with deploy/gunicorn.conf.py,
+a Celery worker, nginx with deploy/nginx.conf) on the test database, each on a port the
+OS gave, each stopped by the test that started it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+# TEST_REDIS_URL lets two test runs on one machine keep to their own Redis database.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**extra):
+    """The README's production settings, pointed at the test database."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "editorial.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CACHE_URL": REDIS_URL,
+        "SECRET_KEY": "process-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_EXPORT_DIR": "",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        **extra,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def collect_static(static_root):
+    """collectstatic into `static_root`, as the release step does (WhiteNoise's manifest)."""
+    env = production_env(STATIC_ROOT=str(static_root))
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+class Started:
+    def __init__(self, process, name, url=None):
+        self.process, self.name, self.url = process, name, url
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            output, _ = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        print(f"{self.name} output:\n{output or ''}")  # shown by pytest when a test fails
+
+
+def _start(args, env, name):
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def start_gunicorn(env, workers=2):
+    port = free_port()
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_LOG_LEVEL": "warning"}
+    process = _start([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"], env, "gunicorn")
+    web = Started(process, "gunicorn", f"http://127.0.0.1:{port}")
+    wait_until_answering(web, web.url + "/healthz")
+    return web
+
+
+def start_celery_worker(env):
+    process = _start([sys.executable, "-m", "celery", "-A", "editorial", "worker", "--pool=solo", "--loglevel=INFO",
+                      "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+                     env, "celery worker")
+    deadline, seen = time.monotonic() + 60, []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen.append(line)
+        if "ready." in line:
+            return Started(process, "celery worker")
+        if process.poll() is not None:
+            break
+    process.kill()
+    pytest.fail("the Celery worker did not start:\n" + "".join(seen))
+
+
+def wait_until_answering(started, url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if started.process.poll() is not None:
+            output = started.process.communicate()[0]
+            pytest.fail(f"{started.name} exited:\n{output}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, whatever it says
+        except OSError:
+            time.sleep(0.1)
+    started.process.kill()
+    pytest.fail(f"{started.name} did not answer at {url} in {seconds} s")
+
+
+def get(url, headers=None):
+    """(status, body text) of a GET; no redirects followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+
+def wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def use_broker(url):
+    """Point this process's Celery app at a broker (tests otherwise run tasks eagerly)."""
+    from editorial.celery import app
+
+    app.close()  # drop pooled connections to the previous broker
+    app.amqp._producer_pool = None  # built on kombu's default URL by eager runs
+    app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url or "memory://localhost/"
+    app.conf.task_always_eager = url is None
