@@ -1,0 +1,168 @@
+"""The public read path: a cache outage degrades to the database, every answer passes
+Django's host and HTTPS checks, exports follow withdrawals, and settings refuse a
+per-process page cache in production."""
+
+import io
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from articles import public_changes, services
+from articles.models import PublicChange
+from articles.tasks import refresh_exports
+from tests.accounts.test_settings import PRODUCTION_ENV, run_django
+from tests.public.conftest import REDIS_URL, redis_cache
+
+PAGE = "/articles/sample-condition/"
+
+
+# ---------------------------------------------------------------- a cache that is down
+
+
+def test_with_the_cache_down_readers_get_the_page_from_the_database(client, dead_cache, published):
+    response = client.get(PAGE)
+    assert response.status_code == 200 and "What is sample condition?" in response.content.decode()
+    assert client.get("/articles/no-such-article/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_cache_down_an_unpublish_answers_normally_and_the_sweep_finishes_its_follow_ups(
+    client, dead_cache, published, publisher, settings, tmp_path
+):
+    settings.STATIC_EXPORT_DIR = str(tmp_path)
+    refresh_exports()
+    assert (tmp_path / "articles" / "sample-condition" / "index.html").exists()
+    client.force_login(publisher)
+    response = client.post(f"/desk/{published.pk}/unpublish/", {"reason": "withdrawn"})
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.published_version_id is None
+    assert not (tmp_path / "articles" / "sample-condition").exists()  # the export did not wait for the cache
+    pending = list(PublicChange.objects.filter(done_at__isnull=True))
+    assert pending and all("cache" in change.error for change in pending)
+    assert client.get(PAGE).status_code == 404
+    # The cache is back: beat's sweep drops the old pages and closes the rows.
+    settings.CACHES = redis_cache(REDIS_URL)
+    assert public_changes.apply_pending() == len(pending)
+    assert not PublicChange.objects.filter(done_at__isnull=True).exists()
+
+
+def test_a_cached_page_is_dropped_when_the_article_changes(client, shared_cache, published, publisher,
+                                                           django_capture_on_commit_callbacks):
+    assert client.get(PAGE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    assert client.get(PAGE).status_code == 404
+
+
+def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(shared_cache, published, publisher,
+                                                                             client, django_capture_on_commit_callbacks):
+    from articles import public_cache
+
+    _, token = public_cache.lookup("sample-condition", "patient")  # a reader starts, reads the old page ...
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    public_cache.store("sample-condition", "patient", token,  # ... and stores it after the change
+                       {"body": b"stale", "etag": '"x"', "last_modified": 0, "valid_until": None})
+    assert client.get(PAGE).status_code == 404
+
+
+# ---------------------------------------------------------------- Django's checks on every answer
+
+
+def wsgi_get(path, host="127.0.0.1", scheme="http"):
+    """A request through the deployed WSGI application, as gunicorn makes it (loaded
+    afresh: its middleware reads the settings when it is built)."""
+    import importlib
+
+    import editorial.wsgi
+
+    application = importlib.reload(editorial.wsgi).application
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "443" if scheme == "https" else "80", "HTTP_HOST": host, "wsgi.url_scheme": scheme,
+               "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO()}
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    # As Django's test client does: keep the test's connection (and transaction) open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = application(environ, start_response)
+        body = b"".join(chunks)
+        chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def test_a_cached_page_over_plain_http_is_redirected_to_https(settings, shared_cache, published):
+    settings.SECURE_SSL_REDIRECT, settings.ALLOWED_HOSTS = True, ["reviews.example.org"]
+    assert wsgi_get(PAGE, host="reviews.example.org", scheme="https")[0].startswith("200")  # now cached
+    status, headers, _ = wsgi_get(PAGE, host="reviews.example.org", scheme="http")
+    assert status.startswith("301") and headers["Location"] == "https://reviews.example.org" + PAGE
+
+
+def test_a_cached_page_is_refused_to_a_host_not_allowed(settings, shared_cache, published):
+    settings.ALLOWED_HOSTS = ["reviews.example.org"]
+    assert wsgi_get(PAGE, host="reviews.example.org")[0].startswith("200")  # now cached
+    assert wsgi_get(PAGE, host="evil.example.com")[0].startswith("400")
+
+
+# ---------------------------------------------------------------- static export
+
+
+def test_a_withdrawal_whose_export_task_was_lost_is_removed_by_the_next_refresh(settings, tmp_path, published,
+                                                                                 publisher):
+    settings.STATIC_EXPORT_DIR = str(tmp_path)
+    refresh_exports()
+    page = tmp_path / "articles" / "sample-condition" / "index.html"
+    assert page.exists()
+    (tmp_path / "articles" / "renamed-long-ago").mkdir()  # a slug that no longer exists
+    (tmp_path / "articles" / "renamed-long-ago" / "index.html").write_text("old")
+    # The follow-up is never applied: no on_commit callback runs here, as when the broker is down.
+    services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    assert page.exists()
+    refresh_exports()
+    assert not (tmp_path / "articles" / "sample-condition").exists()
+    assert not (tmp_path / "articles" / "renamed-long-ago").exists()
+
+
+def test_the_sweep_applies_a_follow_up_whose_task_was_lost(settings, tmp_path, published, publisher):
+    settings.STATIC_EXPORT_DIR = str(tmp_path)
+    refresh_exports()
+    services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    assert (tmp_path / "articles" / "sample-condition").exists()
+    assert public_changes.apply_pending() >= 1
+    assert not (tmp_path / "articles" / "sample-condition").exists()
+    assert public_changes.apply_pending() == 0  # each row is applied once
+
+
+def test_refresh_rewrites_a_stale_exported_page(settings, tmp_path, published):
+    settings.STATIC_EXPORT_DIR = str(tmp_path)
+    page = tmp_path / "articles" / "sample-condition" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("an old rendering")
+    refresh_exports()
+    assert "What is sample condition?" in page.read_text()
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_production_refuses_a_page_cache_each_process_keeps_for_itself():
+    result = run_django("print('started')", **PRODUCTION_ENV, CACHE_URL="locmem://", PUBLIC_PAGE_CACHE="true")
+    assert result.returncode != 0 and "started" not in result.stdout
+    assert "CACHE_URL" in result.stderr and "ImproperlyConfigured" in result.stderr
+
+
+@pytest.mark.parametrize("cache_url, cached", [("", "False"), ("redis://127.0.0.1:6379/1", "True")])
+def test_the_page_cache_is_on_only_when_cache_url_names_a_shared_cache(cache_url, cached):
+    result = run_django("from django.conf import settings; print(settings.PUBLIC_PAGE_CACHE)",
+                        **PRODUCTION_ENV, CACHE_URL=cache_url)
+    assert result.stdout.strip() == cached, result.stderr
