@@ -145,3 +145,49 @@ def use_broker(url):
     app.amqp._producer_pool = None  # built on kombu's default URL by eager runs
     app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url or "memory://localhost/"
     app.conf.task_always_eager = url is None
+
+
+NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
+SHIPPED_NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def start_nginx(app_url, export_dir, work_dir):
+    """nginx running deploy/nginx.conf, with its three addresses pointed at this test."""
+    if not Path(NGINX).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"nginx is missing at {NGINX} (apt-get install nginx; .ci/run does)")
+        pytest.skip(f"nginx is missing at {NGINX} (apt-get install nginx)")
+    port = free_port()
+    shipped = SHIPPED_NGINX_CONF.read_text()
+    site = shipped.replace("server 127.0.0.1:8000;", f"server {app_url.split('//', 1)[1]};")
+    site = site.replace("root /srv/imprimatur/export;", f"root {export_dir};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    assert site.count(str(export_dir)) == 1 and f":{port};" in site and app_url.split("//", 1)[1] in site, (
+        "deploy/nginx.conf no longer has the addresses this test points elsewhere"
+    )
+    (work_dir / "site.conf").write_text(site)
+    temp = work_dir / "temp"
+    temp.mkdir()
+    user = "user root;" if os.geteuid() == 0 else ""  # the worker must read the test's files
+    (work_dir / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+pid {work_dir}/nginx.pid;
+error_log {work_dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {work_dir}/site.conf;
+}}
+""")
+    process = _start([NGINX, "-p", str(work_dir), "-c", str(work_dir / "nginx.conf"), "-g", "daemon off;"], os.environ,
+                     "nginx")
+    started = Started(process, "nginx", f"http://127.0.0.1:{port}")
+    wait_until_answering(started, started.url + "/healthz")
+    return started

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import services
 from articles.services import Content
 from tests.processes import (
-    REDIS_URL, collect_static, get, production_env, start_celery_worker, start_gunicorn, use_broker, wait_for,
+    REDIS_URL, get, production_env, start_celery_worker, start_gunicorn, use_broker, wait_for,
 )
 from tests.public.conftest import redis_cache
 from tests.workflow import approve, claim, submit
@@ -20,13 +20,6 @@ from tests.workflow import approve, claim, submit
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "/articles/sample-condition/"
 FRESH_WITHIN = 2  # seconds
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("staticfiles")
-    collect_static(root)
-    return root
 
 
 @pytest.fixture(params=["shared cache", "no CACHE_URL"])
