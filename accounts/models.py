@@ -40,3 +40,15 @@ def unique_profile_slug(user, exists):
     while exists(candidate):
         candidate, counter = f"{base}-{counter}", counter + 1
     return candidate
+
+
+class Heartbeat(models.Model):
+    """When the Celery worker last ran the heartbeat task beat sends every minute:
+    /healthz reads it, since reminders, schedules and the retraction watch stop
+    silently when either process is gone."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    ran_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.ran_at:%Y-%m-%d %H:%M:%S}"

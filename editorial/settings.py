@@ -216,7 +216,11 @@ REMIND_CHANGES_REQUESTED_AFTER_DAYS = env_int("REMIND_CHANGES_REQUESTED_AFTER_DA
 REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS = env_int("REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS", 3, minimum=1)
 DIGEST_HOUR_UTC = env_int("DIGEST_HOUR_UTC", 7, minimum=0)
 
+# Beat sends a heartbeat this often; /healthz fails when it is two intervals late.
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60, minimum=5)
+
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": float(HEARTBEAT_SECONDS)},
     "publish-scheduled-articles": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
     "retraction-watch": {"task": "references.tasks.check_retractions", "schedule": 3600.0},
     "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},

@@ -87,3 +87,14 @@ def test_a_scheduled_publication_by_the_celery_worker_reaches_every_web_worker_w
 def _refreshed(article):
     article.refresh_from_db()
     return article.published_version_id == article.working_version_id and article.scheduled_publish_at is None
+
+
+def test_the_web_health_check_reports_worker_and_beat_alive_once_the_heartbeat_ran(production):
+    status, body, _ = get(production.url + "/healthz")
+    assert status == 503 and '"worker": "error: no heartbeat yet"' in body
+    use_broker(REDIS_URL)  # what beat does every interval
+    from editorial.celery import app
+
+    app.send_task("accounts.tasks.heartbeat")
+    assert wait_for(lambda: get(production.url + "/healthz")[0] == 200, 30)
+    assert '"beat": "ok"' in get(production.url + "/healthz")[1]
