@@ -1,10 +1,11 @@
 """The one cache of finished public pages, shared by every process (Redis).
 
-Each article has a generation token in the cache; its pages are stored under that
-token. A change drops every page of the article at once by setting a new token
-(forget), from whichever process made the change (a web worker, the Celery worker).
-A reader who rendered the old state just before the change stores it under the old
-token, where nobody looks any more: no race can bring a withdrawn page back.
+Each article has a generation token in the cache, and each cached page records the
+token it was rendered under. A change drops every page of the article at once by
+setting a new token (forget), from whichever process made it (a web worker, the
+Celery worker); a page whose token is not the current one is a miss. So a reader who
+rendered the old state just before a change, and stores it just after, stores a page
+nobody will be served. A lookup is one round trip (both keys in one MGET).
 
 The cache is a speed layer, never a dependency: when it is down every call here
 answers as a miss (or False) and the page is rendered from the database.
@@ -24,39 +25,43 @@ def _generation_key(slug):
     return f"public-generation:{slug}"
 
 
-def _page_key(slug, audience, token):
+def _page_key(slug, audience):
     from articles.public import RENDERING_FORMAT
 
-    return f"public-page:{RENDERING_FORMAT}:{slug}:{audience}:{token}"
+    return f"public-page:{RENDERING_FORMAT}:{slug}:{audience}"
 
 
 def lookup(slug, audience):
     """(cached entry or None, token to store a fresh entry under or None)."""
     if not settings.PUBLIC_PAGE_CACHE:
         return None, None
+    generation_key, page_key = _generation_key(slug), _page_key(slug, audience)
     try:
-        token = cache.get(_generation_key(slug))
+        found = cache.get_many([generation_key, page_key])
+        token = found.get(generation_key)
         if token is None:
-            cache.add(_generation_key(slug), uuid.uuid4().hex, None)
-            return None, cache.get(_generation_key(slug))
-        entry = cache.get(_page_key(slug, audience, token))
+            cache.add(generation_key, uuid.uuid4().hex, None)
+            return None, cache.get(generation_key)
     except Exception as error:  # Redis down or unreachable: serve from the database
         log.warning("public page cache unavailable (%s); rendering from the database", error)
         return None, None
-    if entry is not None and entry["valid_until"] is not None and time.time() >= entry["valid_until"]:
+    entry = found.get(page_key)
+    if entry is None or entry["token"] != token:
+        return None, token  # never cached, or cached before the article last changed
+    if entry["valid_until"] is not None and time.time() >= entry["valid_until"]:
         return None, token  # the review fell due: the page says so now
     return entry, token
 
 
 def store(slug, audience, token, entry):
-    """Keep a finished page under the token lookup() gave; never fails."""
+    """Keep a finished page, marked with the token lookup() gave; never fails."""
     if token is None:
         return
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if entry["valid_until"] is not None:
         seconds = max(1, min(seconds, int(entry["valid_until"] - time.time())))
     try:
-        cache.set(_page_key(slug, audience, token), entry, seconds)
+        cache.set(_page_key(slug, audience), {**entry, "token": token}, seconds)
     except Exception as error:
         log.warning("public page not cached (%s)", error)
 

@@ -1,13 +1,14 @@
 """Benchmark: the public article page, against nginx serving static files.
 
-Run with `make bench-public` (needs Debian's nginx and wrk: `apt-get install nginx wrk`).
-It builds a published article of about 2,000 words citing 40 references in a
-throwaway PostgreSQL database, then measures with wrk (2 threads, 32 connections,
-15 s, loopback):
+Run with `make bench-public` (needs Debian's nginx and wrk: `apt-get install nginx wrk`,
+PostgreSQL and Redis). It builds a published article of about 2,000 words citing 40
+references in a throwaway PostgreSQL database, then measures with wrk (2 threads,
+32 connections, 15 s, loopback), all in one run:
 
-  1. the app under gunicorn (2 sync workers, DEBUG off) with the page cache off,
-  2. the same with the page cache on,
-  3. nginx serving the article's static export,
+  1. the app under gunicorn (deploy/gunicorn.conf.py, 2 sync workers, DEBUG off,
+     Django's stock PostgreSQL backend) with the page cache off,
+  2. the same with the page cache on, in Redis (shared between the workers),
+  3. nginx with the shipped deploy/nginx.conf serving the article's static export,
   4. nginx serving a plain static copy of the page,
 
 and prints requests/s, p50 and p99 for each, and each one's ratio to the last.
@@ -30,6 +31,7 @@ PYTHON = sys.executable
 DB_NAME = "imprimatur_bench_public"
 SERVER_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DURATION = os.environ.get("BENCH_DURATION", "15s")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 WORK = Path(tempfile.mkdtemp(prefix="imprimatur-bench-"))
 EXPORT = WORK / "export"
 ENV = {
@@ -133,16 +135,19 @@ def wait_for(url, seconds=30):
 
 def gunicorn(cache_on):
     port = free_port()
-    env = {**ENV, "PUBLIC_PAGE_CACHE": "true" if cache_on else "false"}
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "editorial.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"], cwd=ROOT, env=env,
-    )
+    env = {**ENV, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_LOG_LEVEL": "warning"}
+    if cache_on:
+        env["CACHE_URL"] = REDIS_URL
+        subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"],
+                               cwd=ROOT, env=env)
     return process, f"http://127.0.0.1:{port}/articles/bench-article/"
 
 
-def nginx(plain_html):
-    port = free_port()
+def nginx(plain_html, app_address):
+    """One nginx: the shipped deploy/nginx.conf (its addresses pointed here) and a
+    plain server for the static copy."""
+    site_port, plain_port = free_port(), free_port()
     # nginx's workers run as an unprivileged user: let them read the files.
     for path in [WORK, *WORK.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -150,6 +155,10 @@ def nginx(plain_html):
     (WORK / "plain" / "index.html").write_bytes(plain_html)
     (WORK / "plain" / "index.html").chmod(0o644)
     (WORK / "logs").mkdir()
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = site.replace("server 127.0.0.1:8000;", f"server {app_address};").replace(
+        "root /srv/imprimatur/export;", f"root {EXPORT};").replace("listen 80;", f"listen 127.0.0.1:{site_port};")
+    (WORK / "site.conf").write_text(site)
     conf = WORK / "nginx.conf"
     conf.write_text(f"""
 worker_processes 2;
@@ -160,16 +169,16 @@ http {{
     access_log off;
     sendfile on;
     include /etc/nginx/mime.types;
+    include {WORK}/site.conf;
     server {{
-        listen 127.0.0.1:{port};
-        location /export/ {{ alias {EXPORT}/; }}
+        listen 127.0.0.1:{plain_port};
         location /plain/ {{ alias {WORK}/plain/; }}
     }}
 }}
 """)
     process = subprocess.Popen(["nginx", "-p", str(WORK), "-c", str(conf), "-g", "daemon off;"])
-    base = f"http://127.0.0.1:{port}"
-    return process, f"{base}/export/articles/bench-article/", f"{base}/plain/"
+    return (process, f"http://127.0.0.1:{site_port}/articles/bench-article/",
+            f"http://127.0.0.1:{plain_port}/plain/")
 
 
 def run_wrk(url):
@@ -203,9 +212,10 @@ def main():
             results.append((label, *run_wrk(url)))
         finally:
             stop(process)
-    process, export_url, plain_url = nginx(plain_html)
+    process, export_url, plain_url = nginx(plain_html, "127.0.0.1:9")
     try:
         wait_for(plain_url)
+        assert b"bench-article" in wait_for(export_url)
         results.append(("nginx, static export", *run_wrk(export_url)))
         results.append(("nginx, plain static copy", *run_wrk(plain_url)))
     finally:
