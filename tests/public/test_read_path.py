@@ -8,8 +8,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from articles import public_changes, services
-from articles.models import PublicChange
+from articles import services
 from articles.tasks import refresh_exports
 from tests.accounts.test_settings import PRODUCTION_ENV, run_django
 from tests.public.conftest import REDIS_URL, redis_cache
@@ -30,6 +29,9 @@ def test_with_the_cache_down_readers_get_the_page_from_the_database(client, dead
 def test_with_the_cache_down_an_unpublish_answers_normally_and_the_sweep_finishes_its_follow_ups(
     client, dead_cache, published, publisher, settings, tmp_path
 ):
+    from articles import public_changes
+    from articles.models import PublicChange
+
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
     assert (tmp_path / "articles" / "sample-condition" / "index.html").exists()
@@ -134,6 +136,8 @@ def test_a_withdrawal_whose_export_task_was_lost_is_removed_by_the_next_refresh(
 
 
 def test_the_sweep_applies_a_follow_up_whose_task_was_lost(settings, tmp_path, published, publisher):
+    from articles import public_changes
+
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
     services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
