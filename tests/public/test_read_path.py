@@ -96,7 +96,8 @@ def wsgi_get(path, host="127.0.0.1", scheme="http"):
     try:
         chunks = application(environ, start_response)
         body = b"".join(chunks)
-        chunks.close()
+        if hasattr(chunks, "close"):
+            chunks.close()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
