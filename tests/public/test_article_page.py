@@ -206,3 +206,17 @@ def test_what_reviewers_typed_in_their_profile_is_escaped_on_the_page(client, dr
     page = client.get("/articles/sample-condition/").content.decode()
     review_line = page.split('class="review-line"')[1].split("</p>")[0]
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in review_line
+
+
+def test_a_cached_page_follows_a_change_of_its_review_facts(client, shared_cache, draft, editor, reviewer, publisher,
+                                                            django_capture_on_commit_callbacks):
+    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after", approvals_required=1,
+                                rereview_months=12)
+    submit(draft, editor)
+    publish(draft, publisher)
+    assert "pending medical review" in client.get("/articles/sample-condition/").content.decode()  # now cached
+    claim(draft, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(draft, reviewer)
+    page = client.get("/articles/sample-condition/").content.decode()
+    assert "pending medical review" not in page and "Rhea Tester, M.D., FACP" in page
