@@ -171,3 +171,21 @@ def test_the_page_cache_is_on_only_when_cache_url_names_a_shared_cache(cache_url
     result = run_django("from django.conf import settings; print(settings.PUBLIC_PAGE_CACHE)",
                         **PRODUCTION_ENV, CACHE_URL=cache_url)
     assert result.stdout.strip() == cached, result.stderr
+
+
+def test_a_follow_up_claimed_by_a_worker_that_died_is_applied_by_a_later_sweep(settings, tmp_path, published,
+                                                                               publisher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import public_changes
+    from articles.models import PublicChange
+
+    settings.STATIC_EXPORT_DIR = str(tmp_path)
+    refresh_exports()
+    services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    PublicChange.objects.filter(done_at__isnull=True).update(claimed_at=timezone.now())  # a worker took them, then died
+    assert public_changes.apply_pending() == 0
+    assert public_changes.apply_pending(now=timezone.now() + public_changes.STALE_CLAIM + timedelta(seconds=1)) >= 1
+    assert not (tmp_path / "articles" / "sample-condition").exists()
