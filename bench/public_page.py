@@ -39,6 +39,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "editorial.settings",
     "DATABASE_URL": f"{SERVER_URL}/{DB_NAME}",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "AUDIT_KEY": "bench-only-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "DEBUG": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "STATIC_EXPORT_DIR": str(EXPORT),

@@ -210,8 +210,7 @@ def test_what_reviewers_typed_in_their_profile_is_escaped_on_the_page(client, dr
 
 def test_a_cached_page_follows_a_change_of_its_review_facts(client, shared_cache, draft, editor, reviewer, publisher,
                                                             django_capture_on_commit_callbacks):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after", approvals_required=1,
-                                rereview_months=12)
+    fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)
     assert "pending medical review" in client.get("/articles/sample-condition/").content.decode()  # now cached

@@ -4,7 +4,7 @@ is withheld from readers, with an alert for the staff."""
 from django.db import connection
 
 from articles import public_changes
-from articles.integrity import verify_version_content
+from articles.integrity import verify_signed_content
 from articles.models import ArticleVersion, Event, Signature, VersionPage
 from articles.tasks import refresh_exports
 from notifications.models import Notification
@@ -23,19 +23,19 @@ def tamper(model, pk, **fields):
 
 
 def test_an_untouched_version_passes_its_check(published):
-    assert verify_version_content(published.published_version) is None
+    assert verify_signed_content(published.published_version) is None
 
 
 def test_altered_content_fails_its_check_naming_the_hash(published):
     tamper(ArticleVersion, published.published_version_id, body="Take 50 mg once daily.")
-    problem = verify_version_content(ArticleVersion.objects.get(pk=published.published_version_id))
-    assert "no longer matches its recorded hash" in problem
+    problem = verify_signed_content(ArticleVersion.objects.get(pk=published.published_version_id))
+    assert "does not match its recorded hash" in problem
 
 
 def test_an_approval_of_other_content_fails_the_check_naming_the_signer(published):
     signature = Signature.objects.get(version=published.published_version, kind=Signature.APPROVAL)
     tamper(Signature, signature.pk, content_hash="0" * 64)
-    problem = verify_version_content(published.published_version)
+    problem = verify_signed_content(published.published_version)
     assert "does not match the hash" in problem and signature.printed_name in problem
 
 
@@ -51,7 +51,7 @@ def test_a_live_page_whose_content_was_altered_is_withheld_at_its_next_rendering
     assert client.get(PAGE + "professional/").status_code == 404
     assert not (tmp_path / "articles" / "sample-condition").exists()
     published.refresh_from_db()
-    assert published.attention.startswith("Public page withheld: the content of version 1 no longer matches")
+    assert published.attention.startswith("Public page withheld: Version 1's stored content does not match")
     event = Event.objects.filter(article=published).latest("id")
     assert event.action == "withhold" and event.actor is None and "withheld" in event.comment
     alert = Notification.objects.get(kind="page_withheld")
@@ -64,7 +64,7 @@ def test_a_reader_who_finds_no_stored_page_gets_it_only_once_the_content_is_re_p
     tamper(ArticleVersion, published.published_version_id, title="A different title")
     VersionPage.objects.all().delete()
     assert client.get(PAGE).status_code == 404
-    assert VersionPage.objects.filter(withheld_because__contains="no longer matches").count() == 3
+    assert VersionPage.objects.filter(withheld_because__contains="does not match its recorded hash").count() == 3
 
 
 def test_publication_stores_the_pages_of_the_published_version(published):
