@@ -96,6 +96,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "editorial.wsgi.application"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# The owner login that runs migrations; the app itself runs as DATABASE_URL's role, which
+# `manage.py migrate` then grants what it needs (see grant_runtime_role). Unset: one login.
+MIGRATE_DATABASE = env_database("MIGRATE_DATABASE_URL", None) if env_str("MIGRATE_DATABASE_URL") else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

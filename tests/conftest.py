@@ -1,6 +1,7 @@
 """Shared fixtures: the database check and the personas every test speaks of."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps as django_apps
@@ -43,26 +44,90 @@ def pytest_configure(config):
         )
 
 
+def runtime_role():
+    """The login the app runs as in the tests: made by grant_runtime_role, owner of nothing."""
+    from django.db import connection
+
+    return f"{connection.settings_dict['NAME']}_app"[:63]
+
+
+def app_database_url():
+    """DATABASE_URL for a process the tests start (gunicorn, a Celery worker): the test
+    database, as the runtime role, exactly as production runs the app."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{runtime_role()}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _act_as_runtime_role(sender, connection, **kwargs):
+    if connection.vendor == "postgresql" and connection.settings_dict["NAME"].startswith("test_"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(runtime_role())}")
+
+
+@contextmanager
+def as_owner():
+    """Act as the tables' owner (the login the tests connect with) until the block ends,
+    for what only an owner or a superuser may do: migrating, or switching triggers off to
+    play an attacker who holds that login. Inside a transaction it lasts until the block
+    ends or the transaction does; outside one, until the block ends."""
+    from django.db import connection
+
+    scope = "LOCAL " if connection.in_atomic_block else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {scope}ROLE NONE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET {scope}ROLE {connection.ops.quote_name(runtime_role())}")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The trail refuses TRUNCATE unless the session allows a purge; tests that commit
-    # are emptied with TRUNCATE, so this test database allows it (new sessions included).
+    """The test database, made and migrated by the owner login; the tests then act as
+    the runtime role, which owns nothing and may not change the record."""
+    from django.core.management import call_command
     from django.db import connection
+    from django.db.backends.signals import connection_created
+    from django.test import TransactionTestCase
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
-                       " SET imprimatur.allow_purge = 'on'")
-        cursor.execute("SET imprimatur.allow_purge = 'on'")
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # The trail refuses TRUNCATE unless the session allows a purge; tests that
+            # commit are emptied with TRUNCATE (by the owner, below).
+            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
+                           " SET imprimatur.allow_purge = 'on'")
+            cursor.execute("SET imprimatur.allow_purge = 'on'")
+        call_command("grant_runtime_role", runtime_role(), verbosity=0)
+        connection_created.connect(_act_as_runtime_role)
+        _act_as_runtime_role(None, connection)
+    emptied_by_app = TransactionTestCase._fixture_teardown
+
+    def emptied_by_owner(test_case):
+        # Emptying the database between tests that commit is the owner's TRUNCATE.
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+        try:
+            emptied_by_app(test_case)
+        finally:
+            _act_as_runtime_role(None, connection)
+
+    TransactionTestCase._fixture_teardown = emptied_by_owner
     yield
+    TransactionTestCase._fixture_teardown = emptied_by_app
+    connection_created.disconnect(_act_as_runtime_role)
     # Playwright runs test code in its own greenlet, whose Django connection the
     # normal teardown does not see; end such leftovers so the test database drops.
-    from django.db import connection
-
     with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+        cursor.execute(f"DROP OWNED BY {connection.ops.quote_name(runtime_role())}")
+        cursor.execute(f"DROP ROLE {connection.ops.quote_name(runtime_role())}")
 
 
 @pytest.fixture

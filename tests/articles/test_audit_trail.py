@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from articles.models import Event, Signature
+from tests.conftest import as_owner
 from tests.workflow import publish
 
 FORGERS_KEY = b"a guess at the key, which lives outside the database"
@@ -31,7 +32,7 @@ def verify(capsys):
 
 def as_owner_without_triggers(*statements):
     """Run statements as the tables' owner with every trigger switched off."""
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         for sql, params in statements:
             cursor.execute(sql, params)
@@ -124,7 +125,7 @@ def test_an_event_removed_from_the_middle_shows_as_a_gap(published, capsys):
 
 
 def test_truncate_is_refused_even_for_the_owner(published):
-    with pytest.raises(DatabaseError, match="cannot be truncated"), transaction.atomic():
+    with pytest.raises(DatabaseError, match="cannot be truncated"), as_owner(), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own rows are checked first
             cursor.execute("SET LOCAL imprimatur.allow_purge = 'off'")

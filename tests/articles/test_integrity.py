@@ -13,6 +13,7 @@ from articles.integrity import verify_version_content
 from articles.models import ArticleVersion, Event, Signature
 from articles.services import Content
 from references.services import reference_create
+from tests.conftest import as_owner
 from tests.references.conftest import reference_fields
 from tests.workflow import approve, claim, publish, submit
 
@@ -23,7 +24,7 @@ def tamper(version, **columns):
     """Change a version's row as someone with direct database access would: a superuser
     who switches the triggers off for the statement (the app's own login cannot)."""
     assignments = ", ".join(f"{name} = %s" for name in columns)
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(f"UPDATE articles_articleversion SET {assignments} WHERE id = %s", [*columns.values(), version.pk])
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
@@ -143,18 +144,22 @@ def test_the_database_refuses_to_delete_a_signed_version(approved):
     assert "immutable" in message
 
 
-def test_the_database_refuses_to_update_or_delete_a_signature(approved):
+def test_the_database_refuses_to_update_or_delete_a_signature_even_for_the_owner(approved):
+    # The runtime login holds no UPDATE or DELETE here at all (test_runtime_role); the
+    # trigger stops the owner too.
     signature = Signature.objects.get()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), as_owner(), transaction.atomic():
         Signature.objects.filter(pk=signature.pk).update(printed_name="Someone Else")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), as_owner(), transaction.atomic():
         Signature.objects.filter(pk=signature.pk).delete()
-    assert "append-only" in refused("UPDATE articles_signature SET content_hash = repeat('0', 64)")
+    with as_owner():
+        assert "append-only" in refused("UPDATE articles_signature SET content_hash = repeat('0', 64)")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_truncate_stays_possible_for_the_test_suite(approved):
     from django.core.management import call_command
 
-    call_command("flush", interactive=False, verbosity=0)  # what the suite does between such tests: TRUNCATE
+    with as_owner():  # what the suite does between such tests: the owner's TRUNCATE
+        call_command("flush", interactive=False, verbosity=0)
     assert not Signature.objects.exists() and not ArticleVersion.objects.exists()

@@ -6,21 +6,23 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tests.conftest import as_owner, runtime_role
+
 
 @pytest.fixture
-def runtime_login(transactional_db, django_db_blocker):
-    """A connection as the runtime role that grant_runtime_role makes, on the test database."""
-    database = connection.settings_dict["NAME"]
-    role = f"{database}_runtime"[:63]
-    call_command("grant_runtime_role", role)
-    settings_dict = connection.settings_dict
-    runtime = psycopg.connect(host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432,
-                              user=role, dbname=database, autocommit=True)
+def runtime_login(transactional_db):
+    """A login of its own as the runtime role the suite runs as (grant_runtime_role made it)."""
+    db = connection.settings_dict
+    runtime = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=runtime_role(),
+                              dbname=db["NAME"], autocommit=True)
     yield runtime
     runtime.close()
+
+
+def test_the_suite_itself_acts_as_the_runtime_role(db):
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP OWNED BY {connection.ops.quote_name(role)}")
-        cursor.execute(f"DROP ROLE {connection.ops.quote_name(role)}")
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone() == (runtime_role(),)
 
 
 @pytest.mark.parametrize("statement", [
@@ -45,7 +47,49 @@ def test_the_runtime_login_reads_and_writes_the_working_tables(runtime_login):
 
 
 def test_grant_runtime_role_refuses_the_owner_and_bad_names(transactional_db):
-    with pytest.raises(CommandError, match="the owner"):
+    with as_owner(), pytest.raises(CommandError, match="the owner"):
         call_command("grant_runtime_role", connection.settings_dict["USER"])
     with pytest.raises(CommandError, match="lower-case"):
         call_command("grant_runtime_role", "Robert'); DROP TABLE x;--")
+
+
+def test_migrate_runs_as_the_owner_and_grants_the_runtime_role(transactional_db, tmp_path):
+    """The production start: DATABASE_URL names the runtime role, MIGRATE_DATABASE_URL the
+    owner; one `manage.py migrate` builds the schema as the owner and grants the role."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = connection.settings_dict
+    server = dict(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"])
+    fresh = f"{db['NAME']}_fresh"[:63]
+    with psycopg.connect(**server, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        admin.execute(f'CREATE DATABASE "{fresh}"')
+    base = f"postgres://{{user}}@{server['host']}:{server['port']}/{fresh}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "editorial.settings", "SECRET_KEY": "t" * 50,
+           "DATABASE_URL": base.format(user=runtime_role())}
+    env.pop("MIGRATE_DATABASE_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    try:
+        alone = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert alone.returncode != 0 and "permission denied" in alone.stderr
+        env["MIGRATE_DATABASE_URL"] = base.format(user=server["user"])
+        done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert f"{runtime_role()} may use {fresh}" in done.stdout
+        with psycopg.connect(**server, dbname=fresh) as owner:
+            (owners,) = owner.execute(
+                "SELECT array_agg(DISTINCT tableowner) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+            assert owners == [server["user"]]
+            grants = owner.execute(
+                "SELECT has_table_privilege(%(r)s, 'articles_event', 'INSERT'),"
+                " has_table_privilege(%(r)s, 'articles_event', 'UPDATE'),"
+                " has_table_privilege(%(r)s, 'articles_article', 'UPDATE')", {"r": runtime_role()}).fetchone()
+            assert grants == (True, False, True)
+    finally:
+        with psycopg.connect(**server, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')

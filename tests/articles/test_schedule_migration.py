@@ -7,14 +7,17 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.conftest import as_owner
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE, AFTER = ("articles", "0008_version_pages"), ("articles", "0009_schedules_pinned_to_versions")
 
 
 def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
+    with as_owner():  # migrations are the owner's work
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
     return executor.loader.project_state([target]).apps
 
 
@@ -39,5 +42,6 @@ def test_a_publication_scheduled_before_the_upgrade_becomes_a_pending_schedule_o
         assert (schedule.kind, schedule.outcome, schedule.due_at, schedule.created_by_id) == (
             "publish", "pending", at, publisher.pk)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        with as_owner():
+            executor = MigrationExecutor(connection)
+            executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article, Event
-from tests.conftest import PERSONA_PASSWORD
+from tests.conftest import PERSONA_PASSWORD, as_owner
 
 
 def switch_to(page, sign_in, user):
@@ -125,7 +125,7 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     call_command("verify_audit")
     article = Article.objects.get(slug="quillon-fever")
     forged = Event.objects.filter(article=article, action="approve").first()
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("UPDATE articles_event SET actor_name = 'Someone Else' WHERE id = %s", [forged.pk])
         cursor.execute("SET session_replication_role = DEFAULT")

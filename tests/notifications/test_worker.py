@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 
 from editorial.celery import app
 from notifications.models import Notification
+from tests.conftest import app_database_url
 from tests.workflow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,11 +47,10 @@ def worker(mail_dir):
         redis.Redis.from_url(BROKER, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.fail("Redis is not running at 127.0.0.1:6379 (start it: see .ci/run)")
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "editorial.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": app_database_url(),  # the worker runs as the runtime role, as in production
         "CELERY_BROKER_URL": BROKER,
         "SECRET_KEY": "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DEBUG": "false",
