@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from tests.conftest import app_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 # TEST_REDIS_URL lets two test runs on one machine keep to their own Redis database.
@@ -27,11 +27,10 @@ def free_port():
 
 def production_env(**extra):
     """The README's production settings, pointed at the test database."""
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "editorial.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": app_database_url(),  # the runtime role, as production runs the app
         "CELERY_BROKER_URL": REDIS_URL,
         "CACHE_URL": REDIS_URL,
         "SECRET_KEY": "process-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",

@@ -8,18 +8,20 @@ from articles.integrity import verify_signed_content
 from articles.models import ArticleVersion, Event, Signature, VersionPage
 from articles.tasks import refresh_exports
 from notifications.models import Notification
+from tests.conftest import as_owner
 
 PAGE = "/articles/sample-condition/"
 
 
 def tamper(model, pk, **fields):
     """Change a row behind the app's back, as someone with database access could (any
-    trigger that refuses it is bypassed for this session)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-    model.objects.filter(pk=pk).update(**fields)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = origin")
+    trigger that refuses it is bypassed for this session): the owner's login, not the app's."""
+    with as_owner():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        model.objects.filter(pk=pk).update(**fields)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def test_an_untouched_version_passes_its_check(published):
