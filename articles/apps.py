@@ -7,6 +7,12 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from django.db.models.signals import post_migrate
+
+        from articles.sqlite_guards import restore_after_migrate
+
+        # On SQLite, table rebuilds drop triggers: put the record's guards back after migrating.
+        post_migrate.connect(restore_after_migrate, sender=self)
 
         from articles.models import Article, ArticleVersion, SitePage
 

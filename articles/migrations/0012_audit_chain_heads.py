@@ -4,11 +4,19 @@ name; the signer's login name on signatures."""
 
 from django.db import migrations, models
 
+from articles.sqlite_guards import drop_guards
+
+
+def drop_sqlite_guards(apps, schema_editor):
+    # SQLite rebuilds the events and signatures tables below; post_migrate restores the guards.
+    drop_guards(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0011_signed_content_protected")]
 
     operations = [
+        migrations.RunPython(drop_sqlite_guards, migrations.RunPython.noop),
         migrations.AddField(
             model_name="article", name="audit_head_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),

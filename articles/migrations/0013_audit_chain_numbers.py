@@ -16,16 +16,6 @@ from django.conf import settings
 from django.db import migrations
 
 GENESIS_HASH = "0" * 64
-SQLITE_TRIGGER = (
-    "CREATE TRIGGER articles_event_no_update BEFORE UPDATE ON articles_event "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on articles_event is refused'); END;"
-)
-
-
-SQLITE_SIGNATURE_TRIGGER = (
-    "CREATE TRIGGER articles_signature_no_update BEFORE UPDATE ON articles_signature "
-    "BEGIN SELECT RAISE(ABORT, 'signatures are append-only: UPDATE on articles_signature is refused'); END;"
-)
 
 
 def _fields(event):
@@ -48,21 +38,16 @@ def rechain(apps, schema_editor):
     key = settings.AUDIT_KEY.encode("utf-8")
     usernames = dict(apps.get_model(*settings.AUTH_USER_MODEL.split(".")).objects.values_list("pk", "username"))
     with schema_editor.connection.cursor() as cursor:
+        # On SQLite the guards were dropped by the previous migration (post_migrate restores them).
         if vendor == "postgresql":
             cursor.execute("ALTER TABLE articles_signature DISABLE TRIGGER articles_signature_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS articles_signature_no_update")
         for signer_id, username in usernames.items():
             cursor.execute("UPDATE articles_signature SET signer_username = %s WHERE signer_id = %s", [username, signer_id])
         if vendor == "postgresql":
             cursor.execute("ALTER TABLE articles_signature ENABLE TRIGGER articles_signature_append_only")
-        else:
-            cursor.execute(SQLITE_SIGNATURE_TRIGGER)
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("ALTER TABLE articles_event DISABLE TRIGGER articles_event_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS articles_event_no_update")
     article_id, old_previous, new_previous, seq, last = None, GENESIS_HASH, GENESIS_HASH, 0, None
     for event in Event.objects.order_by("article_id", "id").iterator(chunk_size=2000):
         if event.article_id != article_id:
@@ -85,11 +70,9 @@ def rechain(apps, schema_editor):
         new_previous, last = event.event_hash, event
     if last is not None:
         Article.objects.filter(pk=last.article_id).update(audit_head_id=last.pk, audit_head_hash=last.event_hash)
-    with schema_editor.connection.cursor() as cursor:
-        if vendor == "postgresql":
+    if vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
             cursor.execute("ALTER TABLE articles_event ENABLE TRIGGER articles_event_append_only")
-        else:
-            cursor.execute(SQLITE_TRIGGER)
 
 
 class Migration(migrations.Migration):
