@@ -154,7 +154,7 @@ SESSION_COOKIE_HTTPONLY = True
 # a cache every process shares (Redis), since a change made in one process (a web
 # worker, the Celery worker) must reach what all of them serve.
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
-SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+SHARED_CACHE = CACHES["default"]["BACKEND"] == "editorial.cache.SharedClientRedisCache"
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", SHARED_CACHE)
 if PUBLIC_PAGE_CACHE and not SHARED_CACHE and not DEBUG:
     raise ImproperlyConfigured(

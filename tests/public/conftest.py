@@ -10,8 +10,14 @@ DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 
 
 def redis_cache(url):
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    """The cache settings CACHE_URL=<url> gives production."""
+    from editorial.env import env_cache
+
+    os.environ["TEST_CACHE_URL"] = url
+    try:
+        return {"default": env_cache("TEST_CACHE_URL", url)}
+    finally:
+        del os.environ["TEST_CACHE_URL"]
 
 
 @pytest.fixture

@@ -189,3 +189,12 @@ def test_a_follow_up_claimed_by_a_worker_that_died_is_applied_by_a_later_sweep(s
     assert public_changes.apply_pending() == 0
     assert public_changes.apply_pending(now=timezone.now() + public_changes.STALE_CLAIM + timedelta(seconds=1)) >= 1
     assert not (tmp_path / "articles" / "sample-condition").exists()
+
+
+def test_the_shared_cache_keeps_one_redis_client_per_process(shared_cache):
+    # Django's Redis cache builds a client per call, which cost more than the round trip.
+    client = shared_cache._cache.get_client()
+    shared_cache.set("probe", 1)
+    assert shared_cache.get("probe") == 1
+    assert shared_cache._cache.get_client() is client
+    assert shared_cache._cache.get_client(write=True) is client
