@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
 
 class Profile(models.Model):
-    """Public-facing facts about a staff member (shown on review lines and profiles)."""
+    """Public-facing facts about a staff member (shown on review lines and profiles).
+
+    The identity fields (IDENTITY_FIELDS) are what signatures print: they change only
+    through `accounts.services.profile_update_identity`, which records the change.
+    A profile is never deleted while its account exists (a database trigger refuses it)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=150, blank=True)
@@ -28,6 +33,26 @@ class Profile(models.Model):
 
     def get_absolute_url(self):
         return reverse("profile", args=[self.slug])
+
+
+IDENTITY_FIELDS = ("display_name", "credentials", "specialty")
+
+
+class UsedUsername(models.Model):
+    """Every login name ever given to an account, written by the database itself when
+    an account is created or renamed (see migration 0004), never updated or removed.
+    The record names people by login name, so a name once used is never given again,
+    even after its account was renamed or deleted (hence no foreign key)."""
+
+    username = models.CharField(max_length=150)
+    user_id = models.BigIntegerField()
+    first_used_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("username"), name="login_name_used_once")]
+
+    def __str__(self):
+        return self.username
 
 
 def unique_profile_slug(user, exists):

@@ -349,3 +349,16 @@ def may_manage_library(roles):
 def may_clear_retraction(roles):
     """Clearing a retraction flag puts a source back into citable use: publishers only."""
     return PUBLISHER in roles
+
+
+# Identity and roles: the names signatures print and the roles that allow signing.
+def may_change_identity(*, actor_id, actor_is_superuser, person_id):
+    """A printed name and credentials are what a signature carries: each person changes
+    their own (from "Your profile"), and an administrator anyone's. A publisher may not
+    rewrite another person's identity."""
+    return actor_is_superuser or actor_id == person_id
+
+
+def may_set_roles(*, actor_id, person_id):
+    """Nobody changes their own roles: whoever grants a role is someone else."""
+    return actor_id != person_id

@@ -16,6 +16,7 @@ KINDS = [
     ("rereview_due", "Re-review due"),
     ("reference_flag", "Cited reference changed or retracted"),
     ("page_withheld", "Public page withheld"),
+    ("identity", "Your printed name or credentials changed"),
 ]
 KIND_LABELS = dict(KINDS)
 
