@@ -23,3 +23,24 @@ def dashboard_for(user):
     if REVIEWER in held or PUBLISHER in held:
         context["fast_track_requests"] = list(selectors.pending_fast_track_requests()[:DASHBOARD_ROWS])
     return context
+
+
+ACCOUNT_ACTIONS = {
+    "identity_changed": "Printed name or credentials changed",
+    "roles_changed": "Roles changed",
+    "account_created": "Account created",
+    "account_changed": "Account changed",
+    "account_deactivated": "Account deactivated",
+    "account_reactivated": "Account reactivated",
+}
+
+
+def account_trail(user_id, limit=20):
+    """The latest events of the account trail about one person (identity, roles,
+    activation), newest first: one query."""
+    from articles.models import Event
+
+    events = list(Event.objects.filter(chain="account", subject_id=str(user_id)).order_by("-seq")[:limit])
+    for event in events:
+        event.label = ACCOUNT_ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+    return events

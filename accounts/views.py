@@ -1,13 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import services
 from accounts.health import health_report
-from accounts.models import Profile
+from accounts.models import IDENTITY_FIELDS, Profile
 from accounts.roles import REVIEWER
-from accounts.selectors import dashboard_for
+from accounts.selectors import account_trail, dashboard_for
+from articles.views import client_ip
 
 
 @require_safe
@@ -18,6 +22,36 @@ def home(request):
 @login_required
 def dashboard(request):
     return render(request, "accounts/dashboard.html", dashboard_for(request.user))
+
+
+def _my_profile_page(request, profile, *, values=None, error=None, status=200):
+    return render(request, "accounts/my_profile.html", {
+        "profile": profile, "values": values or services.identity_of(profile), "error": error,
+        "identity_token": services.identity_token(profile), "trail": account_trail(request.user.pk),
+    }, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_profile(request):
+    """The signed-in person's own printed name, credentials and specialty, and the
+    record of changes to their account."""
+    profile = Profile.objects.select_related("user").get(user=request.user)
+    if request.method != "POST":
+        return _my_profile_page(request, profile)
+    values = {field: request.POST.get(field, "") for field in IDENTITY_FIELDS}
+    try:
+        _, event = services.profile_update_identity(
+            actor=request.user, profile_id=profile.pk, **values, expected_token=request.POST.get("identity_token", ""),
+            ip=client_ip(request), now=timezone.now(),
+        )
+    except services.AccountChangeRefused as error:
+        profile.refresh_from_db()
+        status = 409 if isinstance(error, services.StaleIdentity) else 400
+        return _my_profile_page(request, profile, values=values, error=error.message, status=status)
+    messages.success(request, "Your profile was saved, and the change is in the record." if event else "Nothing changed.")
+    return redirect("my_profile")
 
 
 @require_safe
