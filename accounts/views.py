@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -59,16 +59,19 @@ def profile(request, slug):
     from articles.public import published_articles
     from articles.models import Signature
 
-    # Only members of the Medical Advisory Board have a public page.
-    staff_profile = get_object_or_404(
-        Profile.objects.select_related("user"), slug=slug, user__is_active=True, user__groups__name=REVIEWER,
-    )
+    staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
     reviewed = (
         published_articles().filter(published_version__signatures__signer=staff_profile.user,
                                     published_version__signatures__kind=Signature.APPROVAL)
         .select_related("published_version").order_by("published_version__title").distinct()
     )
-    return render(request, "accounts/profile.html", {"profile": staff_profile, "reviewed": reviewed})
+    # Members of the Medical Advisory Board have a public page; so do former members
+    # whose signature is on a live article, since its review line links here.
+    member = staff_profile.user.is_active and staff_profile.user.groups.filter(name=REVIEWER).exists()
+    reviewed = list(reviewed)
+    if not member and not reviewed:
+        raise Http404("No such reviewer")
+    return render(request, "accounts/profile.html", {"profile": staff_profile, "reviewed": reviewed, "member": member})
 
 
 @never_cache

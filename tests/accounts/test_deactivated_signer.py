@@ -29,6 +29,14 @@ def test_the_public_page_still_names_a_deactivated_signer_as_signed(client, depa
     assert "Rhea Tester, M.D., FACP" in page and "Rhea Q. Public" not in page  # the name the signature kept
 
 
+def test_the_review_lines_link_to_a_former_members_page_still_answers(client, departed, reviewer, editor):
+    response = client.get(reviewer.profile.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No longer a member of the Medical Advisory Board" in page and departed.working_version.title in page
+    assert client.get(editor.profile.get_absolute_url()).status_code == 404  # never signed, never a member
+
+
 def test_desk_pages_still_work_for_every_role_after_the_signer_left(client, departed, editor, reviewer2, publisher):
     for person in (editor, reviewer2, publisher):
         client.force_login(person)
