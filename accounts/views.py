@@ -25,8 +25,10 @@ def dashboard(request):
 
 
 def _my_profile_page(request, profile, *, values=None, error=None, status=200):
+    # Without a printed name of their own, a person's signatures print their account name: offer that.
+    values = values or {**services.identity_of(profile), "display_name": profile.name}
     return render(request, "accounts/my_profile.html", {
-        "profile": profile, "values": values or services.identity_of(profile), "error": error,
+        "profile": profile, "values": values, "error": error,
         "identity_token": services.identity_token(profile), "trail": account_trail(request.user.pk),
     }, status=status)
 

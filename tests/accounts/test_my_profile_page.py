@@ -81,3 +81,9 @@ def test_the_profile_page_changes_only_ones_own_profile(client, reviewer, review
     reviewer2.profile.refresh_from_db()
     assert reviewer.profile.display_name == "" and reviewer2.profile.display_name == "Ravi Tester"
 
+
+
+def test_the_form_offers_the_name_signatures_print_when_no_printed_name_was_set(client, reviewer):
+    client.force_login(reviewer)
+    page = client.get("/desk/profile/").content.decode()
+    assert 'name="display_name" value="Rhea Tester"' in page
