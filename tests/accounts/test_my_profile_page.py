@@ -87,3 +87,20 @@ def test_the_form_offers_the_name_signatures_print_when_no_printed_name_was_set(
     client.force_login(reviewer)
     page = client.get("/desk/profile/").content.decode()
     assert 'name="display_name" value="Rhea Tester"' in page
+
+
+def test_the_profile_page_reads_a_fixed_number_of_queries_however_long_the_record(client, reviewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reviewer)
+
+    def queries_after(changes):
+        for number in range(changes):
+            services.profile_update_identity(actor=reviewer, profile_id=reviewer.profile.pk, display_name="Rhea",
+                                             credentials=f"M.D. {number}", specialty="", ip=None, now=timezone.now())
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/desk/profile/").status_code == 200
+        return len(captured)
+
+    assert queries_after(1) == queries_after(30)
