@@ -53,10 +53,22 @@ DEMO_STAFF = [
 
 
 def seed_staff():
-    """Create or refresh the demo accounts; returns {username: user}."""
+    """Create or refresh the demo accounts; returns {username: user}. Printed names,
+    credentials and roles go through the account services, as the demo administrator,
+    so the account trail records them like any other change."""
+    from django.utils import timezone
+
+    from accounts import services
+
     install_roles(django_apps)
     User = get_user_model()
     groups = {group.name: group for group in Group.objects.all()}
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
     users = {}
     for spec in DEMO_STAFF:
         user, created = User.objects.get_or_create(username=spec["username"])
@@ -67,21 +79,21 @@ def seed_staff():
         if created:
             user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([groups[role] for role in spec["roles"]])
+        now = timezone.now()
+        services.user_set_roles(actor=admin, user_id=user.pk, groups=[groups[role] for role in spec["roles"]],
+                                ip=None, now=now)
         profile = user.profile
-        profile.display_name = f"{spec['first_name']} {spec['last_name']}"
-        wanted = slugify(profile.display_name)
+        display_name = f"{spec['first_name']} {spec['last_name']}"
+        services.profile_update_identity(
+            actor=admin, profile_id=profile.pk, display_name=display_name, credentials=spec["profile"]["credentials"],
+            specialty=spec["profile"]["specialty"], ip=None, now=now,
+        )
+        profile.refresh_from_db()
+        wanted = slugify(display_name)
         if profile.slug != wanted and not Profile.objects.filter(slug=wanted).exclude(pk=profile.pk).exists():
             profile.slug = wanted  # public address: /reviewers/amara-okoye/
-        for field, value in spec["profile"].items():
-            setattr(profile, field, value)
-        profile.save()
-        users[user.username] = user
-    admin, created = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
-    )
-    if created:
-        admin.set_password(DEMO_PASSWORD)
-        admin.save()
+        profile.bio = spec["profile"]["bio"]
+        profile.save(update_fields=["slug", "bio"])
+        users[user.username] = User.objects.get(pk=user.pk)  # fresh: its profile as just saved
     users["admin"] = admin
     return users

@@ -31,3 +31,15 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     assert reviewer.groups.get().name == "Reviewer"
     assert reviewer.profile.credentials == "M.D., FACP"
     assert reviewer.profile.get_absolute_url() == "/reviewers/amara-okoye/"
+
+
+@pytest.mark.django_db
+def test_seed_demo_records_the_demo_identities_and_roles_once():
+    from articles.models import Event
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    account_events = Event.objects.filter(chain="account")
+    assert account_events.filter(action="identity_changed").count() == 4
+    assert account_events.filter(action="roles_changed").count() == 4
+    assert set(account_events.values_list("actor__username", flat=True)) == {"admin"}
