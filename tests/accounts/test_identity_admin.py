@@ -113,3 +113,14 @@ def test_per_account_permissions_are_not_offered_beside_the_roles(admin_client, 
     page = admin_client.get(USER_URL.format(editor.pk)).content.decode()
     assert 'name="groups"' in page and 'name="user_permissions"' not in page
 
+
+
+def test_the_admin_pages_for_accounts_answer_for_publishers_and_superusers(client, admin_client, publisher, reviewer):
+    client.force_login(publisher)
+    for url in ("/admin/", "/admin/accounts/profile/", PROFILE_URL.format(reviewer.profile.pk)):
+        assert client.get(url).status_code == 200, url
+    assert client.get(USER_URL.format(reviewer.pk)).status_code == 403  # accounts and roles: administrators only
+    for url in ("/admin/auth/user/", USER_URL.format(reviewer.pk), "/admin/accounts/usedusername/",
+                PROFILE_URL.format(reviewer.profile.pk)):
+        assert admin_client.get(url).status_code == 200, url
+    assert admin_client.get("/admin/accounts/usedusername/add/").status_code == 403
