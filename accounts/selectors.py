@@ -35,6 +35,25 @@ ACCOUNT_ACTIONS = {
 }
 
 
+FIELD_LABELS = {
+    "display_name": "Printed name", "credentials": "Credentials", "specialty": "Specialty", "roles": "Roles",
+    "username": "Login name", "first_name": "First name", "last_name": "Last name", "email": "E-mail",
+    "is_active": "Active", "is_staff": "Admin site access", "is_superuser": "Administrator",
+}
+
+
+def _shown(values, field):
+    """A recorded value as a person reads it; None when the event did not record it."""
+    if field not in values:
+        return None
+    value = values[field]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
+    return str(value)
+
+
 def account_trail(user_id, limit=20):
     """The latest events of the account trail about one person (identity, roles,
     activation), newest first: one query."""
@@ -43,4 +62,6 @@ def account_trail(user_id, limit=20):
     events = list(Event.objects.filter(chain="account", subject_id=str(user_id)).order_by("-seq")[:limit])
     for event in events:
         event.label = ACCOUNT_ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        old, new = event.details.get("old", {}), event.details.get("new", {})
+        event.changes = [(FIELD_LABELS.get(field, field), _shown(old, field), _shown(new, field)) for field in {**old, **new}]
     return events

@@ -104,3 +104,14 @@ def test_the_profile_page_reads_a_fixed_number_of_queries_however_long_the_recor
         return len(captured)
 
     assert queries_after(1) == queries_after(30)
+
+
+def test_a_person_sees_role_and_account_changes_others_made_to_their_account(client, editor, admin_user, roles):
+    services.user_set_roles(actor=admin_user, user_id=editor.pk, groups=[roles["Editor"], roles["Reviewer"]],
+                            ip=None, now=timezone.now())
+    services.user_update_account(actor=admin_user, user_id=editor.pk, changes={"email": "edna@example.com"}, ip=None,
+                                 now=timezone.now())
+    client.force_login(editor)
+    page = client.get("/desk/profile/").content.decode()
+    assert "Roles changed" in page and "Roles: “Editor” → “Editor, Reviewer”" in page
+    assert "E-mail: “edna@example.org” → “edna@example.com”" in page
