@@ -4,8 +4,10 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import services
 from accounts.models import Profile
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, install_roles
 
@@ -56,10 +58,6 @@ def seed_staff():
     """Create or refresh the demo accounts; returns {username: user}. Printed names,
     credentials and roles go through the account services, as the demo administrator,
     so the account trail records them like any other change."""
-    from django.utils import timezone
-
-    from accounts import services
-
     install_roles(django_apps)
     User = get_user_model()
     groups = {group.name: group for group in Group.objects.all()}

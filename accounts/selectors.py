@@ -1,6 +1,7 @@
 """Reads for the per-role dashboards: a few rows each, a fixed number of queries."""
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
+from articles.models import Event
 
 DASHBOARD_ROWS = 10
 
@@ -57,8 +58,6 @@ def _shown(values, field):
 def account_trail(user_id, limit=20):
     """The latest events of the account trail about one person (identity, roles,
     activation), newest first: one query."""
-    from articles.models import Event
-
     events = list(Event.objects.filter(chain="account", subject_id=str(user_id)).order_by("-seq")[:limit])
     for event in events:
         event.label = ACCOUNT_ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
