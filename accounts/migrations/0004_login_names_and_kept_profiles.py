@@ -109,7 +109,22 @@ def _run(schema_editor, statements):
             cursor.execute(statement)
 
 
+def restore_missing_profiles(apps, schema_editor):
+    """Accounts whose profile was deleted before this guard existed get one back, so the
+    pages that print their name work again (the name falls back to the account's)."""
+    User = apps.get_model("auth", "User")
+    Profile = apps.get_model("accounts", "Profile")
+    taken = set(Profile.objects.values_list("slug", flat=True))
+    for user in User.objects.filter(profile__isnull=True).order_by("pk"):
+        slug, counter = f"member-{user.pk}", 2
+        while slug in taken:
+            slug, counter = f"member-{user.pk}-{counter}", counter + 1
+        taken.add(slug)
+        Profile.objects.create(user=user, slug=slug)
+
+
 def install(apps, schema_editor):
+    restore_missing_profiles(apps, schema_editor)
     _run(schema_editor, [POSTGRES_UP] if schema_editor.connection.vendor == "postgresql" else SQLITE_UP)
 
 
