@@ -70,6 +70,8 @@ DROP TRIGGER IF EXISTS accounts_profile_kept ON accounts_profile;
 DROP FUNCTION IF EXISTS accounts_profile_refuse_delete();
 """
 # SQLite (the first-run database) has no deferred triggers: there the admin alone keeps profiles.
+# A table rebuild drops these triggers, and the rename guard reads the trail's tables, so
+# they are listed in articles/sqlite_guards.py, dropped before such rebuilds and put back.
 SQLITE_UP = [
     """CREATE TRIGGER accounts_login_name_on_insert AFTER INSERT ON auth_user
        BEGIN
@@ -91,9 +93,10 @@ SQLITE_UP = [
        BEGIN SELECT RAISE(ABORT, 'login names once used are kept: UPDATE on accounts_usedusername is refused'); END;""",
     """CREATE TRIGGER accounts_usedusername_no_delete BEFORE DELETE ON accounts_usedusername
        BEGIN SELECT RAISE(ABORT, 'login names once used are kept: DELETE on accounts_usedusername is refused'); END;""",
-    """INSERT OR IGNORE INTO accounts_usedusername (username, user_id, first_used_at)
-       SELECT username, id, date_joined FROM auth_user ORDER BY id;""",
 ]
+# Kept apart from the triggers: articles/sqlite_guards.py puts SQLITE_UP back after every migrate.
+SQLITE_BACKFILL = """INSERT OR IGNORE INTO accounts_usedusername (username, user_id, first_used_at)
+                     SELECT username, id, date_joined FROM auth_user ORDER BY id;"""
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS accounts_login_name_on_insert;",
     "DROP TRIGGER IF EXISTS accounts_login_name_on_rename;",
@@ -125,7 +128,7 @@ def restore_missing_profiles(apps, schema_editor):
 
 def install(apps, schema_editor):
     restore_missing_profiles(apps, schema_editor)
-    _run(schema_editor, [POSTGRES_UP] if schema_editor.connection.vendor == "postgresql" else SQLITE_UP)
+    _run(schema_editor, [POSTGRES_UP] if schema_editor.connection.vendor == "postgresql" else [*SQLITE_UP, SQLITE_BACKFILL])
 
 
 def remove(apps, schema_editor):
