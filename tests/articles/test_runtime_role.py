@@ -33,6 +33,8 @@ def test_the_suite_itself_acts_as_the_runtime_role(db):
     "UPDATE articles_signature SET printed_name = 'Someone Else'",
     "DELETE FROM articles_signature",
     "TRUNCATE articles_article CASCADE",
+    "UPDATE accounts_usedusername SET username = 'someone-else'",
+    "DELETE FROM accounts_usedusername",
 ])
 def test_the_runtime_login_cannot_rewrite_or_remove_the_record(runtime_login, statement):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
