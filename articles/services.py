@@ -5,6 +5,7 @@ inside a django-reversion revision (user and comment set) and writes an event.
 Views, admin, commands and tasks all call these; none of them decide who may act.
 """
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import timezone as dt_timezone
 
@@ -18,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
-from articles.audit import record_event
+from articles.audit import record_event, record_trail_event
 from articles.lifecycle import (
     REVIEW_AFTER, SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
 )
@@ -192,6 +193,31 @@ def _record_content_alert(article_id, mismatch, actor, now, ip=None):
     """After the refused action rolled back: write the alert in its own transaction."""
     with transaction.atomic():
         _alert_locked(_lock(article_id), mismatch, actor, now, ip)
+
+
+def _record_failed_signature(article_id, actor, attempt, refusal, now, ip=None):
+    """After a signature refused with a wrong password rolled back: keep the attempt in
+    the article's trail, in its own transaction, naming who tried to sign what."""
+    with transaction.atomic():
+        article = _lock(article_id)
+        state = State(article.state)
+        record_event(article=article, actor=actor, action="signature_failed", from_state=state, to_state=state,
+                     now=now, version=article.working_version, ip=ip,
+                     comment=f"{actor.profile.printed_name} entered a wrong password to sign ({attempt}): nothing was signed",
+                     details={"attempt": attempt, "refusal": refusal.message})
+
+
+def _signing(article_id, actor, attempt, password_ok, now, ip, sign):
+    """Run `sign` (one signing transaction); when it is refused, record what must
+    outlive the rollback: a content alert, and a wrong password as a failed signature."""
+    try:
+        return sign()
+    except (TransitionNotAllowed, StaleVersion) as refusal:
+        if isinstance(refusal, ContentMismatch):
+            _record_content_alert(article_id, refusal, actor, now, ip)
+        if not password_ok:
+            _record_failed_signature(article_id, actor, attempt, refusal, now, ip)
+        raise
 
 
 def _expect_version(article, expected_version_id):
@@ -449,11 +475,8 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
     """
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
-    try:
-        return _approve(article_id, actor, password_ok, expected_hash, ip, now)
-    except ContentMismatch as mismatch:
-        _record_content_alert(article_id, mismatch, actor, now, ip)
-        raise
+    return _signing(article_id, actor, "approval", password_ok, now, ip,
+                    lambda: _approve(article_id, actor, password_ok, expected_hash, ip, now))
 
 
 def _approve(article_id, actor, password_ok, expected_hash, ip, now):
@@ -778,6 +801,7 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
         raise TransitionNotAllowed("Only a publisher can set the review policy.")
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
+        old = _policy_of(article)
         asks_fast_track = review_policy == REVIEW_AFTER and article.review_policy != REVIEW_AFTER
         changed = (article.review_policy != review_policy and not asks_fast_track
                    or (article.approvals_required, article.rereview_months) != (approvals_required, rereview_months))
@@ -797,8 +821,14 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
             comment = (f"policy {article.review_policy}, {approvals_required} approval(s), "
                        f"re-review every {rereview_months} months")
             record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
-                         now=now, version=article.working_version, comment=comment, ip=ip)
+                         now=now, version=article.working_version, comment=comment, ip=ip,
+                         details={"old": old, "new": _policy_of(article)})
     return article
+
+
+def _policy_of(article):
+    return {"review_policy": article.review_policy, "approvals_required": article.approvals_required,
+            "rereview_months": article.rereview_months}
 
 
 def _request_fast_track_locked(article, actor, reason, now, ip):
@@ -848,6 +878,11 @@ def article_confirm_fast_track(*, article_id, actor, request_id, password, ip=No
     person who asked, a wrong password and a request no longer pending."""
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
+    return _signing(article_id, actor, "confirmation of review after publication", password_ok, now, ip,
+                    lambda: _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now))
+
+
+def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
     with transaction.atomic(), reversion.create_revision():
         article, request, decision = _decide_fast_track(
             Action.CONFIRM_FAST_TRACK, article_id, actor, request_id, now, password_ok=password_ok,
@@ -946,17 +981,30 @@ def article_open_rereview(*, article_id, reason, now=None):
     return review_round
 
 
-def site_page_update(*, actor, key, title, body, now=None):
-    """A publisher edits a site page such as the editorial policy."""
+def _page_text(page):
+    return {"title": page.title, "body": page.body,
+            "body_sha256": hashlib.sha256(page.body.encode("utf-8")).hexdigest()}
+
+
+def site_page_update(*, actor, key, title, body, ip=None, now=None):
+    """A publisher edits a site page such as the editorial policy. The trail's "site"
+    chain keeps the old and new title and body (text and SHA-256) of each change; a
+    save that changes nothing writes no event. Refuses anyone but a publisher."""
     from articles.lifecycle import may_edit_site_pages
     from articles.models import SitePage
 
     if not may_edit_site_pages(roles_of(actor)):
         raise TransitionNotAllowed("Only publishers can edit the site's pages.")
+    now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
         page = SitePage.objects.select_for_update().get(key=key)
-        page.title, page.body, page.updated_at, page.updated_by = title.strip(), body, now or timezone.now(), actor
+        old = _page_text(page)
+        page.title, page.body, page.updated_at, page.updated_by = title.strip(), body, now, actor
         page.save()
         reversion.set_user(actor)
         reversion.set_comment(f"Edited {page.title}")
+        new = _page_text(page)
+        if new != old:
+            record_trail_event(kind="site", action="edit_page", actor=actor, now=now, subject_id=key, ip=ip,
+                               comment=f"Edited {page.title}", details={"old": old, "new": new})
     return page

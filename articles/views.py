@@ -505,7 +505,7 @@ def edit_site_page(request, key):
         raise PermissionDenied("Only publishers can edit the site's pages.")
     form = SitePageForm(request.POST or None, initial={"title": page.title, "body": page.body})
     if request.method == "POST" and form.is_valid():
-        services.site_page_update(actor=request.user, key=key, **form.cleaned_data)
+        services.site_page_update(actor=request.user, key=key, ip=client_ip(request), **form.cleaned_data)
         messages.success(request, "Page saved.")
         return redirect("editorial_policy" if key == "editorial-policy" else "home")
     status = 400 if request.method == "POST" else 200
