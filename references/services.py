@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import roles_of
+from articles.audit import record_trail_event
 from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
 from references import parsing
 from references.citations import KEY
@@ -77,6 +78,28 @@ def fingerprint(reference):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _recorded_values(reference):
+    """What the trail keeps of a reference: its key and the fields a librarian sets, as plain JSON."""
+    values = {name: getattr(reference, name) for name in (*EDITABLE_FIELDS, "retraction_notice")}
+    values["accessed"] = values["accessed"].isoformat() if values["accessed"] else None
+    values["key"] = reference.key
+    return values
+
+
+def _changes(old, new):
+    """{"old": {...}, "new": {...}} of the fields whose values differ; with no old values
+    (a new reference) the new ones that are filled in."""
+    changed = [name for name in new
+               if old.get(name) != new[name] and (name in old or new[name] not in ("", None, []))]
+    return {"old": {name: old[name] for name in changed if name in old}, "new": {name: new[name] for name in changed}}
+
+
+def _record(reference, action, actor, now, *, old, comment="", ip=None):
+    """The reference's event in the trail's "reference" chain, with what changed."""
+    return record_trail_event(kind="reference", action=action, actor=actor, now=now, subject_id=reference.pk,
+                              comment=comment, ip=ip, details=_changes(old, _recorded_values(reference)))
+
+
 def _format_all(reference):
     reference.formatted = {style: format_reference(reference, style) for style in STYLES}
 
@@ -96,9 +119,9 @@ def _save_new(actor, fields, key, now):
     return reference
 
 
-def reference_create(*, actor, fields, key="", now=None):
-    """Add a reference. Refuses a duplicate (same DOI, PMID, or title and year),
-    naming the record already stored."""
+def reference_create(*, actor, fields, key="", ip=None, now=None):
+    """Add a reference, with an event holding its values. Refuses a duplicate (same
+    DOI, PMID, or title and year), naming the record already stored."""
     _require_librarian(actor)
     now = now or timezone.now()
     existing, reason = find_duplicate(fields)
@@ -109,19 +132,22 @@ def reference_create(*, actor, fields, key="", now=None):
         reversion.set_comment("Added to the library")
         try:
             with transaction.atomic():
-                return _save_new(actor, fields, unique_key(key, fields), now)
+                reference = _save_new(actor, fields, unique_key(key, fields), now)
         except IntegrityError:
             # Someone stored the same source a moment ago.
             existing, reason = find_duplicate(fields)
             if existing:
                 raise DuplicateReference(existing, reason) from None
             raise
+        _record(reference, "create", actor, now, old={}, comment=f"Added @{reference.key}", ip=ip)
+    return reference
 
 
-def reference_update(*, actor, reference_id, fields, key, expected_updated_at, now=None):
+def reference_update(*, actor, reference_id, fields, key, expected_updated_at, ip=None, now=None):
     """Edit a reference. Refuses a stale form, a duplicate and a taken key. Articles whose
     working version cites it are flagged: their next version picks up the change and
-    goes through review; published and approved versions keep what was reviewed."""
+    goes through review; published and approved versions keep what was reviewed.
+    An edit that changes something is an event with the old and new values."""
     from articles.services import flag_articles_citing
 
     _require_librarian(actor)
@@ -138,7 +164,7 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, n
                 raise TransitionNotAllowed("A key is letters, digits and - _ : . only, starting with a letter or digit.")
             if Reference.objects.filter(key=key).exclude(pk=reference.pk).exists():
                 raise TransitionNotAllowed(f"The key @{key} is already used by another reference.")
-        before = fingerprint(reference)
+        before, old = fingerprint(reference), _recorded_values(reference)
         _apply(reference, fields, FORM_FIELDS)
         reference.key = key
         _format_all(reference)
@@ -146,13 +172,15 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, n
         reference.save()
         reversion.set_user(actor)
         reversion.set_comment("Edited")
+        if _recorded_values(reference) != old:
+            _record(reference, "edit", actor, now, old=old, comment=f"Edited @{reference.key}", ip=ip)
         if fingerprint(reference) != before:
             flag_articles_citing(reference, f"Reference @{reference.key} was edited; save a new version to include it.", now,
                                  actor=actor)
     return reference
 
 
-def reference_mark_retracted(*, reference_id, notice, actor=None, now=None):
+def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=None):
     """Mark a reference retracted and flag every article citing it for re-review. The
     retraction watch calls this with no actor; a librarian marking it by hand is named
     in the history and on each article's event. Returns the flagged article ids; none
@@ -171,17 +199,19 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, now=None):
         if reference.retracted:
             reference.save(update_fields=["retraction_checked_at"])
             return []
+        old = _recorded_values(reference)
         reference.retracted, reference.retraction_notice = True, notice[:500]
         reference.updated_at = now
         reference.save()
         if actor is not None:
             reversion.set_user(actor)
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
+        _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {notice[:500]}", ip=ip)
         return flag_articles_citing(reference, f"Cited reference @{reference.key} was retracted ({notice[:200]}).", now,
                                     actor=actor, notify=True, include_published=True)
 
 
-def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_at=None, now=None):
+def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_at=None, ip=None, now=None):
     """A publisher clears a reference's retraction flag, with a reason. The history and
     every citing article's event name them; the watch asks the source again right
     after commit (and the hourly watch does if the queue is down). Refuses anyone but
@@ -200,7 +230,7 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
             raise TransitionNotAllowed("Someone changed this reference since you opened it. Reload and try again.")
         if not reference.retracted:
             raise TransitionNotAllowed(f"@{reference.key} is not marked retracted.")
-        was = reference.retraction_notice
+        was, old = reference.retraction_notice, _recorded_values(reference)
         reference.retracted, reference.retraction_notice = False, ""
         reference.retraction_checked_at = None  # due for the watch at once
         reference.updated_at = now
@@ -208,6 +238,8 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
         reference.save()
         reversion.set_user(actor)
         reversion.set_comment(f"Retraction flag cleared: {reason[:200]}")
+        _record(reference, "clear_retraction", actor, now, old=old, comment=f"Retraction flag cleared: {reason[:500]}",
+                ip=ip)
         name = actor.profile.printed_name
         flag_articles_citing(
             reference, f"Retraction flag on @{reference.key} cleared by {name}: {reason[:200]}"
@@ -243,10 +275,11 @@ class ImportReport:
                 f"{len(self.rejected)} rejected")
 
 
-def import_references(*, actor, data, fmt=None, filename="", commit=False, now=None):
+def import_references(*, actor, data, fmt=None, filename="", commit=False, ip=None, now=None):
     """Read a file and report what it holds: new references, duplicates (with the
     record already stored) and rejected records (with the reason and where). With
-    commit, store the new ones, all or none. FileRejected when the file is unusable."""
+    commit, store the new ones, all or none, and write one event with the file's name
+    and the counts. FileRejected when the file is unusable."""
     _require_librarian(actor)
     now = now or timezone.now()
     fmt, records = parsing.parse(data, fmt=fmt, filename=filename)
@@ -272,9 +305,19 @@ def import_references(*, actor, data, fmt=None, filename="", commit=False, now=N
         key = unique_key(record.suggested_key, fields, taken)
         taken.add(key)
         report.created.append((record.location, fields, key))
-    if commit and report.created:
+    if commit:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(actor)
             reversion.set_comment(f"Imported from a {parsing.FORMATS[fmt]} file")
             report.created = [(location, _save_new(actor, fields, key, now), key) for location, fields, key in report.created]
+            _record_import(report, filename, actor, now, ip)
     return report
+
+
+def _record_import(report, filename, actor, now, ip):
+    counts = {"added": len(report.created), "duplicates": len(report.duplicates), "rejected": len(report.rejected)}
+    record_trail_event(kind="reference", action="import", actor=actor, now=now, ip=ip,
+                       comment=(f"Imported {filename or 'a file'}: {counts['added']} added, {counts['duplicates']}"
+                                f" already in the library, {counts['rejected']} rejected"),
+                       details={"file": filename, "format": report.fmt, **counts,
+                                "added_keys": [key for _, _, key in report.created]})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import roles_of
 from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
 from articles.models import Article
-from articles.views import desk_view
+from articles.views import client_ip, desk_view
 from references import exporting, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
@@ -63,7 +63,7 @@ def clear_retraction(request, reference_id):
                             error="Give a reason for clearing the retraction flag.")
     try:
         services.reference_clear_retraction(actor=request.user, reference_id=reference.pk,
-                                            reason=form.cleaned_data["reason"],
+                                            reason=form.cleaned_data["reason"], ip=client_ip(request),
                                             expected_updated_at=form.cleaned_data["updated_at"] or None)
     except TransitionNotAllowed as refusal:
         # Show the reference as it is now, keeping the typed reason for a second try.
@@ -89,7 +89,7 @@ def mark_retracted(request, reference_id):
                             error="Say where the retraction was published (a notice, DOI or link).")
     try:
         flagged = services.reference_mark_retracted(reference_id=reference.pk, notice=form.cleaned_data["notice"],
-                                                    actor=request.user)
+                                                    actor=request.user, ip=client_ip(request))
     except TransitionNotAllowed as refusal:
         return _detail_page(request, reference, mark_form=form, error=refusal.message, status=403)
     messages.success(request, f"Marked retracted; {len(flagged)} article(s) flagged.")
@@ -117,7 +117,7 @@ def create(request):
         return _form_page(request, form, status=400)
     try:
         reference = services.reference_create(actor=request.user, fields=form.reference_fields(),
-                                              key=form.cleaned_data["key"])
+                                              key=form.cleaned_data["key"], ip=client_ip(request))
     except services.DuplicateReference as duplicate:
         return _form_page(request, form, error=duplicate.message, duplicate=duplicate.existing, status=409)
     messages.success(request, f"Added as @{reference.key}.")
@@ -137,6 +137,7 @@ def edit(request, reference_id):
         services.reference_update(
             actor=request.user, reference_id=reference.pk, fields=form.reference_fields(),
             key=form.cleaned_data["key"] or reference.key, expected_updated_at=form.cleaned_data["updated_at"] or None,
+            ip=client_ip(request),
         )
     except services.DuplicateReference as duplicate:
         return _form_page(request, form, reference, error=duplicate.message, duplicate=duplicate.existing, status=409)
@@ -146,9 +147,9 @@ def edit(request, reference_id):
     return redirect(reference)
 
 
-def _import_page(request, form, report=None, payload="", fmt="", error=None, status=200):
+def _import_page(request, form, report=None, payload="", fmt="", filename="", error=None, status=200):
     return render(request, "references/import.html", {
-        "form": form, "report": report, "payload": payload, "fmt": fmt, "error": error,
+        "form": form, "report": report, "payload": payload, "fmt": fmt, "filename": filename, "error": error,
     }, status=status)
 
 
@@ -170,7 +171,8 @@ def import_file(request):
                                             filename=upload.name)
     except FileRejected as rejected:
         return _import_page(request, form, error=rejected.message, status=400)
-    return _import_page(request, ImportForm(), report=report, payload=base64.b64encode(data).decode(), fmt=report.fmt)
+    return _import_page(request, ImportForm(), report=report, payload=base64.b64encode(data).decode(), fmt=report.fmt,
+                        filename=upload.name)
 
 
 def _confirm_import(request):
@@ -179,8 +181,10 @@ def _confirm_import(request):
     except (binascii.Error, ValueError):
         return _import_page(request, ImportForm(), error="The upload was damaged; choose the file again.", status=400)
     try:
+        # The preview carries the file's name along with its bytes, for the trail.
         report = services.import_references(actor=request.user, data=data, fmt=request.POST.get("fmt") or None,
-                                            commit=True)
+                                            filename=request.POST.get("filename", "")[:255], commit=True,
+                                            ip=client_ip(request))
     except FileRejected as rejected:
         return _import_page(request, ImportForm(), error=rejected.message, status=400)
     messages.success(request, f"Imported: {report.summary}.")
