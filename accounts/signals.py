@@ -1,8 +1,11 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts import sign_ins
 from accounts.models import Profile, unique_profile_slug
+from articles.views import client_ip
 
 
 @receiver(post_save, sender=get_user_model())
@@ -12,3 +15,23 @@ def give_every_user_a_profile(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         slug = unique_profile_slug(instance, lambda s: Profile.objects.filter(slug=s).exists())
         Profile.objects.get_or_create(user=instance, defaults={"slug": slug})
+
+
+# Django's own hooks into signing in and out: each hands the fact to the trail's service.
+def _ip(request):
+    return client_ip(request) if request is not None else None
+
+
+@receiver(user_logged_in)
+def record_sign_in(sender, request, user, **kwargs):
+    sign_ins.sign_in_recorded(user=user, ip=_ip(request))
+
+
+@receiver(user_login_failed)
+def record_failed_sign_in(sender, credentials, request=None, **kwargs):
+    sign_ins.sign_in_failed(username=credentials.get(get_user_model().USERNAME_FIELD, ""), ip=_ip(request))
+
+
+@receiver(user_logged_out)
+def record_sign_out(sender, request, user, **kwargs):
+    sign_ins.sign_out_recorded(user=user, ip=_ip(request))
