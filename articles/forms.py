@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django import forms
@@ -119,6 +119,43 @@ class PolicyForm(forms.Form):
 class SitePageForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(max_length=100_000, widget=forms.Textarea(attrs={"rows": 20}), help_text="Markdown.")
+
+
+class TrailFilterForm(forms.Form):
+    """What part of the whole audit trail to show and export: a GET form, so a filter
+    is an address that can be bookmarked. Days are UTC days, both ends included."""
+
+    KIND_CHOICES = [("", "All kinds"), ("article", "Articles"), ("account", "Accounts"), ("sign-in", "Sign-ins"),
+                    ("reference", "References"), ("site", "Site pages")]
+
+    start = forms.DateField(required=False, label="From (UTC day)", input_formats=["%Y-%m-%d"],
+                            error_messages={"invalid": "The start date is not a date (use YYYY-MM-DD)."},
+                            widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
+    end = forms.DateField(required=False, label="Until (UTC day)", input_formats=["%Y-%m-%d"],
+                          error_messages={"invalid": "The end date is not a date (use YYYY-MM-DD)."},
+                          widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
+    person = forms.CharField(required=False, max_length=150, label="Person (login name)")
+    kind = forms.ChoiceField(required=False, choices=KIND_CHOICES, error_messages={
+        "invalid_choice": "“%(value)s” is not a kind of event: choose articles, accounts, sign-ins, references"
+                          " or site pages.",
+    })
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError("The end date is before the start date.")
+        return cleaned
+
+    def bounds(self):
+        """(start, end) as aware UTC datetimes for the query: end is the next midnight."""
+        start, end = self.cleaned_data["start"], self.cleaned_data["end"]
+        midnight = datetime.min.time()
+        return (
+            datetime.combine(start, midnight, tzinfo=dt_timezone.utc) if start else None,
+            datetime.combine(end + timedelta(days=1), midnight, tzinfo=dt_timezone.utc)
+            if end and end < date.max else None,
+        )
 
 
 # Schedule times are typed and shown in UTC whatever TIME_ZONE says, and the forms say so.

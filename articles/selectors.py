@@ -5,8 +5,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
 from articles.models import (
-    Article, ArticleVersion, Event, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound, Schedule,
-    Signature,
+    TRAIL_KINDS, Article, ArticleVersion, Event, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound,
+    Schedule, Signature,
 )
 
 _VERSIONS = ("working_version", "published_version")
@@ -124,7 +124,30 @@ def review_baseline(article):
 
 
 def audit_trail(article):
-    return Event.objects.filter(article=article).order_by("id")
+    return Event.objects.filter(article=article).select_related("version").order_by("id")
+
+
+# What the whole-trail export calls each kind of subject: articles' chains, and one
+# chain per other kind (TRAIL_KINDS).
+EXPORT_KINDS = ("article", *TRAIL_KINDS)
+
+
+def whole_trail(*, start=None, end=None, username="", kind=""):
+    """Events of every chain in the order they were written, optionally from `start`
+    (an aware datetime, inclusive) until `end` (exclusive), by one person (their login
+    name when acting, or the name tried at a failed sign-in) and of one kind."""
+    events = Event.objects.select_related("version").order_by("created_at", "id")
+    if start is not None:
+        events = events.filter(created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lt=end)
+    if username:
+        events = events.filter(Q(actor_username=username) | Q(chain="sign-in", details__username=username))
+    if kind == "article":
+        events = events.filter(article__isnull=False)
+    elif kind:
+        events = events.filter(chain=kind)
+    return events
 
 
 def pending_fast_track_requests():

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import views
+from articles import trail_views, views
 
 app_name = "articles"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("publish/", views.publish_queue, name="publish_queue"),
     path("pages/<slug:key>/", views.edit_site_page, name="edit_site_page"),
+    path("audit/", trail_views.audit_trail, name="audit_trail"),
+    re_path(r"^audit/trail\.(?P<fmt>csv|json)$", trail_views.audit_trail_export, name="audit_trail_export"),
     path("<int:article_id>/", views.article_page, name="article"),
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/submit/", views.submit, name="submit"),

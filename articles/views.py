@@ -1,7 +1,6 @@
 """Staff pages of the editorial desk. Thin: parse the input, call one service,
 turn a refusal into a 4xx page that says why and keeps what the user typed."""
 
-import csv
 import json
 from datetime import datetime, time
 from datetime import timezone as dt_timezone
@@ -34,6 +33,7 @@ from articles.models import Article, ArticleVersion, Signature
 from articles import citing
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
+from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
 
 
 def client_ip(request):
@@ -449,31 +449,13 @@ def restore(request, article_id, version_id):
     ), "The old version is the new draft.")
 
 
-AUDIT_COLUMNS = ["id", "seq", "created_at", "actor_id", "actor_username", "actor_name", "action", "from_state",
-                 "to_state", "version_number", "content_hash", "comment", "client_ip", "previous_hash", "key_id",
-                 "event_hash"]
-
-
-def _audit_rows(article):
-    events = selectors.audit_trail(article).select_related("version")
-    for event in events:
-        yield {
-            "id": event.pk, "seq": event.seq, "created_at": event.created_at.isoformat(), "actor_id": event.actor_id,
-            "actor_username": event.actor_username, "actor_name": event.actor_name,
-            "action": event.action, "from_state": event.from_state, "to_state": event.to_state,
-            "version_number": event.version.number if event.version else None, "content_hash": event.content_hash,
-            "comment": event.comment, "client_ip": event.client_ip, "previous_hash": event.previous_hash,
-            "key_id": event.key_id, "event_hash": event.event_hash,
-        }
-
-
 @require_safe
 @desk_view
 def audit_export(request, article_id, fmt):
     if not may_export_audit(roles_of(request.user)):
         raise PermissionDenied("Only publishers can export the audit trail.")
     article = get_object_or_404(Article, pk=article_id)
-    rows = list(_audit_rows(article))
+    rows = [event_row(event) for event in selectors.audit_trail(article)]
     filename = f"audit-{article.slug}.{fmt}"
     if fmt == "json":
         signatures = [
@@ -486,12 +468,7 @@ def audit_export(request, article_id, fmt):
         document = {"article": article.slug, "events": rows, "signatures": signatures}
         response = HttpResponse(json.dumps(document, indent=2), content_type="application/json")
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=AUDIT_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            # Cells a spreadsheet would run as formulas are prefixed with a quote.
-            writer.writerow({k: (f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+        response = HttpResponse(csv_lines(rows, AUDIT_COLUMNS), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
