@@ -177,3 +177,14 @@ def test_the_export_is_streamed_in_a_constant_number_of_queries(client, editor, 
         sizes.append(len(body))
     assert sizes[1] > sizes[0] and Event.objects.count() > 120
     assert counts[0] == counts[1], f"{counts[0]} then {counts[1]} queries"
+
+
+def test_the_trail_page_counts_in_a_constant_number_of_queries(client, editor, publisher):
+    client.force_login(publisher)
+    counts = []
+    for count in (5, 60):
+        grow(count, editor, publisher)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/desk/audit/?kind=reference").status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], f"{counts[0]} then {counts[1]} queries"
