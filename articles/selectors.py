@@ -134,15 +134,17 @@ EXPORT_KINDS = ("article", *TRAIL_KINDS)
 
 def whole_trail(*, start=None, end=None, username="", kind=""):
     """Events of every chain in the order they were written, optionally from `start`
-    (an aware datetime, inclusive) until `end` (exclusive), by one person (their login
-    name when acting, or the name tried at a failed sign-in) and of one kind."""
+    (an aware datetime, inclusive) until `end` (exclusive), about one person (what they
+    did under their login name, and the sign-in and account events naming that login:
+    changes to their account, failed sign-ins tried in their name) and of one kind."""
     events = Event.objects.select_related("version").order_by("created_at", "id")
     if start is not None:
         events = events.filter(created_at__gte=start)
     if end is not None:
         events = events.filter(created_at__lt=end)
     if username:
-        events = events.filter(Q(actor_username=username) | Q(chain="sign-in", details__username=username))
+        events = events.filter(Q(actor_username=username)
+                               | Q(chain__in=("sign-in", "account"), details__username=username))
     if kind == "article":
         events = events.filter(article__isnull=False)
     elif kind:
