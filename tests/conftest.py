@@ -84,6 +84,22 @@ def as_owner():
             cursor.execute(f"SET {scope}ROLE {connection.ops.quote_name(runtime_role())}")
 
 
+def migrate_as_owner(*targets):
+    """Migrate the test database to `targets` (default: the latest) as its owner, then
+    grant the runtime role what it needs on the tables as they now are, as `manage.py
+    migrate` does in production; returns the apps of the state reached."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    with as_owner():
+        executor = MigrationExecutor(connection)
+        targets = list(targets) or executor.loader.graph.leaf_nodes()
+        executor.migrate(targets)
+        call_command("grant_runtime_role", runtime_role(), verbosity=0)
+    return executor.loader.project_state(targets).apps
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, made and migrated by the owner login; the tests then act as

@@ -2,25 +2,17 @@
 account whose profile was deleted before the guard existed."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
-from tests.conftest import as_owner
+from tests.conftest import migrate_as_owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE, AFTER = ("accounts", "0003_celery_heartbeat"), ("accounts", "0004_login_names_and_kept_profiles")
 
 
-def migrate(target):
-    with as_owner():  # migrations are the owner's work
-        executor = MigrationExecutor(connection)
-        executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 def test_the_upgrade_records_existing_login_names_and_restores_deleted_profiles():
-    apps = migrate(BEFORE)
+    apps = migrate_as_owner(BEFORE)
     try:
         User = apps.get_model("auth", "User")
         Profile = apps.get_model("accounts", "Profile")
@@ -28,7 +20,7 @@ def test_the_upgrade_records_existing_login_names_and_restores_deleted_profiles(
         Profile.objects.create(user=kept, slug="kept-person")
         orphan = User.objects.create(username="orphan", date_joined="2025-01-01T00:00:00Z")  # its profile was deleted
 
-        apps = migrate(AFTER)
+        apps = migrate_as_owner(AFTER)
 
         Profile = apps.get_model("accounts", "Profile")
         assert Profile.objects.get(user_id=orphan.pk).slug == f"member-{orphan.pk}"
@@ -38,6 +30,4 @@ def test_the_upgrade_records_existing_login_names_and_restores_deleted_profiles(
         with pytest.raises(IntegrityError), transaction.atomic():
             apps.get_model("auth", "User").objects.create(username="ORPHAN")
     finally:
-        with as_owner():
-            executor = MigrationExecutor(connection)
-            executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_as_owner()

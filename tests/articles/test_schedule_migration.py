@@ -4,26 +4,17 @@ pinned to the working version, before the column is dropped."""
 from datetime import datetime, timezone
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import as_owner
+from tests.conftest import migrate_as_owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE, AFTER = ("articles", "0008_version_pages"), ("articles", "0009_schedules_pinned_to_versions")
 
 
-def migrate(target):
-    with as_owner():  # migrations are the owner's work
-        executor = MigrationExecutor(connection)
-        executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 def test_a_publication_scheduled_before_the_upgrade_becomes_a_pending_schedule_of_the_working_version():
     at = datetime(2030, 1, 15, 14, 0, tzinfo=timezone.utc)
-    apps = migrate(BEFORE)
+    apps = migrate_as_owner(BEFORE)
     try:
         User = apps.get_model("auth", "User")
         Article = apps.get_model("articles", "Article")
@@ -35,13 +26,11 @@ def test_a_publication_scheduled_before_the_upgrade_becomes_a_pending_schedule_o
                                                 created_by=publisher, created_at=at)
         Article.objects.filter(pk=article.pk).update(working_version=version)
 
-        apps = migrate(AFTER)
+        apps = migrate_as_owner(AFTER)
 
         schedule = apps.get_model("articles", "Schedule").objects.get()
         assert (schedule.article_id, schedule.version_id, schedule.content_hash) == (article.pk, version.pk, "a" * 64)
         assert (schedule.kind, schedule.outcome, schedule.due_at, schedule.created_by_id) == (
             "publish", "pending", at, publisher.pk)
     finally:
-        with as_owner():
-            executor = MigrationExecutor(connection)
-            executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_as_owner()

@@ -17,16 +17,16 @@ APPEND_ONLY_TABLES = ("articles_event", "articles_signature", "accounts_useduser
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def grant_statements(role, database):
+def grant_statements(role, database, append_only_tables):
     q, db = connection.ops.quote_name(role), connection.ops.quote_name(database)
-    append_only = ", ".join(APPEND_ONLY_TABLES)
+    append_only = ", ".join(append_only_tables)
     return [
         f"ALTER ROLE {q} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {q}",
         f"GRANT USAGE ON SCHEMA public TO {q}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {q}",
-        f"REVOKE UPDATE, DELETE ON {append_only} FROM {q}",
+        *([f"REVOKE UPDATE, DELETE ON {append_only} FROM {q}"] if append_only_tables else []),
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q}",
         # Tables that later migrations create (as the owner) are granted alike; re-run this
         # command after migrating so that new append-only tables lose UPDATE and DELETE.
@@ -63,7 +63,11 @@ class Command(BaseCommand):
             owned = cursor.fetchone()[0]
             if owned:
                 raise CommandError(f"{role} owns tables ({owned}); the runtime role must own none.")
-            for statement in grant_statements(role, database):
+            # A database migrated to an older state may not have every table yet.
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
+                           [list(APPEND_ONLY_TABLES)])
+            present = sorted(name for (name,) in cursor.fetchall())
+            for statement in grant_statements(role, database, present):
                 cursor.execute(statement)
             if password:
                 cursor.execute(f"ALTER ROLE {connection.ops.quote_name(role)} PASSWORD %s", [password])
