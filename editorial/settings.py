@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "articles",
     "references",
     "notifications",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +98,42 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "editorial.wsgi.application"
+
+# The REST API (api/): personal tokens only (no session, so no CSRF surface), JSON only,
+# errors as RFC 9457 problem details.
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
+API_MAX_AGE = env_int("API_MAX_AGE", 60, minimum=0)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.DeskToken"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "EXCEPTION_HANDLER": "api.problem.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": API_PAGE_SIZE,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Imprimatur API",
+    "DESCRIPTION": (
+        "Published articles, their references and the review board, for anyone (no token); and the "
+        "editorial desk's actions for staff, with a personal token made on the desk page 'API tokens' "
+        "(`Authorization: Bearer <token>`). Every action goes through the same rules as the desk. "
+        "Signing an approval and confirming a fast-track request are not offered here: they need the "
+        "person to re-enter their password on the desk. Errors are RFC 9457 problem details "
+        "(`application/problem+json`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+}
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # The owner login that runs migrations; the app itself runs as DATABASE_URL's role, which

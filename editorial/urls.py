@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api import token_views
 from articles import public_views
 from articles.sitemaps import SITEMAPS
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("desk/api-tokens/", token_views.tokens, name="api_tokens"),
     path("desk/references/", include("references.urls")),
     path("notifications/", include("notifications.urls")),
     path("desk/", include("articles.urls")),
@@ -18,3 +21,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("accounts.urls")),
 ]
+
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
