@@ -31,8 +31,12 @@ def updated_since(params):
     if moment is None:
         raise ValidationError({"updated_since": ["Give a date or date-time in ISO 8601, e.g. 2026-01-31T08:00:00Z."]})
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, dt_timezone.utc)
-    return moment
+        moment = moment.replace(tzinfo=dt_timezone.utc)
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        return moment.astimezone(dt_timezone.utc)
+    except OverflowError:
+        raise ValidationError({"updated_since": ["This time is out of range."]}) from None
 
 
 def apply(queryset, params, *, changed_field, with_state=False):

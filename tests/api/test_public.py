@@ -132,3 +132,10 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(api):
     docs = api().get("/api/docs/").content.decode()
     assert "drf_spectacular_sidecar" in docs
     assert "https://" not in docs.replace("https://www.w3.org", "")
+
+
+def test_a_time_with_an_offset_postgresql_refuses_is_read_in_utc_not_a_500(published, api):
+    response = api().get("/api/articles/?updated_since=2000-12-30T19:53:00-18:34")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    assert api().get("/api/articles/?updated_since=9999-12-31T23:59:00-18:00").status_code == 400
