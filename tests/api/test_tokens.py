@@ -100,3 +100,14 @@ def test_someone_without_an_editorial_role_cannot_make_tokens(client, outsider):
     client.force_login(outsider)
     assert client.post(reverse("api_tokens"), {"name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_administrators_see_who_holds_tokens_but_never_their_hashes(client, editor, token_for, django_user_model):
+    token_for(editor, name="website sync")
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-test-password-42")
+    client.force_login(admin)
+    listing = client.get("/admin/api/apitoken/")
+    assert listing.status_code == 200 and "website sync" in listing.content.decode()
+    token = ApiToken.objects.get(user=editor)
+    page = client.get(f"/admin/api/apitoken/{token.pk}/change/").content.decode()
+    assert token.key_hash not in page
