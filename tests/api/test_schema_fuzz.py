@@ -4,6 +4,8 @@ generated input, and every answer (status, content type, body) matches the schem
 Seed data and a token make the run reach real rows: generated ids and slugs are bent,
 half the time, onto stored ones, and the last test asserts that successes happened."""
 
+import itertools
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -16,6 +18,7 @@ from api.tokens import api_token_create
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 STATUSES = []
+CALLS = itertools.count()
 
 
 @pytest.fixture
@@ -36,9 +39,9 @@ def seeded(make_staff, published, editor):
 def _bend_onto_seed(case, seeded):
     """Half the generated ids and slugs name stored rows, so the happy paths run too."""
     parameters = case.path_parameters or {}
+    if next(CALLS) % 2:
+        return
     for name, value in parameters.items():
-        if hash(str(value)) % 2:
-            continue
         if name == "article_id" and isinstance(value, int):
             parameters[name] = seeded["article_id"]
         elif name == "slug" and isinstance(value, str):
