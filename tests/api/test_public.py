@@ -139,3 +139,13 @@ def test_a_time_with_an_offset_postgresql_refuses_is_read_in_utc_not_a_500(publi
     assert response.status_code == 200
     assert response.json()["count"] == 1
     assert api().get("/api/articles/?updated_since=9999-12-31T23:59:00-18:00").status_code == 400
+
+
+def test_malformed_json_and_other_media_types_are_refused_as_problems(editor, api):
+    client = api(editor)
+    broken = client.generic("POST", "/api/desk/articles/", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken["Content-Type"] == "application/problem+json"
+    form = client.post("/api/desk/articles/", {"title": "x"})  # multipart
+    assert form.status_code == 415 and form["Content-Type"] == "application/problem+json"
+    html = api().get("/api/articles/", HTTP_ACCEPT="text/html")
+    assert html.status_code == 406 and html["Content-Type"] == "application/problem+json"
