@@ -21,6 +21,7 @@ from api.serializers import (
     VersionSaveSerializer,
 )
 from articles import selectors, services
+from articles.lifecycle import Action, available_actions
 from articles.models import Article
 from articles.services import Content
 from articles.views import client_ip
@@ -62,8 +63,14 @@ def _content(data):
     )
 
 
-def _desk_article(article_id, status_code=status.HTTP_200_OK):
+# The lifecycle's actions this API offers (signing and fast-track need the desk).
+OFFERED = (Action.EDIT, Action.SUBMIT, Action.COMMENT, Action.ASSIGN, Action.PUBLISH, Action.UNPUBLISH)
+
+
+def _desk_article(request, article_id, status_code=status.HTTP_200_OK):
     article = Article.objects.select_related("working_version", "published_version").get(pk=article_id)
+    allowed = available_actions(services.situation_for_viewer(article, request.user))
+    article.actions = [action.value for action in OFFERED if action in allowed]
     return Response(DeskArticleDetailSerializer(article).data, status=status_code)
 
 
@@ -101,7 +108,7 @@ class DeskArticles(DeskView):
                                               content=_content(data), note=data["note"], ip=client_ip(request))
         except IntegrityError:  # the same slug, created at the same moment by someone else
             raise Conflict(f"An article with the address {data['slug']!r} exists already.") from None
-        return _desk_article(article.pk, status.HTTP_201_CREATED)
+        return _desk_article(request, article.pk, status.HTTP_201_CREATED)
 
 
 class DeskQueue(DeskView):
@@ -125,7 +132,7 @@ class DeskArticle(DeskView):
     @extend_schema(operation_id="desk_article", tags=["desk"], responses=DeskArticleDetailSerializer,
                    summary="An article and its working version")
     def get(self, request, article_id):
-        return _desk_article(_article_id_or_404(article_id))
+        return _desk_article(request, _article_id_or_404(article_id))
 
     @extend_schema(operation_id="desk_article_save_version", tags=["desk"], request=VersionSaveSerializer,
                    responses=DeskArticleDetailSerializer,
@@ -135,7 +142,7 @@ class DeskArticle(DeskView):
         data = _valid(VersionSaveSerializer, request)
         services.article_save_version(article_id=article_id, actor=request.user, base_version_id=data["base_version_id"],
                                       content=_content(data), note=data["note"], ip=client_ip(request))
-        return _desk_article(article_id)
+        return _desk_article(request, article_id)
 
 
 class Submit(DeskView):
@@ -146,7 +153,7 @@ class Submit(DeskView):
         data = _valid(ExpectedVersionSerializer, request)
         services.article_submit(article_id=article_id, actor=request.user,
                                 expected_version_id=data["expected_version_id"], ip=client_ip(request))
-        return _desk_article(article_id)
+        return _desk_article(request, article_id)
 
 
 class Comments(DeskView):
@@ -168,7 +175,7 @@ class Assign(DeskView):
         data = _valid(AssignSerializer, request)
         services.article_assign(article_id=article_id, actor=request.user, reviewer_id=data["reviewer_id"],
                                 due_at=data["due_at"], ip=client_ip(request))
-        return _desk_article(article_id)
+        return _desk_article(request, article_id)
 
 
 class Publish(DeskView):
@@ -180,7 +187,7 @@ class Publish(DeskView):
         data = _valid(ExpectedVersionSerializer, request)
         services.article_publish(article_id=article_id, actor=request.user,
                                  expected_version_id=data["expected_version_id"], ip=client_ip(request))
-        return _desk_article(article_id)
+        return _desk_article(request, article_id)
 
 
 class Unpublish(DeskView):
@@ -191,4 +198,4 @@ class Unpublish(DeskView):
         data = _valid(UnpublishSerializer, request)
         services.article_unpublish(article_id=article_id, actor=request.user, reason=data["reason"],
                                    ip=client_ip(request))
-        return _desk_article(article_id)
+        return _desk_article(request, article_id)

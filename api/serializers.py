@@ -147,6 +147,11 @@ class DeskArticleSerializer(serializers.Serializer):
 
 class DeskArticleDetailSerializer(DeskArticleSerializer):
     review_policy = serializers.CharField()
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=["edit", "submit", "comment", "assign", "publish", "unpublish"]),
+        help_text="What the token's holder may do now through the API, as the lifecycle says (a guard that "
+                  "depends on the request, such as a reason, is checked when it is sent).",
+    )
     working_version = VersionSerializer()
 
 

@@ -117,3 +117,8 @@ def test_a_number_where_text_belongs_is_a_400(editor, api):
     response = api(editor).post("/api/desk/articles/", _content(slug="x", title=0), format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["pointer"] == "/title"
+
+
+def test_the_article_says_which_actions_its_reader_may_take(draft, editor, publisher, api):
+    assert api(editor).get(f"/api/desk/articles/{draft.pk}/").json()["actions"] == ["edit", "submit"]
+    assert api(publisher).get(f"/api/desk/articles/{draft.pk}/").json()["actions"] == []
