@@ -362,3 +362,8 @@ def may_change_identity(*, actor_id, actor_is_superuser, person_id):
 def may_set_roles(*, actor_id, person_id):
     """Nobody changes their own roles: whoever grants a role is someone else."""
     return actor_id != person_id
+
+
+def may_view_reports(roles):
+    """Reports show the whole board's workload: editors and publishers, not reviewers alone."""
+    return bool(set(roles) & {EDITOR, PUBLISHER})

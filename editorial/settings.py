@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,11 @@ ESCALATE_AFTER_REMINDERS = env_int("ESCALATE_AFTER_REMINDERS", 3, minimum=1)
 REMIND_CHANGES_REQUESTED_AFTER_DAYS = env_int("REMIND_CHANGES_REQUESTED_AFTER_DAYS", 7, minimum=1)
 REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS = env_int("REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS", 3, minimum=1)
 DIGEST_HOUR_UTC = env_int("DIGEST_HOUR_UTC", 7, minimum=0)
+# Webhooks: each post waits at most WEBHOOK_TIMEOUT_SECONDS; a failed one is tried again after
+# WEBHOOK_RETRY_BASE_SECONDS, doubling each time, until WEBHOOK_MAX_ATTEMPTS.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 
 # Beat sends a heartbeat this often; /healthz fails when it is two intervals late.
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60, minimum=5)
@@ -271,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
     "apply-public-changes": {"task": "articles.tasks.apply_public_changes", "schedule": 60.0},
     "refresh-static-exports": {"task": "articles.tasks.refresh_exports", "schedule": 3600.0},
+    "deliver-webhooks": {"task": "webhooks.tasks.deliver_webhooks", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/api-tokens/", token_views.tokens, name="api_tokens"),
     path("desk/references/", include("references.urls")),
     path("notifications/", include("notifications.urls")),
+    path("desk/reports/", include("reports.urls")),
     path("desk/", include("articles.urls")),
     path("articles/", include("articles.public_urls")),
     path("editorial-policy/", public_views.site_page, {"key": "editorial-policy"}, name="editorial_policy"),
