@@ -62,10 +62,14 @@ def test_cycle_times_give_median_and_90th_percentile_per_month_and_per_topic(edi
 
 def test_cycle_times_count_only_spans_ending_in_the_range_and_topic(editor, reviewer, publisher):
     take_through(editor, reviewer, publisher, slug="a", topic="Cardiology")
-    take_through(editor, reviewer, publisher, slug="b", topic="Oncology")
+    take_through(editor, reviewer, publisher, slug="b", topic="Oncology", publish_after=40)  # published in April
 
     april = ReportFilters(start=date(2026, 4, 1), end=date(2026, 4, 30))
-    assert selectors.cycle_times(april, T0 + 60 * DAY) == ([], [])
+    per_month, _ = selectors.cycle_times(april, T0 + 60 * DAY)
+    assert [(row["span"], row["month"], row["articles"]) for row in per_month] == [
+        ("Approval to publication", "2026-04", 1)]
+    may = ReportFilters(start=date(2026, 5, 1), end=date(2026, 5, 31))
+    assert selectors.cycle_times(may, T0 + 90 * DAY) == ([], [])
     per_month, _ = selectors.cycle_times(march(topic="Oncology"), T0 + 30 * DAY)
     assert {row["articles"] for row in per_month} == {1}
 
