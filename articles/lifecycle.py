@@ -367,3 +367,8 @@ def may_set_roles(*, actor_id, person_id):
 def may_view_reports(roles):
     """Reports show the whole board's workload: editors and publishers, not reviewers alone."""
     return bool(set(roles) & {EDITOR, PUBLISHER})
+
+
+def may_manage_webhooks(roles):
+    """Webhooks send what is published to other systems: publishers only."""
+    return PUBLISHER in roles

@@ -3,11 +3,13 @@ their transaction: the rows commit (or roll back) with the change itself."""
 
 from datetime import timezone
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER
 from notifications.services import notify
+from webhooks.services import announce
 
 
 def _people_in(role, exclude=None):
@@ -66,7 +68,17 @@ def approved(article, event, actor):
           f"(last signed by {actor.profile.printed_name}).")
 
 
+def _announce(kind, article, event, version):
+    """Tell other systems (webhooks), in the same transaction: what they get is public facts only."""
+    announce(event=kind, key=f"{kind}:event{event.pk}", now=event.created_at, payload={
+        "article": {"id": article.pk, "slug": article.slug, "topic": article.topic, "title": version.title,
+                    "version": version.number, "content_hash": version.content_hash,
+                    "url": settings.SITE_URL.rstrip("/") + article.get_public_url()},
+    })
+
+
 def published(article, event, actor):
+    _announce("published", article, event, article.published_version)
     who = actor.profile.printed_name if actor else "The schedule"
     _send("published", _editors_of(article, exclude=actor), article, event, f"Published: {_title(article)}",
           f"{who} published version {article.published_version.number}.")
@@ -91,8 +103,15 @@ SCHEDULE_SUBJECTS = {"done": "Scheduled {what} done", "refused": "Scheduled {wha
                      "cancelled": "Scheduled {what} cancelled"}
 
 
+def unpublished(article, event, actor):
+    """An article left the public site (`event` is its unpublication)."""
+    _announce("unpublished", article, event, event.version)
+
+
 def schedule_closed(article, schedule, event, actor=None):
     """Tell the publisher who set a schedule what became of it (unless they closed it themselves)."""
+    if schedule.kind == "unpublish" and schedule.outcome == "done" and event.action == "unpublish":
+        unpublished(article, event, actor)
     if actor is not None and actor.pk == schedule.created_by_id:
         return
     what = "publication" if schedule.kind == "publish" else "unpublication"

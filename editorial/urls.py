@@ -16,6 +16,7 @@ urlpatterns = [
     path("desk/references/", include("references.urls")),
     path("notifications/", include("notifications.urls")),
     path("desk/reports/", include("reports.urls")),
+    path("desk/webhooks/", include("webhooks.urls")),
     path("desk/", include("articles.urls")),
     path("articles/", include("articles.public_urls")),
     path("editorial-policy/", public_views.site_page, {"key": "editorial-policy"}, name="editorial_policy"),
