@@ -1,6 +1,7 @@
 """The reports' reads: one SQL statement each, aggregated by PostgreSQL (percentiles,
-window functions over the audit trail), so the page runs the same number of queries
-whatever the amount of data. Durations are in days."""
+grouping sets), so the page runs the same number of queries whatever the amount of
+data. Cycle times read the spans a trigger derives from the audit trail as events are
+recorded (reports.models.CycleSpan). Durations are in days."""
 
 from datetime import timedelta
 
@@ -78,33 +79,13 @@ def queue_aging(filters, now):
 
 
 CYCLE_TIMES = f"""
-WITH relevant AS (
-    -- Only the articles with a span ending in the range: their whole history is needed
-    -- to find where each span started, the rest of the trail is not.
-    SELECT DISTINCT e.article_id FROM articles_event e
-    WHERE e.created_at >= %(start)s AND e.created_at < %(end)s
-      AND e.action IN ('approve', 'publish', 'publish_due') AND e.article_id IS NOT NULL
-), marks AS (
-    SELECT e.article_id, e.action, e.to_state, e.created_at,
-           max(e.created_at) FILTER (WHERE e.action = 'submit') OVER earlier AS last_submit,
-           max(e.created_at) FILTER (WHERE e.action = 'approve' AND e.to_state = 'approved') OVER earlier AS last_approval
-    FROM articles_event e JOIN relevant r ON r.article_id = e.article_id
-    WHERE e.action IN ('submit', 'approve', 'publish', 'publish_due')
-    WINDOW earlier AS (PARTITION BY e.article_id ORDER BY e.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-), spans AS (
-    SELECT CASE WHEN m.action = 'approve' THEN 'submit_to_approval' ELSE 'approval_to_publication' END AS span,
-           date_trunc('month', m.created_at) AS month, a.topic,
-           extract(epoch FROM m.created_at - CASE WHEN m.action = 'approve' THEN m.last_submit ELSE m.last_approval END)
-               / 86400 AS days
-    FROM marks m JOIN articles_article a ON a.id = m.article_id
-    WHERE m.created_at >= %(start)s AND m.created_at < %(end)s AND {TOPIC}
-      AND ((m.action = 'approve' AND m.to_state = 'approved' AND m.last_submit IS NOT NULL)
-           OR (m.action IN ('publish', 'publish_due') AND m.last_approval IS NOT NULL))
-)
 SELECT span, to_char(month, 'YYYY-MM') AS month, topic, GROUPING(month) = 0 AS by_month, count(*) AS articles,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days
-FROM spans GROUP BY GROUPING SETS ((span, month), (span, topic))
+FROM (SELECT s.span, date_trunc('month', s.ended_at) AS month, a.topic, s.days
+      FROM reports_cyclespan s JOIN articles_article a ON a.id = s.article_id
+      WHERE s.ended_at >= %(start)s AND s.ended_at < %(end)s AND {TOPIC}) AS spans
+GROUP BY GROUPING SETS ((span, month), (span, topic))
 ORDER BY span DESC, month, topic
 """
 

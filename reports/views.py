@@ -4,6 +4,7 @@ import csv
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,8 @@ def _report_view(view):
     def wrapper(request, *args, **kwargs):
         if not may_view_reports(roles_of(request.user)):
             raise PermissionDenied("Only editors and publishers see the reports.")
+        if connection.vendor != "postgresql":
+            return render(request, "reports/index.html", {"unavailable": True}, status=503)
         topics, reviewers = selectors.filter_choices()
         form = {"from": request.GET.get("from", ""), "to": request.GET.get("to", ""),
                 "topic": request.GET.get("topic", ""), "reviewer": request.GET.get("reviewer", "")}

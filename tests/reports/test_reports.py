@@ -193,3 +193,21 @@ def test_each_table_downloads_as_csv_with_formula_cells_neutralised(client, edit
 def test_csv_downloads_keep_the_filters_and_refuse_bad_ones(client, editor):
     client.force_login(editor)
     assert client.get("/desk/reports/states.csv", {"to": "yesterday"}).status_code == 400
+
+
+def test_the_migration_backfill_derives_the_same_spans_as_the_trigger(editor, reviewer, publisher):
+    import importlib
+
+    from django.db import connection
+
+    from reports.models import CycleSpan
+
+    take_through(editor, reviewer, publisher, slug="a", topic="Cardiology", approve_after=2, publish_after=1)
+    take_through(editor, reviewer, publisher, slug="b", topic="Oncology", approve_after=5, publish_after=None)
+    from_trigger = sorted(CycleSpan.objects.values_list("event_id", "article_id", "span", "ended_at", "days"))
+    assert len(from_trigger) == 3
+    migration = importlib.import_module("reports.migrations.0001_cycle_spans")
+    CycleSpan.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert sorted(CycleSpan.objects.values_list("event_id", "article_id", "span", "ended_at", "days")) == from_trigger
