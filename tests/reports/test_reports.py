@@ -110,6 +110,10 @@ def test_overdue_reviews_rereviews_and_workload_follow_the_reviewer_filter(edito
     assert workload["rhea"]["median_days_to_sign"] == pytest.approx(3 - 1 / 24)
     assert selectors.signatures_per_month(march(reviewer_id=reviewer2.pk), now) == []
     assert selectors.signatures_per_month(march(), now) == [{"month": "2026-03", "signatures": 1}]
+    assert selectors.signatures_per_month(march(topic="Oncology"), now) == [{"month": "2026-03", "signatures": 1}]
+    assert selectors.signatures_per_month(march(topic="Cardiology"), now) == []
+    by_topic = {row["reviewer"]: row for row in selectors.reviewer_workload(march(topic="Oncology"), now)}
+    assert (by_topic["ravi"]["open_assignments"], by_topic["rhea"]["signatures"]) == (0, 1)
     # Reviewed in March with a 12-month interval: due next March, within 90 days of 2027-01-15.
     assert selectors.rereviews_due(march(), T0 + 200 * DAY) == []
     assert [row["title"] for row in selectors.rereviews_due(march(), datetime(2027, 1, 15, tzinfo=timezone.utc))] == [
