@@ -48,6 +48,7 @@ test: $(VENV)/.installed-dev node_modules/.installed
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/render_article.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/reminder_sweep.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/reports.py
 
 bench-audit: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/verify_audit.py
