@@ -88,9 +88,9 @@ def queue_aging(filters, now):
 CYCLE_TIMES = f"""
 SELECT span, to_char(month, 'YYYY-MM') AS month, topic, GROUPING(month) = 0 AS by_month, count(*) AS articles,
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days) AS percentiles
-FROM (SELECT s.span, date_trunc('month', s.ended_at) AS month, a.topic, s.days
-      FROM reports_cyclespan s JOIN articles_article a ON a.id = s.article_id
-      WHERE s.ended_at >= %(start)s AND s.ended_at < %(end)s AND {TOPIC}) AS spans
+FROM (SELECT s.span, date_trunc('month', s.ended_at) AS month, s.topic, s.days
+      FROM reports_cyclespan s
+      WHERE s.ended_at >= %(start)s AND s.ended_at < %(end)s AND (%(topic)s = '' OR s.topic = %(topic)s)) AS spans
 GROUP BY GROUPING SETS ((span, month), (span, topic))
 ORDER BY span DESC, month, topic
 """
@@ -116,19 +116,21 @@ def cycle_times(filters, now):
 
 
 def overdue_reviews(filters, now, limit=LIST_LIMIT):
-    """Assignments on open rounds past their due date, most overdue first, with the total."""
+    """Assignments on open rounds past their due date, most overdue first, with the total.
+    The titles and names are joined to the rows shown only, not to every overdue one."""
     return _rows(
-        f"""SELECT a.id AS article_id, v.title, a.topic, u.username AS reviewer,
-                   coalesce(ra.due_at, r.due_at) AS due_at,
-                   extract(epoch FROM %(now)s - coalesce(ra.due_at, r.due_at)) / 86400 AS overdue_days,
-                   count(*) OVER () AS total
-            FROM articles_reviewassignment ra
-            JOIN articles_reviewround r ON r.id = ra.review_round_id AND r.outcome = 'open'
-            JOIN articles_article a ON a.id = r.article_id
+        f"""SELECT late.article_id, v.title, a.topic, u.username AS reviewer, late.due_at,
+                   extract(epoch FROM %(now)s - late.due_at) / 86400 AS overdue_days, late.total
+            FROM (SELECT r.article_id, ra.reviewer_id, coalesce(ra.due_at, r.due_at) AS due_at, count(*) OVER () AS total
+                  FROM articles_reviewassignment ra
+                  JOIN articles_reviewround r ON r.id = ra.review_round_id AND r.outcome = 'open'
+                  {_topic_join(filters, "r.article_id")}
+                  WHERE coalesce(ra.due_at, r.due_at) < %(now)s AND {REVIEWER_IS.format(column="ra.reviewer_id")}
+                  ORDER BY 3, r.article_id, ra.reviewer_id LIMIT %(limit)s) AS late
+            JOIN articles_article a ON a.id = late.article_id
             JOIN articles_articleversion v ON v.id = a.working_version_id
-            JOIN auth_user u ON u.id = ra.reviewer_id
-            WHERE coalesce(ra.due_at, r.due_at) < %(now)s AND {TOPIC} AND {REVIEWER_IS.format(column="ra.reviewer_id")}
-            ORDER BY 5, a.id, u.username LIMIT %(limit)s""",
+            JOIN auth_user u ON u.id = late.reviewer_id
+            ORDER BY late.due_at, late.article_id, late.reviewer_id""",
         _params(filters, now, limit=limit))
 
 

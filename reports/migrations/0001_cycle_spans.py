@@ -9,6 +9,7 @@ CREATE FUNCTION reports_record_cycle_span() RETURNS trigger LANGUAGE plpgsql AS 
 DECLARE
     started timestamptz;
     kind text;
+    article_topic text;
 BEGIN
     IF NEW.action = 'approve' AND NEW.to_state = 'approved' THEN
         kind := 'submit_to_approval';
@@ -20,8 +21,10 @@ BEGIN
         WHERE article_id = NEW.article_id AND action = 'approve' AND to_state = 'approved' AND seq < NEW.seq;
     END IF;
     IF started IS NOT NULL THEN
-        INSERT INTO reports_cyclespan (event_id, article_id, span, ended_at, days)
-        VALUES (NEW.id, NEW.article_id, kind, NEW.created_at, extract(epoch FROM NEW.created_at - started) / 86400);
+        SELECT topic INTO article_topic FROM articles_article WHERE id = NEW.article_id;
+        INSERT INTO reports_cyclespan (event_id, article_id, topic, span, ended_at, days)
+        VALUES (NEW.id, NEW.article_id, coalesce(article_topic, ''), kind, NEW.created_at,
+                extract(epoch FROM NEW.created_at - started) / 86400);
     END IF;
     RETURN NULL;
 END $$;
@@ -31,9 +34,11 @@ CREATE TRIGGER reports_cycle_span AFTER INSERT ON articles_event FOR EACH ROW
 """
 
 BACKFILL = """
-INSERT INTO reports_cyclespan (event_id, article_id, span, ended_at, days)
-SELECT id, article_id, CASE WHEN action = 'approve' THEN 'submit_to_approval' ELSE 'approval_to_publication' END,
-       created_at, extract(epoch FROM created_at - CASE WHEN action = 'approve' THEN last_submit ELSE last_approval END) / 86400
+INSERT INTO reports_cyclespan (event_id, article_id, topic, span, ended_at, days)
+SELECT marks.id, marks.article_id, a.topic,
+       CASE WHEN marks.action = 'approve' THEN 'submit_to_approval' ELSE 'approval_to_publication' END, marks.created_at,
+       extract(epoch FROM marks.created_at - CASE WHEN marks.action = 'approve' THEN marks.last_submit
+                                                  ELSE marks.last_approval END) / 86400
 FROM (
     SELECT e.id, e.article_id, e.action, e.to_state, e.created_at,
            max(e.created_at) FILTER (WHERE e.action = 'submit') OVER earlier AS last_submit,
@@ -41,9 +46,9 @@ FROM (
     FROM articles_event e
     WHERE e.article_id IS NOT NULL AND e.action IN ('submit', 'approve', 'publish', 'publish_due')
     WINDOW earlier AS (PARTITION BY e.article_id ORDER BY e.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-) AS marks
-WHERE (action = 'approve' AND to_state = 'approved' AND last_submit IS NOT NULL)
-   OR (action IN ('publish', 'publish_due') AND last_approval IS NOT NULL)
+) AS marks JOIN articles_article a ON a.id = marks.article_id
+WHERE (marks.action = 'approve' AND marks.to_state = 'approved' AND marks.last_submit IS NOT NULL)
+   OR (marks.action IN ('publish', 'publish_due') AND marks.last_approval IS NOT NULL)
 """
 
 UNDO = """
@@ -77,12 +82,13 @@ class Migration(migrations.Migration):
             fields=[
                 ("event_id", models.BigIntegerField(primary_key=True, serialize=False)),
                 ("article_id", models.BigIntegerField()),
+                ("topic", models.CharField(blank=True, max_length=100)),
                 ("span", models.CharField(max_length=30)),
                 ("ended_at", models.DateTimeField()),
                 ("days", models.FloatField()),
             ],
             options={
-                "indexes": [models.Index(fields=["ended_at"], include=["span", "article_id", "days"],
+                "indexes": [models.Index(fields=["ended_at"], include=["span", "topic", "days"],
                                          name="cycle_span_ended_at")],
             },
         ),
