@@ -50,7 +50,8 @@ def _check_url(url):
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise EndpointRefused(f"“{url[:200]}” is not an http:// or https:// address; webhooks are posted over HTTP only.")
+        raise EndpointRefused(
+            f"“{url[:200]}” is not an http:// or https:// address; webhooks are posted over HTTP only.")
     if not parts.hostname:
         raise EndpointRefused(f"“{url[:200]}” names no host.")
     if len(url) > 500:
@@ -107,7 +108,8 @@ def queue_delivery():
 
 
 def _claim(now, limit):
-    due = Q(state=Delivery.PENDING, next_attempt_at__lte=now) | Q(state=Delivery.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    due = (Q(state=Delivery.PENDING, next_attempt_at__lte=now)
+           | Q(state=Delivery.SENDING, claimed_at__lt=now - STALE_CLAIM))  # a worker died holding it
     with transaction.atomic():
         ids = list(Delivery.objects.select_for_update(skip_locked=True).filter(due)
                    .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
@@ -167,5 +169,6 @@ def deliver_due(*, now=None, limit=100):
             fields.update(state=Delivery.PENDING, next_attempt_at=now + backoff(delivery.attempts))
         Delivery.objects.filter(pk=delivery.pk, state=Delivery.SENDING).update(**fields)
         if not done:
-            log.warning("webhook %s to %s not delivered: %s %s", delivery.pk, delivery.endpoint.url, status, answer[:200])
+            log.warning("webhook %s to %s not delivered: %s %s", delivery.pk, delivery.endpoint.url, status,
+                        answer[:200])
     return delivered
