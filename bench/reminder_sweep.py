@@ -18,9 +18,9 @@ OVERDUE = int(os.environ.get("BENCH_OVERDUE", 10_000))
 
 GENERATE = [
     """INSERT INTO articles_article (slug, topic, state, review_policy, approvals_required, rereview_months,
-           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at)
+           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at, audit_head_hash)
        SELECT 'bench-' || g, 'Bench', CASE WHEN g <= %(overdue)s THEN 'under_review' ELSE 'draft' END, 'before', 1, 12,
-              now(), '', false, '[]'::jsonb, %(editor)s, now()
+              now(), '', false, '[]'::jsonb, %(editor)s, now(), ''
        FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
            reference_list, "references", note, content_hash, created_by_id, created_at)
