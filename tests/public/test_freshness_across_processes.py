@@ -103,5 +103,5 @@ def test_the_web_health_check_reports_worker_and_beat_alive_once_the_heartbeat_r
     from editorial.celery import app
 
     app.send_task("accounts.tasks.heartbeat")
-    assert wait_for(lambda: get(production.url + "/healthz")[0] == 200, 30)
+    assert wait_for(lambda: get(production.url + "/healthz")[0] == 200, 30), get(production.url + "/healthz")[1]
     assert '"beat": "ok"' in get(production.url + "/healthz")[1]
