@@ -61,7 +61,10 @@ class ProfileAdmin(admin.ModelAdmin):
         others = [field for field in form.changed_data if field not in IDENTITY_FIELDS]
         if identity:
             services.profile_update_identity(
-                actor=request.user, profile_id=obj.pk, ip=client_ip(request), now=timezone.now(),
+                actor=request.user,
+                profile_id=obj.pk,
+                ip=client_ip(request),
+                now=timezone.now(),
                 **{field: form.cleaned_data[field] or "" for field in IDENTITY_FIELDS},
             )
         if others:
@@ -83,8 +86,9 @@ class AccountChangeForm(UserChangeForm):
         if self.acting_user and not may_set_roles(actor_id=self.acting_user.pk, person_id=self.instance.pk):
             for field in ("groups", *services.POWER_FIELDS):
                 if field in self.changed_data:
-                    self.add_error(field, "Nobody changes their own roles or administrator flags: "
-                                          "ask another administrator.")
+                    self.add_error(
+                        field, "Nobody changes their own roles or administrator flags: ask another administrator."
+                    )
         return cleaned
 
 
@@ -129,8 +133,13 @@ class AccountAdmin(UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         if "groups" in form.changed_data:
-            services.user_set_roles(actor=request.user, user_id=form.instance.pk, groups=list(form.cleaned_data["groups"]),
-                                    ip=client_ip(request), now=timezone.now())
+            services.user_set_roles(
+                actor=request.user,
+                user_id=form.instance.pk,
+                groups=list(form.cleaned_data["groups"]),
+                ip=client_ip(request),
+                now=timezone.now(),
+            )
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

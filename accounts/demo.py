@@ -19,7 +19,11 @@ DEMO_STAFF = [
         "first_name": "Priya",
         "last_name": "Natarajan",
         "roles": [EDITOR],
-        "profile": {"credentials": "MPH", "specialty": "Medical editing", "bio": "Senior medical editor (fictional demo account)."},
+        "profile": {
+            "credentials": "MPH",
+            "specialty": "Medical editing",
+            "bio": "Senior medical editor (fictional demo account).",
+        },
     },
     {
         "username": "reviewer",
@@ -78,13 +82,19 @@ def seed_staff():
             user.set_password(DEMO_PASSWORD)
         user.save()
         now = timezone.now()
-        services.user_set_roles(actor=admin, user_id=user.pk, groups=[groups[role] for role in spec["roles"]],
-                                ip=None, now=now)
+        services.user_set_roles(
+            actor=admin, user_id=user.pk, groups=[groups[role] for role in spec["roles"]], ip=None, now=now
+        )
         profile = user.profile
         display_name = f"{spec['first_name']} {spec['last_name']}"
         services.profile_update_identity(
-            actor=admin, profile_id=profile.pk, display_name=display_name, credentials=spec["profile"]["credentials"],
-            specialty=spec["profile"]["specialty"], ip=None, now=now,
+            actor=admin,
+            profile_id=profile.pk,
+            display_name=display_name,
+            credentials=spec["profile"]["credentials"],
+            specialty=spec["profile"]["specialty"],
+            ip=None,
+            now=now,
         )
         profile.refresh_from_db()
         wanted = slugify(display_name)

@@ -16,9 +16,7 @@ def dashboard_for(user):
         context["editor_articles"] = list(selectors.editor_worklist()[:DASHBOARD_ROWS])
     if REVIEWER in held:
         context["assigned_reviews"] = list(selectors.review_queue(reviewer=user)[:DASHBOARD_ROWS])
-        context["waiting_reviews"] = list(
-            selectors.review_queue().filter(state="submitted")[:DASHBOARD_ROWS]
-        )
+        context["waiting_reviews"] = list(selectors.review_queue().filter(state="submitted")[:DASHBOARD_ROWS])
     if PUBLISHER in held:
         context["ready_to_publish"] = list(selectors.publish_queue()[:DASHBOARD_ROWS])
     if REVIEWER in held or PUBLISHER in held:
@@ -37,9 +35,17 @@ ACCOUNT_ACTIONS = {
 
 
 FIELD_LABELS = {
-    "display_name": "Printed name", "credentials": "Credentials", "specialty": "Specialty", "roles": "Roles",
-    "username": "Login name", "first_name": "First name", "last_name": "Last name", "email": "E-mail",
-    "is_active": "Active", "is_staff": "Admin site access", "is_superuser": "Administrator",
+    "display_name": "Printed name",
+    "credentials": "Credentials",
+    "specialty": "Specialty",
+    "roles": "Roles",
+    "username": "Login name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "E-mail",
+    "is_active": "Active",
+    "is_staff": "Admin site access",
+    "is_superuser": "Administrator",
 }
 
 
@@ -62,5 +68,7 @@ def account_trail(user_id, limit=20):
     for event in events:
         event.label = ACCOUNT_ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
         old, new = event.details.get("old", {}), event.details.get("new", {})
-        event.changes = [(FIELD_LABELS.get(field, field), _shown(old, field), _shown(new, field)) for field in {**old, **new}]
+        event.changes = [
+            (FIELD_LABELS.get(field, field), _shown(old, field), _shown(new, field)) for field in {**old, **new}
+        ]
     return events

@@ -60,7 +60,9 @@ def identity_problems(values):
     for field in IDENTITY_FIELDS:
         limit = Profile._meta.get_field(field).max_length
         if len(values[field]) > limit:
-            problems.append(f"{IDENTITY_LABELS[field]} can be at most {limit} characters (you typed {len(values[field])}).")
+            problems.append(
+                f"{IDENTITY_LABELS[field]} can be at most {limit} characters (you typed {len(values[field])})."
+            )
         if any(ord(char) < 32 for char in values[field]):
             problems.append(f"{IDENTITY_LABELS[field]} must be one line of text.")
     return problems
@@ -104,11 +106,18 @@ def profile_update_identity(*, actor, profile_id, display_name, credentials, spe
         fallback = profile.user.get_full_name() or profile.user.get_username()
         before, after = _printed(old, fallback), profile.printed_name
         event = record_trail_event(
-            kind="account", action="identity_changed", actor=actor, now=now, subject_id=profile.user_id, ip=ip,
+            kind="account",
+            action="identity_changed",
+            actor=actor,
+            now=now,
+            subject_id=profile.user_id,
+            ip=ip,
             comment=f"{profile.user.get_username()}: {before} → {after}",
-            details={"username": profile.user.get_username(),
-                     "old": {field: old[field] for field in changed},
-                     "new": {field: typed[field] for field in changed}},
+            details={
+                "username": profile.user.get_username(),
+                "old": {field: old[field] for field in changed},
+                "new": {field: typed[field] for field in changed},
+            },
         )
         _tell_about_identity(profile, actor, old, changed, event, now)
     return profile, event
@@ -118,9 +127,14 @@ def _tell_about_identity(profile, actor, old, changed, event, now):
     lines = [f"{IDENTITY_LABELS[field]}: “{old[field]}” → “{getattr(profile, field)}”" for field in changed]
     who = "You" if actor.pk == profile.user_id else actor.profile.printed_name
     notify(
-        kind="identity", recipients=[profile.user], key=f"identity:{event.pk}", now=now, url=reverse("my_profile"),
+        kind="identity",
+        recipients=[profile.user],
+        key=f"identity:{event.pk}",
+        now=now,
+        url=reverse("my_profile"),
         subject="Your printed name or credentials changed",
-        message=f"{who} changed how your name is printed on signatures and review lines:\n\n" + "\n".join(lines)
+        message=f"{who} changed how your name is printed on signatures and review lines:\n\n"
+        + "\n".join(lines)
         + "\n\nIf you did not expect this, tell an administrator.",
     )
 
@@ -130,8 +144,7 @@ def _tell_about_identity(profile, actor, old, changed, event, now):
 
 def has_acted(user_id):
     """Whether the account is in the record: it signed, or an event names it as actor."""
-    return (Event.objects.filter(actor_id=user_id).exists()
-            or Signature.objects.filter(signer_id=user_id).exists())
+    return Event.objects.filter(actor_id=user_id).exists() or Signature.objects.filter(signer_id=user_id).exists()
 
 
 def username_refusal(username, user=None):
@@ -141,14 +154,18 @@ def username_refusal(username, user=None):
         if username == current:
             return None
         if has_acted(user.pk):
-            return (f"“{current}” has signed or acted in the record, and the record names people by login name: "
-                    "it never changes. Create a new account if a new login name is needed.")
+            return (
+                f"“{current}” has signed or acted in the record, and the record names people by login name: "
+                "it never changes. Create a new account if a new login name is needed."
+            )
     used = UsedUsername.objects.filter(username__iexact=username)
     if user is not None and user.pk:
         used = used.exclude(user_id=user.pk)
     if used.exists():
-        return (f"The login name “{username}” has been used before and is never given again, so that the "
-                "record always means one person by it. Choose another.")
+        return (
+            f"The login name “{username}” has been used before and is never given again, so that the "
+            "record always means one person by it. Choose another."
+        )
     return None
 
 
@@ -165,10 +182,17 @@ def user_create(*, actor, user, ip, now):
     with transaction.atomic():
         user.save()
         record_trail_event(
-            kind="account", action="account_created", actor=actor, now=now, subject_id=user.pk, ip=ip,
+            kind="account",
+            action="account_created",
+            actor=actor,
+            now=now,
+            subject_id=user.pk,
+            ip=ip,
             comment=f"account {user.get_username()} created",
-            details={"username": user.get_username(),
-                     "new": {field: _plain(getattr(user, field)) for field in ACCOUNT_FIELDS}},
+            details={
+                "username": user.get_username(),
+                "new": {field: _plain(getattr(user, field)) for field in ACCOUNT_FIELDS},
+            },
         )
     return user
 
@@ -200,10 +224,18 @@ def user_update_account(*, actor, user_id, changes, ip, now):
         if "is_active" in changed:
             action = "account_reactivated" if user.is_active else "account_deactivated"
         return record_trail_event(
-            kind="account", action=action, actor=actor, now=now, subject_id=user.pk, ip=ip,
+            kind="account",
+            action=action,
+            actor=actor,
+            now=now,
+            subject_id=user.pk,
+            ip=ip,
             comment=f"{old.get('username', user.get_username())}: {', '.join(changed)} changed",
-            details={"username": user.get_username(), "old": old,
-                     "new": {field: _plain(getattr(user, field)) for field in changed}},
+            details={
+                "username": user.get_username(),
+                "old": old,
+                "new": {field: _plain(getattr(user, field)) for field in changed},
+            },
         )
 
 
@@ -217,15 +249,23 @@ def user_delete(*, actor, user_id, ip, now):
             raise AccountChangeRefused(deletion_refusal(user))
         username = user.get_username()
         record_trail_event(
-            kind="account", action="account_deleted", actor=actor, now=now, subject_id=user.pk, ip=ip,
-            comment=f"account {username} deleted (it never signed or acted)", details={"username": username},
+            kind="account",
+            action="account_deleted",
+            actor=actor,
+            now=now,
+            subject_id=user.pk,
+            ip=ip,
+            comment=f"account {username} deleted (it never signed or acted)",
+            details={"username": username},
         )
         user.delete()
 
 
 def deletion_refusal(user):
-    return (f"{user.get_username()} has signed or acted in the record, so the account is kept: "
-            "deactivate it instead (untick “Active”).")
+    return (
+        f"{user.get_username()} has signed or acted in the record, so the account is kept: "
+        "deactivate it instead (untick “Active”)."
+    )
 
 
 def user_set_roles(*, actor, user_id, groups, ip, now):
@@ -243,7 +283,12 @@ def user_set_roles(*, actor, user_id, groups, ip, now):
         user.groups.set(groups)
         user._role_names = None
         return record_trail_event(
-            kind="account", action="roles_changed", actor=actor, now=now, subject_id=user.pk, ip=ip,
+            kind="account",
+            action="roles_changed",
+            actor=actor,
+            now=now,
+            subject_id=user.pk,
+            ip=ip,
             comment=f"{user.get_username()}: roles {', '.join(old) or 'none'} → {', '.join(new) or 'none'}",
             details={"username": user.get_username(), "old": {"roles": old}, "new": {"roles": new}},
         )

@@ -27,10 +27,18 @@ def dashboard(request):
 def _my_profile_page(request, profile, *, values=None, error=None, status=200):
     # Without a printed name of their own, a person's signatures print their account name: offer that.
     values = values or {**services.identity_of(profile), "display_name": profile.name}
-    return render(request, "accounts/my_profile.html", {
-        "profile": profile, "values": values, "error": error,
-        "identity_token": services.identity_token(profile), "trail": account_trail(request.user.pk),
-    }, status=status)
+    return render(
+        request,
+        "accounts/my_profile.html",
+        {
+            "profile": profile,
+            "values": values,
+            "error": error,
+            "identity_token": services.identity_token(profile),
+            "trail": account_trail(request.user.pk),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -45,14 +53,20 @@ def my_profile(request):
     values = {field: request.POST.get(field, "") for field in IDENTITY_FIELDS}
     try:
         _, event = services.profile_update_identity(
-            actor=request.user, profile_id=profile.pk, **values, expected_token=request.POST.get("identity_token", ""),
-            ip=client_ip(request), now=timezone.now(),
+            actor=request.user,
+            profile_id=profile.pk,
+            **values,
+            expected_token=request.POST.get("identity_token", ""),
+            ip=client_ip(request),
+            now=timezone.now(),
         )
     except services.AccountChangeRefused as error:
         profile.refresh_from_db()
         status = 409 if isinstance(error, services.StaleIdentity) else 400
         return _my_profile_page(request, profile, values=values, error=error.message, status=status)
-    messages.success(request, "Your profile was saved, and the change is in the record." if event else "Nothing changed.")
+    messages.success(
+        request, "Your profile was saved, and the change is in the record." if event else "Nothing changed."
+    )
     return redirect("my_profile")
 
 
@@ -63,9 +77,14 @@ def profile(request, slug):
 
     staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
     reviewed = (
-        published_articles().filter(published_version__signatures__signer=staff_profile.user,
-                                    published_version__signatures__kind=Signature.APPROVAL)
-        .select_related("published_version").order_by("published_version__title").distinct()
+        published_articles()
+        .filter(
+            published_version__signatures__signer=staff_profile.user,
+            published_version__signatures__kind=Signature.APPROVAL,
+        )
+        .select_related("published_version")
+        .order_by("published_version__title")
+        .distinct()
     )
     # Members of the Medical Advisory Board have a public page; so do former members
     # whose signature is on a live article, since its review line links here.

@@ -25,9 +25,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("This token is not valid.") from None
-        token = (
-            ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret), revoked_at=None).first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret), revoked_at=None).first()
         if token is None:
             raise exceptions.AuthenticationFailed("This token is not valid or was revoked.")
         if not token.user.is_active:

@@ -16,8 +16,15 @@ from rest_framework.views import APIView
 from api import filters
 from api.pagination import Pages
 from api.serializers import (
-    MAX_ID, ArticleCreateSerializer, AssignSerializer, CommentSerializer, CommentWriteSerializer,
-    DeskArticleDetailSerializer, DeskArticleSerializer, ExpectedVersionSerializer, UnpublishSerializer,
+    MAX_ID,
+    ArticleCreateSerializer,
+    AssignSerializer,
+    CommentSerializer,
+    CommentWriteSerializer,
+    DeskArticleDetailSerializer,
+    DeskArticleSerializer,
+    ExpectedVersionSerializer,
+    UnpublishSerializer,
     VersionSaveSerializer,
 )
 from articles import selectors, services
@@ -58,8 +65,13 @@ def _article_id_or_404(article_id):
 
 def _content(data):
     return Content(
-        title=data["title"], summary=data["summary"], body=data["body"], key_points=data["key_points"],
-        faq=tuple(data["faq"]), aliases=tuple(data["aliases"]), reference_list=tuple(data["reference_list"]),
+        title=data["title"],
+        summary=data["summary"],
+        body=data["body"],
+        key_points=data["key_points"],
+        faq=tuple(data["faq"]),
+        aliases=tuple(data["aliases"]),
+        reference_list=tuple(data["reference_list"]),
     )
 
 
@@ -87,25 +99,41 @@ class DeskView(APIView):
 class DeskArticles(DeskView):
     pagination_class = Pages
 
-    @extend_schema(operation_id="desk_articles_list", tags=["desk"],
-                   parameters=[filters.STATE, filters.TOPIC, filters.UPDATED_SINCE],
-                   responses=DeskArticleSerializer(many=True), summary="Every article on the desk, most recently changed first")
+    @extend_schema(
+        operation_id="desk_articles_list",
+        tags=["desk"],
+        parameters=[filters.STATE, filters.TOPIC, filters.UPDATED_SINCE],
+        responses=DeskArticleSerializer(many=True),
+        summary="Every article on the desk, most recently changed first",
+    )
     def get(self, request):
-        queryset = filters.apply(selectors.desk_articles(), request.query_params, changed_field="state_changed_at",
-                                 with_state=True)
+        queryset = filters.apply(
+            selectors.desk_articles(), request.query_params, changed_field="state_changed_at", with_state=True
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset.order_by("-state_changed_at", "-pk"), request, view=self)
         return paginator.get_paginated_response(DeskArticleSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="desk_article_create", tags=["desk"], request=ArticleCreateSerializer,
-                   responses={201: DeskArticleDetailSerializer}, summary="Create an article and its first draft (editors)")
+    @extend_schema(
+        operation_id="desk_article_create",
+        tags=["desk"],
+        request=ArticleCreateSerializer,
+        responses={201: DeskArticleDetailSerializer},
+        summary="Create an article and its first draft (editors)",
+    )
     def post(self, request):
         data = _valid(ArticleCreateSerializer, request)
         if Article.objects.filter(slug=data["slug"]).exists():
             raise Conflict(f"An article with the address {data['slug']!r} exists already.")
         try:
-            article = services.article_create(actor=request.user, slug=data["slug"], topic=data["topic"],
-                                              content=_content(data), note=data["note"], ip=client_ip(request))
+            article = services.article_create(
+                actor=request.user,
+                slug=data["slug"],
+                topic=data["topic"],
+                content=_content(data),
+                note=data["note"],
+                ip=client_ip(request),
+            )
         except IntegrityError:  # the same slug, created at the same moment by someone else
             raise Conflict(f"An article with the address {data['slug']!r} exists already.") from None
         return _desk_article(request, article.pk, status.HTTP_201_CREATED)
@@ -114,11 +142,22 @@ class DeskArticles(DeskView):
 class DeskQueue(DeskView):
     pagination_class = Pages
 
-    @extend_schema(operation_id="desk_queue", tags=["desk"],
-                   parameters=[OpenApiParameter("queue", str, OpenApiParameter.PATH, enum=list(QUEUES),
-                                                description="; ".join(f"{k}: {v}" for k, v in QUEUES.items())),
-                               filters.TOPIC],
-                   responses=DeskArticleSerializer(many=True), summary="A work queue, as on the desk pages")
+    @extend_schema(
+        operation_id="desk_queue",
+        tags=["desk"],
+        parameters=[
+            OpenApiParameter(
+                "queue",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(QUEUES),
+                description="; ".join(f"{k}: {v}" for k, v in QUEUES.items()),
+            ),
+            filters.TOPIC,
+        ],
+        responses=DeskArticleSerializer(many=True),
+        summary="A work queue, as on the desk pages",
+    )
     def get(self, request, queue):
         if queue not in QUEUES:
             raise Http404(f"No such queue; the queues are {', '.join(QUEUES)}.")
@@ -129,73 +168,126 @@ class DeskQueue(DeskView):
 
 
 class DeskArticle(DeskView):
-    @extend_schema(operation_id="desk_article", tags=["desk"], responses=DeskArticleDetailSerializer,
-                   summary="An article and its working version")
+    @extend_schema(
+        operation_id="desk_article",
+        tags=["desk"],
+        responses=DeskArticleDetailSerializer,
+        summary="An article and its working version",
+    )
     def get(self, request, article_id):
         return _desk_article(request, _article_id_or_404(article_id))
 
-    @extend_schema(operation_id="desk_article_save_version", tags=["desk"], request=VersionSaveSerializer,
-                   responses=DeskArticleDetailSerializer,
-                   summary="Save edited content as a new version (back to Draft; an open review round is superseded)")
+    @extend_schema(
+        operation_id="desk_article_save_version",
+        tags=["desk"],
+        request=VersionSaveSerializer,
+        responses=DeskArticleDetailSerializer,
+        summary="Save edited content as a new version (back to Draft; an open review round is superseded)",
+    )
     def put(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(VersionSaveSerializer, request)
-        services.article_save_version(article_id=article_id, actor=request.user, base_version_id=data["base_version_id"],
-                                      content=_content(data), note=data["note"], ip=client_ip(request))
+        services.article_save_version(
+            article_id=article_id,
+            actor=request.user,
+            base_version_id=data["base_version_id"],
+            content=_content(data),
+            note=data["note"],
+            ip=client_ip(request),
+        )
         return _desk_article(request, article_id)
 
 
 class Submit(DeskView):
-    @extend_schema(operation_id="desk_article_submit", tags=["desk"], request=ExpectedVersionSerializer,
-                   responses=DeskArticleDetailSerializer, summary="Submit the working version for review")
+    @extend_schema(
+        operation_id="desk_article_submit",
+        tags=["desk"],
+        request=ExpectedVersionSerializer,
+        responses=DeskArticleDetailSerializer,
+        summary="Submit the working version for review",
+    )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(ExpectedVersionSerializer, request)
-        services.article_submit(article_id=article_id, actor=request.user,
-                                expected_version_id=data["expected_version_id"], ip=client_ip(request))
+        services.article_submit(
+            article_id=article_id,
+            actor=request.user,
+            expected_version_id=data["expected_version_id"],
+            ip=client_ip(request),
+        )
         return _desk_article(request, article_id)
 
 
 class Comments(DeskView):
-    @extend_schema(operation_id="desk_article_comment", tags=["desk"], request=CommentWriteSerializer,
-                   responses={201: CommentSerializer}, summary="Comment on the current review round")
+    @extend_schema(
+        operation_id="desk_article_comment",
+        tags=["desk"],
+        request=CommentWriteSerializer,
+        responses={201: CommentSerializer},
+        summary="Comment on the current review round",
+    )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(CommentWriteSerializer, request)
-        comment = services.article_comment(article_id=article_id, actor=request.user, body=data["body"],
-                                           section=data["section"], ip=client_ip(request))
+        comment = services.article_comment(
+            article_id=article_id, actor=request.user, body=data["body"], section=data["section"], ip=client_ip(request)
+        )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class Assign(DeskView):
-    @extend_schema(operation_id="desk_article_assign", tags=["desk"], request=AssignSerializer,
-                   responses=DeskArticleDetailSerializer, summary="Assign a board member to the open round (publishers)")
+    @extend_schema(
+        operation_id="desk_article_assign",
+        tags=["desk"],
+        request=AssignSerializer,
+        responses=DeskArticleDetailSerializer,
+        summary="Assign a board member to the open round (publishers)",
+    )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(AssignSerializer, request)
-        services.article_assign(article_id=article_id, actor=request.user, reviewer_id=data["reviewer_id"],
-                                due_at=data["due_at"], ip=client_ip(request))
+        services.article_assign(
+            article_id=article_id,
+            actor=request.user,
+            reviewer_id=data["reviewer_id"],
+            due_at=data["due_at"],
+            ip=client_ip(request),
+        )
         return _desk_article(request, article_id)
 
 
 class Publish(DeskView):
-    @extend_schema(operation_id="desk_article_publish", tags=["desk"], request=ExpectedVersionSerializer,
-                   responses=DeskArticleDetailSerializer,
-                   summary="Publish the approved working version (publishers who did not sign it)")
+    @extend_schema(
+        operation_id="desk_article_publish",
+        tags=["desk"],
+        request=ExpectedVersionSerializer,
+        responses=DeskArticleDetailSerializer,
+        summary="Publish the approved working version (publishers who did not sign it)",
+    )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(ExpectedVersionSerializer, request)
-        services.article_publish(article_id=article_id, actor=request.user,
-                                 expected_version_id=data["expected_version_id"], ip=client_ip(request))
+        services.article_publish(
+            article_id=article_id,
+            actor=request.user,
+            expected_version_id=data["expected_version_id"],
+            ip=client_ip(request),
+        )
         return _desk_article(request, article_id)
 
 
 class Unpublish(DeskView):
-    @extend_schema(operation_id="desk_article_unpublish", tags=["desk"], request=UnpublishSerializer,
-                   responses=DeskArticleDetailSerializer, summary="Take the article off the public site, with a reason")
+    @extend_schema(
+        operation_id="desk_article_unpublish",
+        tags=["desk"],
+        request=UnpublishSerializer,
+        responses=DeskArticleDetailSerializer,
+        summary="Take the article off the public site, with a reason",
+    )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
         data = _valid(UnpublishSerializer, request)
-        services.article_unpublish(article_id=article_id, actor=request.user, reason=data["reason"],
-                                   ip=client_ip(request))
+        services.article_unpublish(
+            article_id=article_id, actor=request.user, reason=data["reason"], ip=client_ip(request)
+        )
         return _desk_article(request, article_id)

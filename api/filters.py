@@ -12,10 +12,13 @@ from articles.lifecycle import State
 
 TOPIC = OpenApiParameter("topic", str, description="Only articles of this topic (exact).")
 UPDATED_SINCE = OpenApiParameter(
-    "updated_since", OpenApiTypes.DATETIME,
+    "updated_since",
+    OpenApiTypes.DATETIME,
     description="Only articles changed at or after this time (ISO 8601; a date means its start, UTC).",
 )
-STATE = OpenApiParameter("state", str, enum=[state.value for state in State], description="Only articles in this state.")
+STATE = OpenApiParameter(
+    "state", str, enum=[state.value for state in State], description="Only articles in this state."
+)
 
 
 def updated_since(params):

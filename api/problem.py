@@ -51,8 +51,13 @@ def problem_exception_handler(exc, context):
     request = context["request"]
     status_code = response.status_code
     if isinstance(exc, exceptions.ValidationError):
-        body = problem_body(request.path, status_code, "Validation failed", "Some fields are invalid.",
-                            errors=list(_pointers(exc.detail)))
+        body = problem_body(
+            request.path,
+            status_code,
+            "Validation failed",
+            "Some fields are invalid.",
+            errors=list(_pointers(exc.detail)),
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
         body = problem_body(request.path, status_code, _title(status_code), detail)
@@ -66,5 +71,6 @@ def _title(status_code):
 
 def problem_response(request, status_code, title, detail=None):
     """A problem+json answer for a plain Django view (404 and 500 handlers)."""
-    return JsonResponse(problem_body(request.path, status_code, title, detail), status=status_code,
-                        content_type=PROBLEM_TYPE)
+    return JsonResponse(
+        problem_body(request.path, status_code, title, detail), status=status_code, content_type=PROBLEM_TYPE
+    )

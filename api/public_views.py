@@ -23,7 +23,10 @@ from accounts.roles import REVIEWER
 from api import filters
 from api.pagination import Pages
 from api.serializers import (
-    CslItemSerializer, PublishedArticleDetailSerializer, PublishedArticleSerializer, ReviewerDetailSerializer,
+    CslItemSerializer,
+    PublishedArticleDetailSerializer,
+    PublishedArticleSerializer,
+    ReviewerDetailSerializer,
     ReviewerSerializer,
 )
 from articles import public
@@ -48,7 +51,9 @@ def readable_articles():
 def _review(article):
     facts = public.review_facts(article)
     return {
-        "status": facts.step, "approved": facts.approved, "last_reviewed": facts.last_reviewed,
+        "status": facts.step,
+        "approved": facts.approved,
+        "last_reviewed": facts.last_reviewed,
         "review_due_since": facts.review_due,
         "reviewers": [
             {"name": r.get("printed_name") or r["name"], "credentials": r["credentials"], "profile_url": r["url"]}
@@ -60,24 +65,37 @@ def _review(article):
 def _summary(article):
     version = article.published_version
     return {
-        "slug": article.slug, "topic": article.topic, "title": version.title, "summary": version.summary,
-        "aliases": version.aliases, "published_at": article.published_at,
+        "slug": article.slug,
+        "topic": article.topic,
+        "title": version.title,
+        "summary": version.summary,
+        "aliases": version.aliases,
+        "published_at": article.published_at,
         "page_url": public.article_url(article.slug, "patient"),
-        "api_url": reverse("api:article", args=[article.slug]), "review": _review(article),
+        "api_url": reverse("api:article", args=[article.slug]),
+        "review": _review(article),
     }
 
 
 def _detail(article):
     version = article.published_version
     audiences = [
-        {"audience": audience, "label": label, "body_html": render_markdown(version.body, version.references,
-                                                                            audience=audience)[0],
-         "disclaimer": public.DISCLAIMERS[audience], "page_url": public.article_url(article.slug, audience)}
+        {
+            "audience": audience,
+            "label": label,
+            "body_html": render_markdown(version.body, version.references, audience=audience)[0],
+            "disclaimer": public.DISCLAIMERS[audience],
+            "page_url": public.article_url(article.slug, audience),
+        }
         for audience, label in AUDIENCES.items()
     ]
     return {
-        **_summary(article), "body_markdown": version.body, "key_points": version.key_point_list, "faq": version.faq,
-        "audiences": audiences, "references_url": reverse("api:article_references", args=[article.slug]),
+        **_summary(article),
+        "body_markdown": version.body,
+        "key_points": version.key_point_list,
+        "faq": version.faq,
+        "audiences": audiences,
+        "references_url": reverse("api:article_references", args=[article.slug]),
     }
 
 
@@ -109,10 +127,13 @@ def _article_or_404(slug):
 class ArticleList(PublicView):
     pagination_class = Pages
 
-    @extend_schema(operation_id="published_articles_list", tags=["published"],
-                   parameters=[filters.TOPIC, filters.UPDATED_SINCE],
-                   responses={200: PublishedArticleSerializer(many=True), 304: NOT_MODIFIED},
-                   summary="Published articles, most recently published first")
+    @extend_schema(
+        operation_id="published_articles_list",
+        tags=["published"],
+        parameters=[filters.TOPIC, filters.UPDATED_SINCE],
+        responses={200: PublishedArticleSerializer(many=True), 304: NOT_MODIFIED},
+        summary="Published articles, most recently published first",
+    )
     def get(self, request):
         queryset = filters.apply(readable_articles(), request.query_params, changed_field="published_at")
         paginator = self.pagination_class()
@@ -122,14 +143,19 @@ class ArticleList(PublicView):
 
 
 class ArticleDetail(PublicView):
-    @extend_schema(operation_id="published_article", tags=["published"],
-                   responses={200: PublishedArticleDetailSerializer, 304: NOT_MODIFIED},
-                   summary="One published article: content as Markdown and rendered per audience, review facts")
+    @extend_schema(
+        operation_id="published_article",
+        tags=["published"],
+        responses={200: PublishedArticleDetailSerializer, 304: NOT_MODIFIED},
+        summary="One published article: content as Markdown and rendered per audience, review facts",
+    )
     def get(self, request, slug):
         article = _article_or_404(slug)
         facts = public.review_facts(article)
-        key = (f"api-article:{public.RENDERING_FORMAT}:{article.published_version_id}:{facts.cache_part}:"
-               f"{article.public_reviewed_at}:{json.dumps(article.public_reviewers, sort_keys=True)}")
+        key = (
+            f"api-article:{public.RENDERING_FORMAT}:{article.published_version_id}:{facts.cache_part}:"
+            f"{article.public_reviewed_at}:{json.dumps(article.public_reviewers, sort_keys=True)}"
+        )
         etag = _etag(key)
         last_modified = int(article.published_at.timestamp())
         not_modified = get_conditional_response(request._request, etag=etag, last_modified=last_modified)
@@ -151,9 +177,12 @@ def _csl(snapshot, number):
 
 
 class ArticleReferences(PublicView):
-    @extend_schema(operation_id="published_article_references", tags=["published"],
-                   responses={200: CslItemSerializer(many=True), 304: NOT_MODIFIED},
-                   summary="The article's references, as CSL-JSON, in citation order")
+    @extend_schema(
+        operation_id="published_article_references",
+        tags=["published"],
+        responses={200: CslItemSerializer(many=True), 304: NOT_MODIFIED},
+        summary="The article's references, as CSL-JSON, in citation order",
+    )
     def get(self, request, slug):
         article = _article_or_404(slug)
         references = article.published_version.references
@@ -167,16 +196,25 @@ def board_profiles():
 
 
 def _profile(profile):
-    return {"slug": profile.slug, "name": profile.name, "credentials": profile.credentials,
-            "specialty": profile.specialty, "bio": profile.bio, "profile_url": profile.get_absolute_url()}
+    return {
+        "slug": profile.slug,
+        "name": profile.name,
+        "credentials": profile.credentials,
+        "specialty": profile.specialty,
+        "bio": profile.bio,
+        "profile_url": profile.get_absolute_url(),
+    }
 
 
 class ReviewerList(PublicView):
     pagination_class = Pages
 
-    @extend_schema(operation_id="reviewers_list", tags=["published"],
-                   responses={200: ReviewerSerializer(many=True), 304: NOT_MODIFIED},
-                   summary="Members of the Medical Advisory Board")
+    @extend_schema(
+        operation_id="reviewers_list",
+        tags=["published"],
+        responses={200: ReviewerSerializer(many=True), 304: NOT_MODIFIED},
+        summary="Members of the Medical Advisory Board",
+    )
     def get(self, request):
         paginator = self.pagination_class()
         queryset = board_profiles().select_related("user").order_by("slug")
@@ -186,20 +224,36 @@ class ReviewerList(PublicView):
 
 
 class ReviewerDetail(PublicView):
-    @extend_schema(operation_id="reviewer", tags=["published"],
-                   responses={200: ReviewerDetailSerializer, 304: NOT_MODIFIED},
-                   summary="A board member and the published articles they signed")
+    @extend_schema(
+        operation_id="reviewer",
+        tags=["published"],
+        responses={200: ReviewerDetailSerializer, 304: NOT_MODIFIED},
+        summary="A board member and the published articles they signed",
+    )
     def get(self, request, slug):
         profile = board_profiles().select_related("user").filter(slug=slug).first()
         if profile is None:
             raise Http404("No board member at this address.")
         reviewed = (
-            readable_articles().filter(published_version__signatures__signer=profile.user,
-                                       published_version__signatures__kind=Signature.APPROVAL)
-            .order_by("published_version__title").distinct()
+            readable_articles()
+            .filter(
+                published_version__signatures__signer=profile.user,
+                published_version__signatures__kind=Signature.APPROVAL,
+            )
+            .order_by("published_version__title")
+            .distinct()
         )
-        data = ReviewerDetailSerializer({**_profile(profile), "reviewed": [
-            {"slug": a.slug, "title": a.published_version.title, "api_url": reverse("api:article", args=[a.slug])}
-            for a in reviewed
-        ]}).data
+        data = ReviewerDetailSerializer(
+            {
+                **_profile(profile),
+                "reviewed": [
+                    {
+                        "slug": a.slug,
+                        "title": a.published_version.title,
+                        "api_url": reverse("api:article", args=[a.slug]),
+                    }
+                    for a in reviewed
+                ],
+            }
+        ).data
         return conditional(request, data)

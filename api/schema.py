@@ -40,7 +40,8 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {
-            "type": "http", "scheme": "bearer",
+            "type": "http",
+            "scheme": "bearer",
             "description": "A personal API token, made on the desk page 'API tokens'.",
         }
 
@@ -56,8 +57,11 @@ def add_problem_responses(result, generator, request, public):
                 statuses.pop("409")
                 statuses.pop("415")
             for status, description in statuses.items():
-                responses.setdefault(status, {
-                    "description": description,
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-                })
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
     return result

@@ -46,8 +46,10 @@ class ReviewerLineSerializer(serializers.Serializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["submitted", "under_review", "approved"],
-                                     help_text="The step of the shown version; not 'approved' means pending medical review.")
+    status = serializers.ChoiceField(
+        choices=["submitted", "under_review", "approved"],
+        help_text="The step of the shown version; not 'approved' means pending medical review.",
+    )
     approved = serializers.BooleanField()
     last_reviewed = serializers.DateTimeField(allow_null=True)
     review_due_since = serializers.DateField(allow_null=True, help_text="Set once the re-review date has passed.")
@@ -80,7 +82,9 @@ class AudienceVariantSerializer(serializers.Serializer):
 
 
 class PublishedArticleDetailSerializer(PublishedArticleSerializer):
-    body_markdown = serializers.CharField(help_text="The body as written, with ::: audience blocks and [@key] citations.")
+    body_markdown = serializers.CharField(
+        help_text="The body as written, with ::: audience blocks and [@key] citations."
+    )
     key_points = serializers.ListField(child=serializers.CharField())
     faq = FaqSerializer(many=True)
     audiences = AudienceVariantSerializer(many=True)
@@ -150,7 +154,7 @@ class DeskArticleDetailSerializer(DeskArticleSerializer):
     actions = serializers.ListField(
         child=serializers.ChoiceField(choices=["edit", "submit", "comment", "assign", "publish", "unpublish"]),
         help_text="What the token's holder may do now through the API, as the lifecycle says (a guard that "
-                  "depends on the request, such as a reason, is checked when it is sent).",
+        "depends on the request, such as a reason, is checked when it is sent).",
     )
     working_version = VersionSerializer()
 
@@ -169,12 +173,18 @@ class ContentSerializer(serializers.Serializer):
     title = StrictCharField(max_length=300)
     summary = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
     body = StrictCharField(max_length=200_000, required=False, allow_blank=True, default="", trim_whitespace=False)
-    key_points = StrictCharField(max_length=5000, required=False, allow_blank=True, default="",
-                                 help_text="One point per line.")
+    key_points = StrictCharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="One point per line."
+    )
     faq = FaqSerializer(many=True, required=False, default=list)
     aliases = serializers.ListField(child=StrictCharField(max_length=200), required=False, default=list, max_length=50)
-    reference_list = serializers.ListField(child=StrictCharField(max_length=200), required=False, default=list,
-                                           max_length=500, help_text="Library keys listed for the article.")
+    reference_list = serializers.ListField(
+        child=StrictCharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=500,
+        help_text="Library keys listed for the article.",
+    )
     note = StrictCharField(max_length=300, help_text="The change note every saved version carries.")
 
 

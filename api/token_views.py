@@ -11,9 +11,18 @@ from articles.views import client_ip, desk_view
 
 def _page(request, *, secret=None, created=None, error=None, name="", status=200):
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "api/tokens.html", {
-        "tokens": tokens, "secret": secret, "created": created, "error": error, "name": name,
-    }, status=status)
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "tokens": tokens,
+            "secret": secret,
+            "created": created,
+            "error": error,
+            "name": name,
+        },
+        status=status,
+    )
 
 
 @desk_view

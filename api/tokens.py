@@ -27,8 +27,14 @@ def api_token_create(*, actor, name, ip=None, now=None):
             user=actor, name=name, key_hash=hash_secret(secret), hint=secret[:8], created_at=now
         )
         record_trail_event(
-            kind="account", action="api_token_created", actor=actor, now=now, subject_id=actor.pk, ip=ip,
-            comment=f"API token {name!r} created", details={"new": {"token": token.pk, "name": name, "hint": token.hint}},
+            kind="account",
+            action="api_token_created",
+            actor=actor,
+            now=now,
+            subject_id=actor.pk,
+            ip=ip,
+            comment=f"API token {name!r} created",
+            details={"new": {"token": token.pk, "name": name, "hint": token.hint}},
         )
     return token, secret
 
@@ -46,7 +52,13 @@ def api_token_revoke(*, actor, token_id, ip=None, now=None):
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
         record_trail_event(
-            kind="account", action="api_token_revoked", actor=actor, now=now, subject_id=actor.pk, ip=ip,
-            comment=f"API token {token.name!r} revoked", details={"old": {"token": token.pk, "name": token.name}},
+            kind="account",
+            action="api_token_revoked",
+            actor=actor,
+            now=now,
+            subject_id=actor.pk,
+            ip=ip,
+            comment=f"API token {token.name!r} revoked",
+            details={"old": {"token": token.pk, "name": token.name}},
         )
     return token

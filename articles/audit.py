@@ -21,31 +21,48 @@ def clean_ip(raw):
 def _append(event, chain):
     """Give `event` its place after the last event of `chain`, hash it and store it.
     The caller holds the lock that serialises writers of that chain."""
-    previous_hash, previous_seq = (
-        Event.objects.filter(chain=chain).order_by("-seq").values_list("event_hash", "seq").first()
-        or (GENESIS_HASH, 0)
+    previous_hash, previous_seq = Event.objects.filter(chain=chain).order_by("-seq").values_list(
+        "event_hash", "seq"
+    ).first() or (GENESIS_HASH, 0)
+    event.chain, event.seq, event.previous_hash, event.key_id = (
+        chain,
+        previous_seq + 1,
+        previous_hash,
+        settings.AUDIT_KEY_ID,
     )
-    event.chain, event.seq, event.previous_hash, event.key_id = chain, previous_seq + 1, previous_hash, settings.AUDIT_KEY_ID
     event.event_hash = event.compute_hash()
     event.save(force_insert=True)
     return event
 
 
 def _actor_fields(actor):
-    return {"actor": actor, "actor_name": actor.profile.printed_name if actor else "system",
-            "actor_username": actor.get_username() if actor else ""}
+    return {
+        "actor": actor,
+        "actor_name": actor.profile.printed_name if actor else "system",
+        "actor_username": actor.get_username() if actor else "",
+    }
 
 
-def record_event(*, article, actor, action, from_state, to_state, now, version=None, comment="", ip=None,
-                 details=None):
+def record_event(*, article, actor, action, from_state, to_state, now, version=None, comment="", ip=None, details=None):
     """Append one event to the article's chain. The caller holds the article row lock,
     which is what keeps two writers from chaining onto the same previous event."""
-    event = _append(Event(
-        article=article, subject_id=str(article.pk), **_actor_fields(actor), created_at=now, action=str(action),
-        from_state=str(from_state), to_state=str(to_state), version=version,
-        content_hash=version.content_hash if version else "", comment=comment, client_ip=clean_ip(ip),
-        details=details or {},
-    ), f"article:{article.pk}")
+    event = _append(
+        Event(
+            article=article,
+            subject_id=str(article.pk),
+            **_actor_fields(actor),
+            created_at=now,
+            action=str(action),
+            from_state=str(from_state),
+            to_state=str(to_state),
+            version=version,
+            content_hash=version.content_hash if version else "",
+            comment=comment,
+            client_ip=clean_ip(ip),
+            details=details or {},
+        ),
+        f"article:{article.pk}",
+    )
     # The article's row carries its chain's head, in the same transaction.
     Article.objects.filter(pk=article.pk).update(audit_head_id=event.pk, audit_head_hash=event.event_hash)
     article.audit_head_id, article.audit_head_hash = event.pk, event.event_hash
@@ -61,10 +78,18 @@ def record_trail_event(*, kind, action, actor, now, subject_id="", comment="", i
     with transaction.atomic():
         AuditChain.objects.bulk_create([AuditChain(name=kind)], ignore_conflicts=True)
         AuditChain.objects.select_for_update().get(name=kind)  # one writer per chain at a time
-        event = _append(Event(
-            subject_id=str(subject_id), **_actor_fields(actor), created_at=now, action=str(action),
-            comment=comment, client_ip=clean_ip(ip), details=details or {},
-        ), kind)
+        event = _append(
+            Event(
+                subject_id=str(subject_id),
+                **_actor_fields(actor),
+                created_at=now,
+                action=str(action),
+                comment=comment,
+                client_ip=clean_ip(ip),
+                details=details or {},
+            ),
+            kind,
+        )
         AuditChain.objects.filter(name=kind).update(head_id=event.pk, head_hash=event.event_hash)
     return event
 
@@ -82,11 +107,15 @@ def _closing_problem(article, last):
     if last is None:
         return f"article {article_id} ({slug}) has no events: its trail was removed"
     if head_id != last.pk or head_hash != last.event_hash:
-        return (f"article {article_id} ({slug}): its chain head is event {head_id} but its last event is {last.pk}:"
-                " events were removed or written behind the application")
+        return (
+            f"article {article_id} ({slug}): its chain head is event {head_id} but its last event is {last.pk}:"
+            " events were removed or written behind the application"
+        )
     if last.to_state != state:
-        return (f"article {article_id} ({slug}) is {state} but its last event (event {last.pk}) leaves it"
-                f" {last.to_state}: a change of state was not recorded, or its event was removed")
+        return (
+            f"article {article_id} ({slug}) is {state} but its last event (event {last.pk}) leaves it"
+            f" {last.to_state}: a change of state was not recorded, or its event was removed"
+        )
     return None
 
 
@@ -152,8 +181,10 @@ def other_chain_problems(events, heads, count=None):
         if head is None:
             return f"chain {name!r} has events but no recorded head: its head row was removed"
         if head != (last.pk, last.event_hash):
-            return (f"chain {name!r}: its head is event {head[0]} but its last event is {last.pk}:"
-                    " events were removed or written behind the application")
+            return (
+                f"chain {name!r}: its head is event {head[0]} but its last event is {last.pk}:"
+                " events were removed or written behind the application"
+            )
         return None
 
     for event in events:

@@ -8,12 +8,26 @@ from references.services import fingerprint
 def snapshot(reference):
     """Everything a reader sees of a reference, frozen into the version that cites it."""
     return {
-        "id": reference.pk, "key": reference.key, "kind": reference.kind, "kind_label": reference.kind_label,
-        "title": reference.title, "authors": reference.authors, "organisation": reference.organisation,
-        "source": reference.source, "year": reference.year, "volume": reference.volume, "issue": reference.issue,
-        "pages": reference.pages, "doi": reference.doi, "pmid": reference.pmid, "url": reference.url,
-        "language": reference.language, "accessed": reference.accessed.isoformat() if reference.accessed else None,
-        "retracted": reference.retracted, "fingerprint": fingerprint(reference), "formatted": reference.formatted,
+        "id": reference.pk,
+        "key": reference.key,
+        "kind": reference.kind,
+        "kind_label": reference.kind_label,
+        "title": reference.title,
+        "authors": reference.authors,
+        "organisation": reference.organisation,
+        "source": reference.source,
+        "year": reference.year,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "pages": reference.pages,
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "url": reference.url,
+        "language": reference.language,
+        "accessed": reference.accessed.isoformat() if reference.accessed else None,
+        "retracted": reference.retracted,
+        "fingerprint": fingerprint(reference),
+        "formatted": reference.formatted,
     }
 
 
@@ -40,6 +54,7 @@ def integrity(body, reference_list=(), library=None):
 def outdated(version, library):
     """Keys of cited references edited since the version was saved."""
     return [
-        item["key"] for item in version.references
+        item["key"]
+        for item in version.references
         if item["key"] in library and fingerprint(library[item["key"]]) != item["fingerprint"]
     ]

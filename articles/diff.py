@@ -58,13 +58,21 @@ def number_changes(field, old, new):
         old_numbers = [t for t in a[i1:i2] if NUMBER.match(t)]
         new_numbers = [t for t in b[j1:j2] if NUMBER.match(t)]
         if old_numbers or new_numbers:
-            context = "".join(b[max(0, j1 - 8): min(len(b), j2 + 8)]).strip()
-            changes.append(NumberChange(field, ", ".join(old_numbers) or "(none)", ", ".join(new_numbers) or "(none)", context))
+            context = "".join(b[max(0, j1 - 8) : min(len(b), j2 + 8)]).strip()
+            changes.append(
+                NumberChange(field, ", ".join(old_numbers) or "(none)", ", ".join(new_numbers) or "(none)", context)
+            )
     return changes
 
 
-COMPARED_FIELDS = [("title", "Title"), ("summary", "Summary"), ("body", "Body"), ("key_points", "Key points"),
-                   ("faq_text", "FAQ"), ("aliases_text", "Also called")]
+COMPARED_FIELDS = [
+    ("title", "Title"),
+    ("summary", "Summary"),
+    ("body", "Body"),
+    ("key_points", "Key points"),
+    ("faq_text", "FAQ"),
+    ("aliases_text", "Also called"),
+]
 
 
 def _field_text(version, name):

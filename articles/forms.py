@@ -10,7 +10,9 @@ from articles.lifecycle import REVIEW_BEFORE
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article
 from articles.services import Content
 
-FAQ_HELP = "One question and answer per block: a line starting “Q:”, then a line starting “A:”; blank line between blocks."
+FAQ_HELP = (
+    "One question and answer per block: a line starting “Q:”, then a line starting “A:”; blank line between blocks."
+)
 
 
 def parse_faq(text):
@@ -48,19 +50,32 @@ def faq_as_text(faq):
 
 class ArticleContentForm(forms.Form):
     title = forms.CharField(max_length=300, help_text="Often a question readers ask.")
-    aliases = forms.CharField(required=False, max_length=1000, label="Also called",
-                              help_text="Other names, separated by commas.")
+    aliases = forms.CharField(
+        required=False, max_length=1000, label="Also called", help_text="Other names, separated by commas."
+    )
     summary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(required=False, max_length=200_000, widget=forms.Textarea(attrs={"rows": 18}),
-                           help_text="Markdown. Use ## headings for sections.")
-    key_points = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text="At a glance: one point per line.")
-    faq = forms.CharField(required=False, max_length=20_000, label="FAQ", widget=forms.Textarea(attrs={"rows": 6}),
-                          help_text=FAQ_HELP)
+    body = forms.CharField(
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="Markdown. Use ## headings for sections.",
+    )
+    key_points = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="At a glance: one point per line.",
+    )
+    faq = forms.CharField(
+        required=False, max_length=20_000, label="FAQ", widget=forms.Textarea(attrs={"rows": 6}), help_text=FAQ_HELP
+    )
     reference_list = forms.CharField(
-        required=False, max_length=5000, label="Reference list", widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+        label="Reference list",
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Keys of further references for this article, separated by commas or new lines. "
-                  "Cite in the body as [@key] or [@key1; @key2].",
+        "Cite in the body as [@key] or [@key1; @key2].",
     )
     note = forms.CharField(max_length=300, label="Change note", help_text="What changed and why (kept in the history).")
     base_version_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -71,7 +86,9 @@ class ArticleContentForm(forms.Form):
     def clean_reference_list(self):
         import re
 
-        return tuple(key.lstrip("@") for key in re.split(r"[\s,;]+", self.cleaned_data["reference_list"]) if key.strip("@ "))
+        return tuple(
+            key.lstrip("@") for key in re.split(r"[\s,;]+", self.cleaned_data["reference_list"]) if key.strip("@ ")
+        )
 
     def clean_aliases(self):
         return tuple(alias.strip() for alias in self.cleaned_data["aliases"].split(",") if alias.strip())
@@ -79,22 +96,33 @@ class ArticleContentForm(forms.Form):
     def content(self):
         data = self.cleaned_data
         return Content(
-            title=data["title"], summary=data["summary"], body=data["body"], key_points=data["key_points"],
-            faq=tuple(data["faq"]), aliases=data["aliases"], reference_list=data["reference_list"],
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            key_points=data["key_points"],
+            faq=tuple(data["faq"]),
+            aliases=data["aliases"],
+            reference_list=data["reference_list"],
         )
 
     @classmethod
     def initial_for(cls, version):
         return {
-            "title": version.title, "aliases": ", ".join(version.aliases), "summary": version.summary,
-            "body": version.body, "key_points": version.key_points, "faq": faq_as_text(version.faq),
+            "title": version.title,
+            "aliases": ", ".join(version.aliases),
+            "summary": version.summary,
+            "body": version.body,
+            "key_points": version.key_points,
+            "faq": faq_as_text(version.faq),
             "reference_list": ", ".join(version.reference_list),
             "base_version_id": version.pk,
         }
 
 
 class NewArticleForm(ArticleContentForm):
-    slug = forms.CharField(max_length=200, help_text="The address of the public page: lowercase words joined by hyphens.")
+    slug = forms.CharField(
+        max_length=200, help_text="The address of the public page: lowercase words joined by hyphens."
+    )
     topic = forms.CharField(max_length=100, required=False)
     field_order = ["title", "slug", "topic"]
 
@@ -111,7 +139,9 @@ class PolicyForm(forms.Form):
     approvals_required = forms.IntegerField(min_value=1, max_value=9, initial=1, label="Approvals required")
     rereview_months = forms.TypedChoiceField(choices=REREVIEW_CHOICES, coerce=int, label="Re-review every")
     reason = forms.CharField(
-        max_length=500, required=False, label="Reason for review after publication",
+        max_length=500,
+        required=False,
+        label="Reason for review after publication",
         help_text="Needed to ask for review after publication; another publisher or a board member must confirm it.",
     )
 
@@ -125,20 +155,38 @@ class TrailFilterForm(forms.Form):
     """What part of the whole audit trail to show and export: a GET form, so a filter
     is an address that can be bookmarked. Days are UTC days, both ends included."""
 
-    KIND_CHOICES = [("", "All kinds"), ("article", "Articles"), ("account", "Accounts"), ("sign-in", "Sign-ins"),
-                    ("reference", "References"), ("site", "Site pages")]
+    KIND_CHOICES = [
+        ("", "All kinds"),
+        ("article", "Articles"),
+        ("account", "Accounts"),
+        ("sign-in", "Sign-ins"),
+        ("reference", "References"),
+        ("site", "Site pages"),
+    ]
 
-    start = forms.DateField(required=False, label="From (UTC day)", input_formats=["%Y-%m-%d"],
-                            error_messages={"invalid": "The start date is not a date (use YYYY-MM-DD)."},
-                            widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
-    end = forms.DateField(required=False, label="Until (UTC day)", input_formats=["%Y-%m-%d"],
-                          error_messages={"invalid": "The end date is not a date (use YYYY-MM-DD)."},
-                          widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
+    start = forms.DateField(
+        required=False,
+        label="From (UTC day)",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "The start date is not a date (use YYYY-MM-DD)."},
+        widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}),
+    )
+    end = forms.DateField(
+        required=False,
+        label="Until (UTC day)",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "The end date is not a date (use YYYY-MM-DD)."},
+        widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}),
+    )
     person = forms.CharField(required=False, max_length=150, label="Person (login name)")
-    kind = forms.ChoiceField(required=False, choices=KIND_CHOICES, error_messages={
-        "invalid_choice": "“%(value)s” is not a kind of event: choose articles, accounts, sign-ins, references"
-                          " or site pages.",
-    })
+    kind = forms.ChoiceField(
+        required=False,
+        choices=KIND_CHOICES,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a kind of event: choose articles, accounts, sign-ins, references"
+            " or site pages.",
+        },
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -154,7 +202,8 @@ class TrailFilterForm(forms.Form):
         return (
             datetime.combine(start, midnight, tzinfo=dt_timezone.utc) if start else None,
             datetime.combine(end + timedelta(days=1), midnight, tzinfo=dt_timezone.utc)
-            if end and end < date.max else None,
+            if end and end < date.max
+            else None,
         )
 
 
@@ -175,7 +224,9 @@ def parse_schedule_time(raw, now=None):
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=dt_timezone.utc)
     if moment <= (now or timezone.now()):
-        raise ValidationError(f"{moment.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M} UTC has passed: choose a time in the future.")
+        raise ValidationError(
+            f"{moment.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M} UTC has passed: choose a time in the future."
+        )
     return moment.astimezone(dt_timezone.utc)
 
 

@@ -29,9 +29,13 @@ def verify_signed_content(version):
     problem = verify_version_content(version)
     if problem is not None:
         return problem
-    signed = Signature.objects.filter(version=version, kind=Signature.APPROVAL).values_list("printed_name", "content_hash")
+    signed = Signature.objects.filter(version=version, kind=Signature.APPROVAL).values_list(
+        "printed_name", "content_hash"
+    )
     for printed_name, signed_hash in signed:
         if signed_hash != version.content_hash:
-            return (f"Version {version.number}'s content does not match the hash {printed_name} signed "
-                    f"(signed {signed_hash[:12]}…, the content hashes to {version.content_hash[:12]}…).")
+            return (
+                f"Version {version.number}'s content does not match the hash {printed_name} signed "
+                f"(signed {signed_hash[:12]}…, the content hashes to {version.content_hash[:12]}…)."
+            )
     return None

@@ -15,8 +15,10 @@ SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
 # Labels that read better than the value's words ("Only a publisher can cancel a schedule.").
 _LABELS = {
-    "schedule_unpublish": "Schedule an unpublication", "cancel_schedule": "Cancel a schedule",
-    "publish_due": "Publish as scheduled", "unpublish_due": "Unpublish as scheduled",
+    "schedule_unpublish": "Schedule an unpublication",
+    "cancel_schedule": "Cancel a schedule",
+    "publish_due": "Publish as scheduled",
+    "unpublish_due": "Unpublish as scheduled",
 }
 
 
@@ -157,6 +159,8 @@ ON_ROUND = _g(
     lambda s: s.actor_on_round,
     "Claim this review (or be assigned to it) before you decide on it.",
 )
+
+
 def _publishable(s):
     if s.state in IN_REVIEW:
         return s.policy == REVIEW_AFTER  # fast-track: live while the review goes on
@@ -178,7 +182,9 @@ SECOND_PERSON = _g(
     "You asked for this switch, so another publisher or a member of the Medical Advisory Board must confirm it.",
 )
 NOT_OWN_REQUEST = _g(lambda s: not s.actor_requested_fast_track, "You asked for this switch; withdraw it instead.")
-OWN_REQUEST = _g(lambda s: s.actor_requested_fast_track, "Only the publisher who asked for this switch can withdraw it.")
+OWN_REQUEST = _g(
+    lambda s: s.actor_requested_fast_track, "Only the publisher who asked for this switch can withdraw it."
+)
 CONFIRM_PASSWORD = _g(lambda s: s.password_ok, "Your password was not correct, so the switch was not confirmed.")
 
 APPROVED_CONTENT = _g(_publishable, "Only a version whose content matches its approvals can be published.")
@@ -211,27 +217,42 @@ PUBLISHABLE = frozenset({State.APPROVED, State.UNPUBLISHED, *IN_REVIEW})
 RULES = {
     Action.EDIT: Rule(frozenset({EDITOR}), ALL_STATES, State.DRAFT),
     Action.SUBMIT: Rule(
-        frozenset({EDITOR}), frozenset({State.DRAFT, State.CHANGES_REQUESTED}), State.SUBMITTED,
+        frozenset({EDITOR}),
+        frozenset({State.DRAFT, State.CHANGES_REQUESTED}),
+        State.SUBMITTED,
         (NOT_EMPTY, CONTENT_SOUND),
     ),
     Action.CLAIM: Rule(frozenset({REVIEWER}), frozenset({State.SUBMITTED}), State.UNDER_REVIEW, (NOT_OWN_EDIT,)),
     Action.ASSIGN: Rule(
-        frozenset({PUBLISHER}), IN_REVIEW, State.UNDER_REVIEW, (ASSIGNEE_REVIEWER, ASSIGNEE_NOT_EDITOR),
+        frozenset({PUBLISHER}),
+        IN_REVIEW,
+        State.UNDER_REVIEW,
+        (ASSIGNEE_REVIEWER, ASSIGNEE_NOT_EDITOR),
     ),
     Action.COMMENT: Rule(
-        frozenset({REVIEWER, EDITOR}), frozenset({*IN_REVIEW, State.CHANGES_REQUESTED}), _keep,
+        frozenset({REVIEWER, EDITOR}),
+        frozenset({*IN_REVIEW, State.CHANGES_REQUESTED}),
+        _keep,
     ),
     Action.REQUEST_CHANGES: Rule(
-        frozenset({REVIEWER}), frozenset({State.UNDER_REVIEW}), State.CHANGES_REQUESTED, (ON_ROUND, REASON),
+        frozenset({REVIEWER}),
+        frozenset({State.UNDER_REVIEW}),
+        State.CHANGES_REQUESTED,
+        (ON_ROUND, REASON),
     ),
     Action.APPROVE: Rule(
-        frozenset({REVIEWER}), frozenset({State.UNDER_REVIEW}), _after_approval,
+        frozenset({REVIEWER}),
+        frozenset({State.UNDER_REVIEW}),
+        _after_approval,
         (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD),
     ),
     Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT, NOT_OWN_APPROVAL)),
     # A schedule is pinned to an approved version: fast-track is a publisher's choice made by hand.
     Action.SCHEDULE: Rule(
-        frozenset({PUBLISHER}), frozenset({State.APPROVED, State.UNPUBLISHED}), _keep, (APPROVED_ONLY, NOT_OWN_APPROVAL),
+        frozenset({PUBLISHER}),
+        frozenset({State.APPROVED, State.UNPUBLISHED}),
+        _keep,
+        (APPROVED_ONLY, NOT_OWN_APPROVAL),
     ),
     Action.UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _after_unpublish, (IS_LIVE, REASON)),
     Action.SCHEDULE_UNPUBLISH: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (IS_LIVE, REASON)),
@@ -239,7 +260,10 @@ RULES = {
     # At the due time the schedule itself is checked; then the publisher who set it must
     # still be allowed to publish (or unpublish), asked as for any publication.
     Action.PUBLISH_DUE: Rule(
-        frozenset({SYSTEM}), ALL_STATES, State.PUBLISHED, (PINNED_WORKING, PINNED_HASH, STILL_APPROVED),
+        frozenset({SYSTEM}),
+        ALL_STATES,
+        State.PUBLISHED,
+        (PINNED_WORKING, PINNED_HASH, STILL_APPROVED),
     ),
     Action.UNPUBLISH_DUE: Rule(frozenset({SYSTEM}), ALL_STATES, _after_unpublish, (IS_LIVE, PINNED_LIVE, PINNED_HASH)),
     # The re-review interval has passed: the live version goes back to the board while it stays live.
@@ -247,10 +271,16 @@ RULES = {
     # Review after publication: one publisher asks with a reason; another publisher or a board
     # member confirms with their password. Going back to review before publication needs one publisher.
     Action.REQUEST_FAST_TRACK: Rule(
-        frozenset({PUBLISHER}), ALL_STATES, _keep, (NOT_FAST_TRACKED, NONE_PENDING, REASON),
+        frozenset({PUBLISHER}),
+        ALL_STATES,
+        _keep,
+        (NOT_FAST_TRACKED, NONE_PENDING, REASON),
     ),
     Action.CONFIRM_FAST_TRACK: Rule(
-        frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (NOT_FAST_TRACKED, PENDING, SECOND_PERSON, CONFIRM_PASSWORD),
+        frozenset({PUBLISHER, REVIEWER}),
+        ALL_STATES,
+        _keep,
+        (NOT_FAST_TRACKED, PENDING, SECOND_PERSON, CONFIRM_PASSWORD),
     ),
     Action.WITHDRAW_FAST_TRACK: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (PENDING, OWN_REQUEST)),
     Action.DECLINE_FAST_TRACK: Rule(frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (PENDING, NOT_OWN_REQUEST)),
@@ -278,14 +308,25 @@ def _refusal(action, situation):
 
 def _past(action):
     return {
-        Action.EDIT: "edited", Action.SUBMIT: "submitted", Action.CLAIM: "claimed",
-        Action.ASSIGN: "assigned", Action.COMMENT: "commented on", Action.REQUEST_CHANGES: "sent back",
-        Action.APPROVE: "approved", Action.PUBLISH: "published", Action.SCHEDULE: "scheduled",
-        Action.UNPUBLISH: "unpublished", Action.REREVIEW: "sent for re-review",
-        Action.SCHEDULE_UNPUBLISH: "scheduled for unpublication", Action.CANCEL_SCHEDULE: "unscheduled",
-        Action.PUBLISH_DUE: "published as scheduled", Action.UNPUBLISH_DUE: "unpublished as scheduled",
-        Action.REQUEST_FAST_TRACK: "fast-tracked", Action.CONFIRM_FAST_TRACK: "fast-tracked",
-        Action.WITHDRAW_FAST_TRACK: "changed", Action.DECLINE_FAST_TRACK: "changed",
+        Action.EDIT: "edited",
+        Action.SUBMIT: "submitted",
+        Action.CLAIM: "claimed",
+        Action.ASSIGN: "assigned",
+        Action.COMMENT: "commented on",
+        Action.REQUEST_CHANGES: "sent back",
+        Action.APPROVE: "approved",
+        Action.PUBLISH: "published",
+        Action.SCHEDULE: "scheduled",
+        Action.UNPUBLISH: "unpublished",
+        Action.REREVIEW: "sent for re-review",
+        Action.SCHEDULE_UNPUBLISH: "scheduled for unpublication",
+        Action.CANCEL_SCHEDULE: "unscheduled",
+        Action.PUBLISH_DUE: "published as scheduled",
+        Action.UNPUBLISH_DUE: "unpublished as scheduled",
+        Action.REQUEST_FAST_TRACK: "fast-tracked",
+        Action.CONFIRM_FAST_TRACK: "fast-tracked",
+        Action.WITHDRAW_FAST_TRACK: "changed",
+        Action.DECLINE_FAST_TRACK: "changed",
     }[action]
 
 
@@ -307,7 +348,10 @@ def is_allowed(action, situation):
 # reason), or on content problems the page already lists, do not hide the button:
 # the action checks them when the form is sent and says what is wrong.
 FORM_FACTS = {
-    "password_ok": True, "has_reason": True, "assignee_is_reviewer": True, "assignee_edited_version": False,
+    "password_ok": True,
+    "has_reason": True,
+    "assignee_is_reviewer": True,
+    "assignee_edited_version": False,
     "content_problems": (),
 }
 

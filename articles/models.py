@@ -70,7 +70,8 @@ class Article(models.Model):
         # older chain head: a plain save of an existing article leaves the head alone.
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
-                field.name for field in self._meta.concrete_fields
+                field.name
+                for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in self.HEAD_FIELDS
             ]
         super().save(*args, **kwargs)
@@ -116,8 +117,13 @@ class ArticleVersion(models.Model):
 
     def canonical_content(self):
         return canonical_content(
-            title=self.title, summary=self.summary, body=self.body, key_points=self.key_points,
-            faq=self.faq, aliases=self.aliases, reference_list=self.reference_list,
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            key_points=self.key_points,
+            faq=self.faq,
+            aliases=self.aliases,
+            reference_list=self.reference_list,
             references=[hashed_reference(snapshot) for snapshot in self.references],
         )
 
@@ -207,7 +213,12 @@ class ReviewRound(models.Model):
     """One pass of the medical board over one version."""
 
     OPEN, APPROVED, CHANGES_REQUESTED, SUPERSEDED = "open", "approved", "changes_requested", "superseded"
-    OUTCOMES = [(OPEN, "Open"), (APPROVED, "Approved"), (CHANGES_REQUESTED, "Changes requested"), (SUPERSEDED, "Superseded")]
+    OUTCOMES = [
+        (OPEN, "Open"),
+        (APPROVED, "Approved"),
+        (CHANGES_REQUESTED, "Changes requested"),
+        (SUPERSEDED, "Superseded"),
+    ]
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="rounds")
     version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="rounds")
@@ -273,9 +284,7 @@ class Signature(models.Model):
     class Meta:
         ordering = ["signed_at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "signer", "kind"], name="one_signature_per_signer_and_version"
-            ),
+            models.UniqueConstraint(fields=["version", "signer", "kind"], name="one_signature_per_signer_and_version"),
         ]
 
     @property
@@ -309,8 +318,9 @@ class Schedule(models.Model):
     outcome = models.CharField(max_length=10, choices=OUTCOMES, default=PENDING)
     outcome_note = models.CharField(max_length=500, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -341,8 +351,12 @@ class FastTrackRequest(models.Model):
     effect only when another publisher or a board member confirms it with their password."""
 
     PENDING, CONFIRMED, WITHDRAWN, DECLINED = "pending", "confirmed", "withdrawn", "declined"
-    STATUSES = [(PENDING, "Waiting for confirmation"), (CONFIRMED, "Confirmed"), (WITHDRAWN, "Withdrawn"),
-                (DECLINED, "Declined")]
+    STATUSES = [
+        (PENDING, "Waiting for confirmation"),
+        (CONFIRMED, "Confirmed"),
+        (WITHDRAWN, "Withdrawn"),
+        (DECLINED, "Declined"),
+    ]
     CONFIRM_MEANING = "Confirmed publication before medical review"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="fast_track_requests")

@@ -39,68 +39,133 @@ def _title(article):
 
 def _send(kind, recipients, article, event, subject, message):
     url = reverse("articles:article", args=[article.pk])
-    notify(kind=kind, recipients=recipients, article=article, subject=subject, message=message, url=url,
-           key=f"{kind}:event{event.pk}", now=event.created_at)
+    notify(
+        kind=kind,
+        recipients=recipients,
+        article=article,
+        subject=subject,
+        message=message,
+        url=url,
+        key=f"{kind}:event{event.pk}",
+        now=event.created_at,
+    )
 
 
 def submitted(article, event, actor):
     assigned = _reviewers_on(article)
     recipients = assigned or _people_in(REVIEWER, exclude=actor)
-    _send("submitted", recipients, article, event, f"Submitted for review: {_title(article)}",
-          f"{actor.profile.printed_name} submitted version {article.working_version.number} for medical review.")
+    _send(
+        "submitted",
+        recipients,
+        article,
+        event,
+        f"Submitted for review: {_title(article)}",
+        f"{actor.profile.printed_name} submitted version {article.working_version.number} for medical review.",
+    )
 
 
 def assigned(article, event, actor, reviewer, due_at):
     due = f" It is due {due_at:%Y-%m-%d}." if due_at else ""
-    _send("assigned", [reviewer], article, event, f"Review assigned to you: {_title(article)}",
-          f"{actor.profile.printed_name} asked you to review “{_title(article)}”.{due}")
+    _send(
+        "assigned",
+        [reviewer],
+        article,
+        event,
+        f"Review assigned to you: {_title(article)}",
+        f"{actor.profile.printed_name} asked you to review “{_title(article)}”.{due}",
+    )
 
 
 def changes_requested(article, event, actor, body):
-    _send("changes_requested", _editors_of(article, exclude=actor), article, event,
-          f"Changes requested: {_title(article)}", f"{actor.profile.printed_name} asked for changes:\n\n{body}")
+    _send(
+        "changes_requested",
+        _editors_of(article, exclude=actor),
+        article,
+        event,
+        f"Changes requested: {_title(article)}",
+        f"{actor.profile.printed_name} asked for changes:\n\n{body}",
+    )
 
 
 def approved(article, event, actor):
     recipients = _editors_of(article, exclude=actor) + _people_in(PUBLISHER, exclude=actor)
-    _send("approved", recipients, article, event, f"Approved: {_title(article)}",
-          f"Version {article.working_version.number} has the approvals it needs "
-          f"(last signed by {actor.profile.printed_name}).")
+    _send(
+        "approved",
+        recipients,
+        article,
+        event,
+        f"Approved: {_title(article)}",
+        f"Version {article.working_version.number} has the approvals it needs "
+        f"(last signed by {actor.profile.printed_name}).",
+    )
 
 
 def _announce(kind, article, event, version):
     """Tell other systems (webhooks), in the same transaction: what they get is public facts only."""
-    announce(event=kind, key=f"{kind}:event{event.pk}", now=event.created_at, payload={
-        "article": {"id": article.pk, "slug": article.slug, "topic": article.topic, "title": version.title,
-                    "version": version.number, "content_hash": version.content_hash,
-                    "url": settings.SITE_URL.rstrip("/") + article.get_public_url()},
-    })
+    announce(
+        event=kind,
+        key=f"{kind}:event{event.pk}",
+        now=event.created_at,
+        payload={
+            "article": {
+                "id": article.pk,
+                "slug": article.slug,
+                "topic": article.topic,
+                "title": version.title,
+                "version": version.number,
+                "content_hash": version.content_hash,
+                "url": settings.SITE_URL.rstrip("/") + article.get_public_url(),
+            },
+        },
+    )
 
 
 def published(article, event, actor):
     _announce("published", article, event, article.published_version)
     who = actor.profile.printed_name if actor else "The schedule"
-    _send("published", _editors_of(article, exclude=actor), article, event, f"Published: {_title(article)}",
-          f"{who} published version {article.published_version.number}.")
+    _send(
+        "published",
+        _editors_of(article, exclude=actor),
+        article,
+        event,
+        f"Published: {_title(article)}",
+        f"{who} published version {article.published_version.number}.",
+    )
 
 
 def commented(article, event, actor, body):
     recipients = [p for p in _editors_of(article) + _reviewers_on(article) if p != actor]
-    _send("comment", recipients, article, event, f"New review comment: {_title(article)}",
-          f"{actor.profile.printed_name} wrote:\n\n{body}")
+    _send(
+        "comment",
+        recipients,
+        article,
+        event,
+        f"New review comment: {_title(article)}",
+        f"{actor.profile.printed_name} wrote:\n\n{body}",
+    )
 
 
 def reference_flagged(article_ids, reason, now, event_key):
     from articles.models import Article
 
     for article in Article.objects.filter(pk__in=article_ids).select_related("working_version"):
-        notify(kind="reference_flag", recipients=_editors_of(article) or _people_in(EDITOR), article=article,
-               subject=f"Needs review: {_title(article)}", message=reason,
-               url=reverse("articles:article", args=[article.pk]), key=f"reference_flag:{event_key}:{article.pk}", now=now)
+        notify(
+            kind="reference_flag",
+            recipients=_editors_of(article) or _people_in(EDITOR),
+            article=article,
+            subject=f"Needs review: {_title(article)}",
+            message=reason,
+            url=reverse("articles:article", args=[article.pk]),
+            key=f"reference_flag:{event_key}:{article.pk}",
+            now=now,
+        )
 
 
-SCHEDULE_SUBJECTS = {"done": "Scheduled {what} done", "refused": "Scheduled {what} not carried out",
-                     "cancelled": "Scheduled {what} cancelled"}
+SCHEDULE_SUBJECTS = {
+    "done": "Scheduled {what} done",
+    "refused": "Scheduled {what} not carried out",
+    "cancelled": "Scheduled {what} cancelled",
+}
 
 
 def unpublished(article, event, actor):
@@ -117,9 +182,14 @@ def schedule_closed(article, schedule, event, actor=None):
     what = "publication" if schedule.kind == "publish" else "unpublication"
     subject = SCHEDULE_SUBJECTS[schedule.outcome].format(what=what)
     due = schedule.due_at.astimezone(timezone.utc)
-    notify(kind="schedule", recipients=[schedule.created_by], article=article,
-           subject=f"{subject}: {_title(article)}",
-           message=f"The {what} of version {schedule.version.number} set for {due:%Y-%m-%d %H:%M} UTC: "
-                   f"{schedule.outcome_note}",
-           url=reverse("articles:article", args=[article.pk]), key=f"schedule{schedule.pk}:{schedule.outcome}",
-           now=event.created_at)
+    notify(
+        kind="schedule",
+        recipients=[schedule.created_by],
+        article=article,
+        subject=f"{subject}: {_title(article)}",
+        message=f"The {what} of version {schedule.version.number} set for {due:%Y-%m-%d %H:%M} UTC: "
+        f"{schedule.outcome_note}",
+        url=reverse("articles:article", args=[article.pk]),
+        key=f"schedule{schedule.pk}:{schedule.outcome}",
+        now=event.created_at,
+    )

@@ -26,17 +26,27 @@ RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
-               "your own doctor or nurse, who knows your health.",
+    "your own doctor or nurse, who knows your health.",
     "caregiver": "This article is general information for people caring for someone. It is not a substitute "
-                 "for advice from the care team of the person you look after.",
+    "for advice from the care team of the person you look after.",
     "professional": "This content is intended for healthcare professionals. It supports, and does not replace, "
-                    "clinical judgement and local guidance.",
+    "clinical judgement and local guidance.",
 }
 SCHEMA_AUDIENCE = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Clinician"}
 
 
-FACT_FIELDS = ("pk", "slug", "state", "review_policy", "rereview_months", "working_version_id",
-               "published_version_id", "published_at", "public_approved", "public_reviewed_at")
+FACT_FIELDS = (
+    "pk",
+    "slug",
+    "state",
+    "review_policy",
+    "rereview_months",
+    "working_version_id",
+    "published_version_id",
+    "published_at",
+    "public_approved",
+    "public_reviewed_at",
+)
 
 
 def published_articles():
@@ -69,9 +79,11 @@ def review_facts(article, now=None):
     if article.public_approved and article.public_reviewed_at:
         due_at = add_months(article.public_reviewed_at, article.rereview_months)
     return ReviewFacts(
-        approved=article.public_approved, step=step,
+        approved=article.public_approved,
+        step=step,
         last_reviewed=article.public_reviewed_at if article.public_approved else None,
-        review_due=due_at.date() if due_at and due_at <= now else None, due_at=due_at,
+        review_due=due_at.date() if due_at and due_at <= now else None,
+        due_at=due_at,
     )
 
 
@@ -82,9 +94,12 @@ def _read_minutes(version):
 
 def _schema_citations(version):
     return [
-        {"@type": "CreativeWork", "name": item["title"],
-         **({"sameAs": f"https://doi.org/{item['doi']}"} if item.get("doi") else {}),
-         **({"url": item["url"]} if item.get("url") else {})}
+        {
+            "@type": "CreativeWork",
+            "name": item["title"],
+            **({"sameAs": f"https://doi.org/{item['doi']}"} if item.get("doi") else {}),
+            **({"url": item["url"]} if item.get("url") else {}),
+        }
         for item in version.references
     ]
 
@@ -119,7 +134,12 @@ def review_json_ld(article, facts):
     if facts.approved and facts.last_reviewed:
         data["lastReviewed"] = _day(facts.last_reviewed)[0]
         data["reviewedBy"] = [
-            {"@type": "Person", "name": r["name"], "honorificSuffix": r["credentials"], "url": settings.SITE_URL + r["url"]}
+            {
+                "@type": "Person",
+                "name": r["name"],
+                "honorificSuffix": r["credentials"],
+                "url": settings.SITE_URL + r["url"],
+            }
             for r in article.public_reviewers
         ]
     return "".join(f", {json.dumps(name)}: {_script_safe_json(value)}" for name, value in data.items())
@@ -138,33 +158,65 @@ def render_pages(version):
     pages = []
     for audience in AUDIENCES:
         body_html, headings = render_markdown(version.body, version.references, audience=audience)
-        content = render_to_string("public/article_content.html", {
-            "version": version, "body_html": body_html, "toc": headings, "references_html": references_html,
-            "disclaimer": DISCLAIMERS[audience],
-        })
+        content = render_to_string(
+            "public/article_content.html",
+            {
+                "version": version,
+                "body_html": body_html,
+                "toc": headings,
+                "references_html": references_html,
+                "disclaimer": DISCLAIMERS[audience],
+            },
+        )
         page_url = settings.SITE_URL + article_url(slug, audience)
-        html = render_to_string("public/article.html", {
-            "version": version, "read_minutes": read_minutes, "content_html": content, "audience": audience,
-            "audiences": AUDIENCES, "links": site_links(), "chooser_url": reverse("public:choose_audience", args=[slug]),
-            "canonical_url": page_url, "json_ld": version_json_ld(version, audience, page_url),
-            "review_html": REVIEW_MARK, "modified_time": MODIFIED_MARK,
-        })
-        pages.append(VersionPage(version=version, audience=audience, html=html, rendering_format=RENDERING_FORMAT,
-                                 citation_style=settings.CITATION_STYLE))
+        html = render_to_string(
+            "public/article.html",
+            {
+                "version": version,
+                "read_minutes": read_minutes,
+                "content_html": content,
+                "audience": audience,
+                "audiences": AUDIENCES,
+                "links": site_links(),
+                "chooser_url": reverse("public:choose_audience", args=[slug]),
+                "canonical_url": page_url,
+                "json_ld": version_json_ld(version, audience, page_url),
+                "review_html": REVIEW_MARK,
+                "modified_time": MODIFIED_MARK,
+            },
+        )
+        pages.append(
+            VersionPage(
+                version=version,
+                audience=audience,
+                html=html,
+                rendering_format=RENDERING_FORMAT,
+                citation_style=settings.CITATION_STYLE,
+            )
+        )
     return pages
 
 
 def withheld_pages(version, problem):
     """Empty rows that stand for a version's withheld pages: readers get a 404."""
-    return [VersionPage(version=version, audience=audience, html="", withheld_because=problem[:500],
-                        rendering_format=RENDERING_FORMAT, citation_style=settings.CITATION_STYLE)
-            for audience in AUDIENCES]
+    return [
+        VersionPage(
+            version=version,
+            audience=audience,
+            html="",
+            withheld_because=problem[:500],
+            rendering_format=RENDERING_FORMAT,
+            citation_style=settings.CITATION_STYLE,
+        )
+        for audience in AUDIENCES
+    ]
 
 
 def current_pages(version_id):
     """The version's stored pages made by this renderer in this citation style."""
-    return VersionPage.objects.filter(version_id=version_id, rendering_format=RENDERING_FORMAT,
-                                      citation_style=settings.CITATION_STYLE)
+    return VersionPage.objects.filter(
+        version_id=version_id, rendering_format=RENDERING_FORMAT, citation_style=settings.CITATION_STYLE
+    )
 
 
 PAGE_COLUMNS = (*FACT_FIELDS, "public_reviewers", "page_html")
@@ -178,12 +230,20 @@ def _page_query(audience, field, citation_style):
     it through the ORM costs several times what the database takes to answer it."""
     placeholder = -7_654_321 if field == "pk" else "__lookup__"
     page = VersionPage.objects.filter(
-        version=OuterRef("published_version_id"), audience=audience, rendering_format=RENDERING_FORMAT,
+        version=OuterRef("published_version_id"),
+        audience=audience,
+        rendering_format=RENDERING_FORMAT,
         citation_style=citation_style,
     ).values("html")[:1]
-    queryset = published_articles().filter(**{field: placeholder}).order_by().annotate(
-        page_html=Subquery(page),
-    ).values_list(*PAGE_COLUMNS)
+    queryset = (
+        published_articles()
+        .filter(**{field: placeholder})
+        .order_by()
+        .annotate(
+            page_html=Subquery(page),
+        )
+        .values_list(*PAGE_COLUMNS)
+    )
     sql, params = queryset.query.sql_with_params()
     return sql, [(_LOOKUP if value == placeholder else value) for value in params]
 
@@ -210,7 +270,7 @@ def load_page(audience, **lookup):
     `manage.py render_public_pages`), and "" when the page is withheld."""
     from django.db import connection
 
-    (field, value), = lookup.items()
+    ((field, value),) = lookup.items()
     sql, params = _page_query(audience, field, settings.CITATION_STYLE)
     with connection.cursor() as cursor:
         cursor.execute(sql, [value if item is _LOOKUP else item for item in params])
@@ -222,8 +282,10 @@ REVIEW_MARK = "<!--imprimatur:review-->"
 JSON_LD_MARK = "<!--imprimatur:json-ld-->"
 MODIFIED_MARK = "<!--imprimatur:modified-->"
 STEPS = [("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved")]
-CAUTION = ('<p class="caution" role="note"><strong>Educational purpose only - content is pending medical review.'
-           '</strong>\n      This article was published before its medical review{why}; its review is in progress.</p>')
+CAUTION = (
+    '<p class="caution" role="note"><strong>Educational purpose only - content is pending medical review.'
+    "</strong>\n      This article was published before its medical review{why}; its review is in progress.</p>"
+)
 
 
 def _day(value):
@@ -248,7 +310,9 @@ def review_header(article, facts):
         parts.append(CAUTION.format(why=why) + "\n")
     parts.append('<p class="review-line">\n      ')
     if facts.approved:
-        names = ", ".join(f'<a href="{escape(r["url"])}">{escape(r["printed_name"])}</a>' for r in article.public_reviewers)
+        names = ", ".join(
+            f'<a href="{escape(r["url"])}">{escape(r["printed_name"])}</a>' for r in article.public_reviewers
+        )
         parts.append(f"Reviewed by {names}.\n      ")
         if facts.review_due:
             parts.append(f'<strong class="review-due">Review due since {_day(facts.review_due)[1]}.</strong>\n      ')
@@ -275,8 +339,12 @@ def finish_page(article, now=None):
 @lru_cache(maxsize=1)
 def site_links():
     """The site's fixed addresses, resolved once rather than on every page view."""
-    return {"home": reverse("home"), "index": reverse("public:index"), "editorial_policy": reverse("editorial_policy"),
-            "login": reverse("login")}
+    return {
+        "home": reverse("home"),
+        "index": reverse("public:index"),
+        "editorial_policy": reverse("editorial_policy"),
+        "login": reverse("login"),
+    }
 
 
 def article_url(slug, audience):

@@ -57,8 +57,12 @@ def store_version_pages(version, *, article=None, now=None):
     pages = public.render_pages(version) if problem is None else public.withheld_pages(version, problem)
     # Two processes may render the same version at once: the second one's rows replace
     # the first one's instead of failing on the unique constraint.
-    VersionPage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["version", "audience"],
-                                    update_fields=["html", "withheld_because", "rendering_format", "citation_style"])
+    VersionPage.objects.bulk_create(
+        pages,
+        update_conflicts=True,
+        unique_fields=["version", "audience"],
+        update_fields=["html", "withheld_because", "rendering_format", "citation_style"],
+    )
     if problem is not None:
         _raise_alarm(version, problem, article=article, now=now or timezone.now())
     return problem
@@ -73,12 +77,27 @@ def _raise_alarm(version, problem, *, article, now):
     article.attention, article.attention_since = reason, now
     article.save(update_fields=["attention", "attention_since"])
     state = State(article.state)
-    record_event(article=article, actor=None, action="withhold", from_state=state, to_state=state, now=now,
-                 version=version, comment=reason)
+    record_event(
+        article=article,
+        actor=None,
+        action="withhold",
+        from_state=state,
+        to_state=state,
+        now=now,
+        version=version,
+        comment=reason,
+    )
     publishers = get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True)
-    notify(kind="page_withheld", recipients=list(publishers), article=article, key=f"page_withheld:version{version.pk}",
-           subject=f"Public page withheld: {version.title}", message=reason, now=now,
-           url=reverse("articles:article", args=[article.pk]))
+    notify(
+        kind="page_withheld",
+        recipients=list(publishers),
+        article=article,
+        key=f"page_withheld:version{version.pk}",
+        subject=f"Public page withheld: {version.title}",
+        message=reason,
+        now=now,
+        url=reverse("articles:article", args=[article.pk]),
+    )
 
 
 def store_missing_pages(article_id):
@@ -111,8 +130,12 @@ def queue_apply():
 def _claim(now, limit):
     due = Q(done_at__isnull=True) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
     with transaction.atomic():
-        ids = list(PublicChange.objects.select_for_update(skip_locked=True).filter(due)
-                   .order_by("id").values_list("id", flat=True)[:limit])
+        ids = list(
+            PublicChange.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
         PublicChange.objects.filter(id__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
     return ids
 

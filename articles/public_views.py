@@ -56,8 +56,10 @@ def _page(request, slug, audience):
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
-    return get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"],
-                                    response=response) or response
+    return (
+        get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"], response=response)
+        or response
+    )
 
 
 @require_safe
@@ -85,8 +87,9 @@ def choose_audience(request, slug):
     if audience not in AUDIENCES:
         return HttpResponseBadRequest("Choose patient, caregiver or professional.")
     response = redirect(public.article_url(slug, audience))
-    response.set_cookie(AUDIENCE_COOKIE, audience, max_age=365 * 24 * 3600, samesite="Lax",
-                        secure=settings.HTTPS, httponly=True)
+    response.set_cookie(
+        AUDIENCE_COOKIE, audience, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.HTTPS, httponly=True
+    )
     return response
 
 
@@ -99,9 +102,11 @@ def search_published(query):
     if not query:
         return articles.order_by("topic", "published_version__title"), False
     if connection.vendor == "postgresql":
-        vector = (SearchVector("published_version__title", weight="A", config="english")
-                  + SearchVector("published_version__summary", weight="B", config="english")
-                  + SearchVector("published_version__body", weight="C", config="english"))
+        vector = (
+            SearchVector("published_version__title", weight="A", config="english")
+            + SearchVector("published_version__summary", weight="B", config="english")
+            + SearchVector("published_version__body", weight="C", config="english")
+        )
         search = SearchQuery(query, search_type="websearch", config="english")
         ranked = articles.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "pk")
         return ranked, True
@@ -124,6 +129,12 @@ def site_page(request, key):
     if page is None:
         raise Http404("No such page")
     body_html, _ = render_markdown(page.body)
-    return render(request, "public/site_page.html", {
-        "page": page, "body_html": body_html, "may_edit": may_edit_site_pages(roles_of(request.user)),
-    })
+    return render(
+        request,
+        "public/site_page.html",
+        {
+            "page": page,
+            "body_html": body_html,
+            "may_edit": may_edit_site_pages(roles_of(request.user)),
+        },
+    )

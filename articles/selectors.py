@@ -5,8 +5,16 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
 from articles.models import (
-    TRAIL_KINDS, Article, ArticleVersion, Event, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound,
-    Schedule, Signature,
+    TRAIL_KINDS,
+    Article,
+    ArticleVersion,
+    Event,
+    FastTrackRequest,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewRound,
+    Schedule,
+    Signature,
 )
 
 _VERSIONS = ("working_version", "published_version")
@@ -42,7 +50,9 @@ def board_members():
 
     from accounts.roles import REVIEWER
 
-    return get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile").order_by("pk")
+    return (
+        get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile").order_by("pk")
+    )
 
 
 def desk_articles():
@@ -54,9 +64,7 @@ def review_queue(*, reviewer=None):
     assigned to `reviewer` when given."""
     queryset = Article.objects.filter(state__in=IN_REVIEW).select_related("working_version")
     if reviewer is not None:
-        queryset = queryset.filter(
-            rounds__outcome=ReviewRound.OPEN, rounds__assignments__reviewer=reviewer
-        ).distinct()
+        queryset = queryset.filter(rounds__outcome=ReviewRound.OPEN, rounds__assignments__reviewer=reviewer).distinct()
     return _with_open_round(queryset).order_by("round_opened_at", "pk")
 
 
@@ -66,8 +74,11 @@ def publish_queue():
     ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=REVIEW_AFTER)
     scheduled = Exists(Schedule.objects.filter(article=OuterRef("pk"), outcome=Schedule.PENDING))
     return (
-        Article.objects.annotate(scheduled=scheduled).filter(ready | Q(scheduled=True))
-        .select_related(*_VERSIONS).prefetch_related(_pending_schedules_prefetch()).order_by("state_changed_at")
+        Article.objects.annotate(scheduled=scheduled)
+        .filter(ready | Q(scheduled=True))
+        .select_related(*_VERSIONS)
+        .prefetch_related(_pending_schedules_prefetch())
+        .order_by("state_changed_at")
     )
 
 
@@ -84,11 +95,15 @@ def article_for_desk(article_id):
     signatures = Signature.objects.select_related("version").order_by("signed_at")
     comments = ReviewComment.objects.select_related("author__profile").order_by("created_at", "pk")
     assignments = ReviewAssignment.objects.select_related("reviewer__profile").order_by("assigned_at")
-    rounds = ReviewRound.objects.select_related("version").prefetch_related(
-        Prefetch("assignments", queryset=assignments),
-        Prefetch("comments", queryset=comments),
-        Prefetch("signatures", queryset=signatures),
-    ).order_by("-number")
+    rounds = (
+        ReviewRound.objects.select_related("version")
+        .prefetch_related(
+            Prefetch("assignments", queryset=assignments),
+            Prefetch("comments", queryset=comments),
+            Prefetch("signatures", queryset=signatures),
+        )
+        .order_by("-number")
+    )
     return (
         Article.objects.select_related(*_VERSIONS, "working_version__created_by__profile")
         .prefetch_related(Prefetch("rounds", queryset=rounds, to_attr="all_rounds"), _pending_schedules_prefetch())
@@ -111,9 +126,12 @@ def version_history(article):
 def review_baseline(article):
     """(version, why) to compare the working version against: the last approved
     version, or else the one last reviewed; (None, "") when there is neither."""
-    closed = ReviewRound.objects.filter(article=article).exclude(outcome=ReviewRound.OPEN).exclude(
-        version_id=article.working_version_id
-    ).select_related("version")
+    closed = (
+        ReviewRound.objects.filter(article=article)
+        .exclude(outcome=ReviewRound.OPEN)
+        .exclude(version_id=article.working_version_id)
+        .select_related("version")
+    )
     approved = closed.filter(outcome=ReviewRound.APPROVED).order_by("-number").first()
     if approved:
         return approved.version, "the last approved version"
@@ -143,8 +161,9 @@ def whole_trail(*, start=None, end=None, username="", kind=""):
     if end is not None:
         events = events.filter(created_at__lt=end)
     if username:
-        events = events.filter(Q(actor_username=username)
-                               | Q(chain__in=("sign-in", "account"), details__username=username))
+        events = events.filter(
+            Q(actor_username=username) | Q(chain__in=("sign-in", "account"), details__username=username)
+        )
     if kind == "article":
         events = events.filter(article__isnull=False)
     elif kind:
@@ -156,5 +175,6 @@ def pending_fast_track_requests():
     """Requests to review an article after publication, waiting for a second person."""
     return (
         FastTrackRequest.objects.filter(status=FastTrackRequest.PENDING)
-        .select_related("article__working_version", "requested_by__profile").order_by("requested_at", "pk")
+        .select_related("article__working_version", "requested_by__profile")
+        .order_by("requested_at", "pk")
     )

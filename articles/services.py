@@ -21,14 +21,31 @@ from django.utils import timezone
 from accounts.roles import REVIEWER, roles_of
 from articles.audit import record_event, record_trail_event
 from articles.lifecycle import (
-    REVIEW_AFTER, SYSTEM, Action, Situation, State, TransitionNotAllowed, decide, is_allowed, may_set_review_policy,
+    REVIEW_AFTER,
+    SYSTEM,
+    Action,
+    Situation,
+    State,
+    TransitionNotAllowed,
+    decide,
+    is_allowed,
+    may_set_review_policy,
 )
 from articles import citing, notices, public, public_changes
 from articles.integrity import verify_version_content
 from articles.models import (
-    Article, ArticleVersion, Citation, FastTrackRequest, ReviewAssignment, ReviewComment, ReviewRound, Schedule,
+    Article,
+    ArticleVersion,
+    Citation,
+    FastTrackRequest,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewRound,
+    Schedule,
     Signature,
-    canonical_content, content_hash, hashed_reference,
+    canonical_content,
+    content_hash,
+    hashed_reference,
 )
 
 log = logging.getLogger(__name__)
@@ -60,17 +77,27 @@ class Content:
 
     def fields(self):
         return {
-            "title": self.title.strip(), "summary": self.summary.strip(), "body": self.body.replace("\r\n", "\n"),
-            "key_points": self.key_points.strip(), "faq": [dict(item) for item in self.faq],
+            "title": self.title.strip(),
+            "summary": self.summary.strip(),
+            "body": self.body.replace("\r\n", "\n"),
+            "key_points": self.key_points.strip(),
+            "faq": [dict(item) for item in self.faq],
             "aliases": [alias.strip() for alias in self.aliases if alias.strip()],
-            "reference_list": list(dict.fromkeys(key.strip().lstrip("@") for key in self.reference_list if key.strip())),
+            "reference_list": list(
+                dict.fromkeys(key.strip().lstrip("@") for key in self.reference_list if key.strip())
+            ),
         }
 
     @classmethod
     def of(cls, version):
         return cls(
-            title=version.title, summary=version.summary, body=version.body, key_points=version.key_points,
-            faq=tuple(version.faq), aliases=tuple(version.aliases), reference_list=tuple(version.reference_list),
+            title=version.title,
+            summary=version.summary,
+            body=version.body,
+            key_points=version.key_points,
+            faq=tuple(version.faq),
+            aliases=tuple(version.aliases),
+            reference_list=tuple(version.reference_list),
         )
 
 
@@ -88,8 +115,9 @@ def _open_round(article):
 def _edited_since_last_approval(article, user):
     """Did `user` save any version of this article since the last one approved?"""
     last_approved = (
-        ReviewRound.objects.filter(article=article, outcome=ReviewRound.APPROVED)
-        .aggregate(number=Max("version__number"))["number"]
+        ReviewRound.objects.filter(article=article, outcome=ReviewRound.APPROVED).aggregate(
+            number=Max("version__number")
+        )["number"]
         or 0
     )
     return article.versions.filter(number__gt=last_approved, created_by=user).exists()
@@ -98,7 +126,9 @@ def _edited_since_last_approval(article, user):
 def _valid_approvals(version):
     return (
         Signature.objects.filter(version=version, kind=Signature.APPROVAL, content_hash=version.content_hash)
-        .values("signer").distinct().count()
+        .values("signer")
+        .distinct()
+        .count()
     )
 
 
@@ -107,9 +137,10 @@ def _on_round(review_round, actor):
 
 
 def _signed_by(version, actor):
-    return version is not None and Signature.objects.filter(
-        version=version, signer=actor, kind=Signature.APPROVAL
-    ).exists()
+    return (
+        version is not None
+        and Signature.objects.filter(version=version, signer=actor, kind=Signature.APPROVAL).exists()
+    )
 
 
 def _duties():
@@ -162,7 +193,9 @@ def situation_for_viewer(article, viewer, library=None, fast_track_request=_LOOK
     if fast_track_request is _LOOK_UP:
         fast_track_request = pending_fast_track(article)
     return situation_for(
-        article, viewer, library,
+        article,
+        viewer,
+        library,
         actor_on_round=_on_round(_open_round(article), viewer),
         actor_edited_version=_edited_since_last_approval(article, viewer),
         actor_signed_version=_signed_by(article.working_version, viewer),
@@ -185,8 +218,17 @@ def _alert_locked(article, mismatch, actor, now, ip=None):
     article.attention, article.attention_since = mismatch.message[:500], now
     article.save(update_fields=["attention", "attention_since"])
     state = State(article.state)
-    record_event(article=article, actor=actor, action="integrity_alert", from_state=state, to_state=state, now=now,
-                 version=article.working_version, comment=mismatch.message, ip=ip)
+    record_event(
+        article=article,
+        actor=actor,
+        action="integrity_alert",
+        from_state=state,
+        to_state=state,
+        now=now,
+        version=article.working_version,
+        comment=mismatch.message,
+        ip=ip,
+    )
 
 
 def _record_content_alert(article_id, mismatch, actor, now, ip=None):
@@ -201,10 +243,18 @@ def _record_failed_signature(article_id, actor, attempt, refusal, now, ip=None):
     with transaction.atomic():
         article = _lock(article_id)
         state = State(article.state)
-        record_event(article=article, actor=actor, action="signature_failed", from_state=state, to_state=state,
-                     now=now, version=article.working_version, ip=ip,
-                     comment=f"{actor.profile.printed_name} entered a wrong password to sign ({attempt}): nothing was signed",
-                     details={"attempt": attempt, "refusal": refusal.message})
+        record_event(
+            article=article,
+            actor=actor,
+            action="signature_failed",
+            from_state=state,
+            to_state=state,
+            now=now,
+            version=article.working_version,
+            ip=ip,
+            comment=f"{actor.profile.printed_name} entered a wrong password to sign ({attempt}): nothing was signed",
+            details={"attempt": attempt, "refusal": refusal.message},
+        )
 
 
 def _signing(article_id, actor, attempt, password_ok, now, ip, sign):
@@ -232,14 +282,19 @@ def _refresh_public_facts(article):
     if live is not None:
         approvals = list(
             Signature.objects.filter(version=live, kind=Signature.APPROVAL, content_hash=live.content_hash)
-            .select_related("signer__profile").order_by("signed_at")
+            .select_related("signer__profile")
+            .order_by("signed_at")
         )
         approved = len({signature.signer_id for signature in approvals}) >= article.approvals_required
         if approved:
             reviewed_at = max(signature.signed_at for signature in approvals)
             reviewers = [
-                {"name": s.signer.profile.name, "printed_name": s.printed_name, "credentials": s.credentials,
-                 "url": s.signer.profile.get_absolute_url()}
+                {
+                    "name": s.signer.profile.name,
+                    "printed_name": s.printed_name,
+                    "credentials": s.credentials,
+                    "url": s.signer.profile.get_absolute_url(),
+                }
                 for s in approvals
             ]
     article.public_approved, article.public_reviewed_at, article.public_reviewers = approved, reviewed_at, reviewers
@@ -267,8 +322,15 @@ def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
     reversion.set_user(actor)
     reversion.set_comment(f"{decision.action.label}: {comment}" if comment else decision.action.label)
     return record_event(
-        article=article, actor=actor, action=decision.action, from_state=decision.from_state,
-        to_state=decision.to_state, now=now, version=version or article.working_version, comment=comment, ip=ip,
+        article=article,
+        actor=actor,
+        action=decision.action,
+        from_state=decision.from_state,
+        to_state=decision.to_state,
+        now=now,
+        version=version or article.working_version,
+        comment=comment,
+        ip=ip,
     )
 
 
@@ -282,8 +344,15 @@ def _new_version(article, actor, content, note, now, based_on=None):
     snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
     number = (article.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = ArticleVersion.objects.create(
-        article=article, number=number, note=note, based_on=based_on, created_by=actor, created_at=now,
-        references=snapshots, content_hash=_hash_of(fields, snapshots), **fields,
+        article=article,
+        number=number,
+        note=note,
+        based_on=based_on,
+        created_by=actor,
+        created_at=now,
+        references=snapshots,
+        content_hash=_hash_of(fields, snapshots),
+        **fields,
     )
     Citation.objects.bulk_create(
         Citation(version=version, reference_id=item["id"], number=number)
@@ -314,8 +383,15 @@ def article_create(*, actor, slug, topic, content, note, ip=None, now=None):
         reversion.set_user(actor)
         reversion.set_comment(f"Created: {note}")
         record_event(
-            article=article, actor=actor, action="create", from_state="", to_state=State.DRAFT,
-            now=now, version=version, comment=note, ip=ip,
+            article=article,
+            actor=actor,
+            action="create",
+            from_state="",
+            to_state=State.DRAFT,
+            now=now,
+            version=version,
+            comment=note,
+            ip=ip,
         )
     return article
 
@@ -352,8 +428,14 @@ def article_restore_version(*, article_id, actor, version_id, base_version_id, i
     """Make an old version's content the working draft again, as a new version."""
     old = ArticleVersion.objects.get(pk=version_id, article_id=article_id)
     return article_save_version(
-        article_id=article_id, actor=actor, base_version_id=base_version_id, content=Content.of(old),
-        note=f"Restored version {old.number}", ip=ip, now=now, based_on=old,
+        article_id=article_id,
+        actor=actor,
+        base_version_id=base_version_id,
+        content=Content.of(old),
+        note=f"Restored version {old.number}",
+        ip=ip,
+        now=now,
+        based_on=old,
     )
 
 
@@ -382,11 +464,13 @@ def article_claim(*, article_id, actor, ip=None, now=None):
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
         decision = decide(
-            Action.CLAIM, situation_for(article, actor, actor_edited_version=_edited_since_last_approval(article, actor))
+            Action.CLAIM,
+            situation_for(article, actor, actor_edited_version=_edited_since_last_approval(article, actor)),
         )
         review_round = _open_round(article)
         ReviewAssignment.objects.get_or_create(
-            review_round=review_round, reviewer=actor,
+            review_round=review_round,
+            reviewer=actor,
             defaults={"assigned_by": actor, "assigned_at": now, "due_at": review_round.due_at},
         )
         _move(article, decision, actor, now, comment="claimed", ip=ip)
@@ -402,14 +486,16 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
         decision = decide(
             Action.ASSIGN,
             situation_for(
-                article, actor,
+                article,
+                actor,
                 assignee_is_reviewer=reviewer is not None and REVIEWER in roles_of(reviewer),
                 assignee_edited_version=reviewer is not None and _edited_since_last_approval(article, reviewer),
             ),
         )
         review_round = _open_round(article)
         assignment, created = ReviewAssignment.objects.get_or_create(
-            review_round=review_round, reviewer=reviewer,
+            review_round=review_round,
+            reviewer=reviewer,
             defaults={"assigned_by": actor, "assigned_at": now, "due_at": due_at},
         )
         if not created and due_at:
@@ -419,7 +505,9 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
             review_round.due_at = due_at
             review_round.save(update_fields=["due_at"])
         due_text = f", due {due_at:%Y-%m-%d}" if due_at else ""
-        event = _move(article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip)
+        event = _move(
+            article, decision, actor, now, comment=f"assigned {reviewer.profile.printed_name}{due_text}", ip=ip
+        )
         notices.assigned(article, event, actor, reviewer, due_at)
     return assignment
 
@@ -455,8 +543,12 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
             situation_for(article, actor, actor_on_round=_on_round(review_round, actor), has_reason=bool(body)),
         )
         ReviewComment.objects.create(
-            review_round=review_round, author=actor, section=section.strip()[:300], body=body,
-            requests_changes=True, created_at=now,
+            review_round=review_round,
+            author=actor,
+            section=section.strip()[:300],
+            body=body,
+            requests_changes=True,
+            created_at=now,
         )
         review_round.outcome, review_round.closed_at = ReviewRound.CHANGES_REQUESTED, now
         review_round.save(update_fields=["outcome", "closed_at"])
@@ -475,8 +567,15 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
     """
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
-    return _signing(article_id, actor, "approval", password_ok, now, ip,
-                    lambda: _approve(article_id, actor, password_ok, expected_hash, ip, now))
+    return _signing(
+        article_id,
+        actor,
+        "approval",
+        password_ok,
+        now,
+        ip,
+        lambda: _approve(article_id, actor, password_ok, expected_hash, ip, now),
+    )
 
 
 def _approve(article_id, actor, password_ok, expected_hash, ip, now):
@@ -490,7 +589,8 @@ def _approve(article_id, actor, password_ok, expected_hash, ip, now):
         decision = decide(
             Action.APPROVE,
             situation_for(
-                article, actor,
+                article,
+                actor,
                 actor_on_round=_on_round(review_round, actor),
                 actor_edited_version=_edited_since_last_approval(article, actor),
                 actor_signed_version=_signed_by(version, actor),
@@ -499,10 +599,16 @@ def _approve(article_id, actor, password_ok, expected_hash, ip, now):
         )
         profile = actor.profile
         signature = Signature.objects.create(
-            kind=Signature.APPROVAL, review_round=review_round, version=version, signer=actor,
+            kind=Signature.APPROVAL,
+            review_round=review_round,
+            version=version,
+            signer=actor,
             signer_username=actor.get_username(),
-            printed_name=profile.printed_name, credentials=profile.credentials,
-            meaning=Signature.APPROVAL_MEANING, content_hash=version.content_hash, signed_at=now,
+            printed_name=profile.printed_name,
+            credentials=profile.credentials,
+            meaning=Signature.APPROVAL_MEANING,
+            content_hash=version.content_hash,
+            signed_at=now,
         )
         if decision.to_state != State.UNDER_REVIEW:
             review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
@@ -552,7 +658,9 @@ def _unpublish_locked(article, actor, reason, now, ip=None):
     live = article.published_version
     article.published_version = None
     article.published_at = None
-    _close_pending(article, Schedule.UNPUBLISH, Schedule.DONE, "Unpublished by hand before the scheduled time.", now, actor)
+    _close_pending(
+        article, Schedule.UNPUBLISH, Schedule.DONE, "Unpublished by hand before the scheduled time.", now, actor
+    )
     return _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
 
 
@@ -599,8 +707,10 @@ def _close(schedule, outcome, note, now, actor=None):
 def _close_pending(article, kind, outcome, note, now, actor=None):
     """Close the article's pending schedule of `kind`, if any; returns it (or None)."""
     schedule = (
-        Schedule.objects.select_for_update().select_related("version", "created_by")
-        .filter(article=article, kind=kind, outcome=Schedule.PENDING).first()
+        Schedule.objects.select_for_update()
+        .select_related("version", "created_by")
+        .filter(article=article, kind=kind, outcome=Schedule.PENDING)
+        .first()
     )
     if schedule is not None:
         _close(schedule, outcome, note, now, actor)
@@ -610,8 +720,17 @@ def _close_pending(article, kind, outcome, note, now, actor=None):
 def _schedule_event(article, actor, action, now, schedule, comment, ip=None):
     """An audit event about a schedule: the article's state does not change."""
     state = State(article.state)
-    return record_event(article=article, actor=actor, action=action, from_state=state, to_state=state, now=now,
-                        version=schedule.version, comment=comment[:2000], ip=ip)
+    return record_event(
+        article=article,
+        actor=actor,
+        action=action,
+        from_state=state,
+        to_state=state,
+        now=now,
+        version=schedule.version,
+        comment=comment[:2000],
+        ip=ip,
+    )
 
 
 def _cancel_publication_schedule(article, actor, now, new_version, ip=None):
@@ -629,8 +748,14 @@ def _pin(article, kind, actor, now, *, version, due_at, reason=""):
     """A new pending schedule pinned to `version` and its hash, replacing a pending one of the same kind."""
     _close_pending(article, kind, Schedule.CANCELLED, "Replaced by a new schedule.", now, actor)
     return Schedule.objects.create(
-        article=article, kind=kind, version=version, content_hash=version.content_hash, due_at=due_at,
-        reason=reason, created_by=actor, created_at=now,
+        article=article,
+        kind=kind,
+        version=version,
+        content_hash=version.content_hash,
+        due_at=due_at,
+        reason=reason,
+        created_by=actor,
+        created_at=now,
     )
 
 
@@ -647,12 +772,20 @@ def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=N
         article = _lock(article_id)
         _expect_version(article, expected_version_id)
         decide(
-            Action.SCHEDULE, situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor))
+            Action.SCHEDULE,
+            situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor)),
         )
         version = article.working_version
         schedule = _pin(article, Schedule.PUBLISH, actor, now, version=version, due_at=publish_at)
-        _schedule_event(article, actor, Action.SCHEDULE, now, schedule,
-                        f"publication of version {version.number} scheduled for {utc_text(publish_at)}", ip=ip)
+        _schedule_event(
+            article,
+            actor,
+            Action.SCHEDULE,
+            now,
+            schedule,
+            f"publication of version {version.number} scheduled for {utc_text(publish_at)}",
+            ip=ip,
+        )
     return schedule
 
 
@@ -671,9 +804,15 @@ def article_schedule_unpublish(*, article_id, actor, unpublish_at, reason, ip=No
         decide(Action.SCHEDULE_UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
         live = article.published_version
         schedule = _pin(article, Schedule.UNPUBLISH, actor, now, version=live, due_at=unpublish_at, reason=reason[:500])
-        _schedule_event(article, actor, Action.SCHEDULE_UNPUBLISH, now, schedule,
-                        f"unpublication of version {live.number} scheduled for {utc_text(unpublish_at)}: {reason}",
-                        ip=ip)
+        _schedule_event(
+            article,
+            actor,
+            Action.SCHEDULE_UNPUBLISH,
+            now,
+            schedule,
+            f"unpublication of version {live.number} scheduled for {utc_text(unpublish_at)}: {reason}",
+            ip=ip,
+        )
     return schedule
 
 
@@ -684,8 +823,10 @@ def article_cancel_schedule(*, article_id, actor, schedule_id, ip=None, now=None
     with transaction.atomic(), reversion.create_revision():
         article = _lock(article_id)
         schedule = (
-            Schedule.objects.select_for_update().select_related("version", "created_by")
-            .filter(pk=schedule_id, article=article, outcome=Schedule.PENDING).first()
+            Schedule.objects.select_for_update()
+            .select_related("version", "created_by")
+            .filter(pk=schedule_id, article=article, outcome=Schedule.PENDING)
+            .first()
         )
         decide(Action.CANCEL_SCHEDULE, situation_for(article, actor, has_pending_schedule=schedule is not None))
         _close(schedule, Schedule.CANCELLED, f"Cancelled by {actor.profile.printed_name}.", now, actor)
@@ -720,7 +861,8 @@ def publish_due_articles(*, now=None):
     now = now or timezone.now()
     due = (
         Schedule.objects.filter(outcome=Schedule.PENDING, due_at__lte=now)
-        .order_by("due_at", "pk").values_list("pk", "article_id")
+        .order_by("due_at", "pk")
+        .values_list("pk", "article_id")
     )
     runs = (_run_schedule(schedule_id, article_id, now) for schedule_id, article_id in list(due))
     return [run for run in runs if run is not None]
@@ -732,13 +874,17 @@ def _run_schedule(schedule_id, article_id, now):
         # another worker (or a person) holds is skipped: the next run picks it up.
         article = (
             Article.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("working_version", "published_version").filter(pk=article_id).first()
+            .select_related("working_version", "published_version")
+            .filter(pk=article_id)
+            .first()
         )
         if article is None:
             return None
         schedule = (
-            Schedule.objects.select_for_update().select_related("version", "created_by")
-            .filter(pk=schedule_id, outcome=Schedule.PENDING).first()
+            Schedule.objects.select_for_update()
+            .select_related("version", "created_by")
+            .filter(pk=schedule_id, outcome=Schedule.PENDING)
+            .first()
         )
         if schedule is None:
             return None  # carried out by another worker, or cancelled meanwhile
@@ -760,7 +906,8 @@ def _pinned_situation(article, schedule):
     version = schedule.version
     rehashed = content_hash(version.canonical_content())  # re-proved from the content, not read from the row
     situation = situation_for(
-        article, None,
+        article,
+        None,
         pinned_is_working=article.working_version_id == version.pk,
         pinned_is_live=article.published_version_id == version.pk,
         pinned_hash_matches=rehashed == schedule.content_hash == version.content_hash,
@@ -787,8 +934,9 @@ def _refuse(article, schedule, reason, now):
     return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.REFUSED, reason)
 
 
-def article_set_policy(*, article_id, actor, review_policy, approvals_required, rereview_months, reason="",
-                       ip=None, now=None):
+def article_set_policy(
+    *, article_id, actor, review_policy, approvals_required, rereview_months, reason="", ip=None, now=None
+):
     """A publisher sets the review policy, quorum and re-review interval.
 
     Review after publication (fast-track) is not switched on here: choosing it asks
@@ -803,8 +951,11 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
         article = _lock(article_id)
         old = _policy_of(article)
         asks_fast_track = review_policy == REVIEW_AFTER and article.review_policy != REVIEW_AFTER
-        changed = (article.review_policy != review_policy and not asks_fast_track
-                   or (article.approvals_required, article.rereview_months) != (approvals_required, rereview_months))
+        changed = (
+            article.review_policy != review_policy
+            and not asks_fast_track
+            or (article.approvals_required, article.rereview_months) != (approvals_required, rereview_months)
+        )
         if asks_fast_track:
             _request_fast_track_locked(article, actor, reason, now, ip)
         if changed:
@@ -818,29 +969,59 @@ def article_set_policy(*, article_id, actor, review_policy, approvals_required, 
             reversion.set_user(actor)
             reversion.set_comment("Review policy changed")
             state = State(article.state)
-            comment = (f"policy {article.review_policy}, {approvals_required} approval(s), "
-                       f"re-review every {rereview_months} months")
-            record_event(article=article, actor=actor, action="set_policy", from_state=state, to_state=state,
-                         now=now, version=article.working_version, comment=comment, ip=ip,
-                         details={"old": old, "new": _policy_of(article)})
+            comment = (
+                f"policy {article.review_policy}, {approvals_required} approval(s), "
+                f"re-review every {rereview_months} months"
+            )
+            record_event(
+                article=article,
+                actor=actor,
+                action="set_policy",
+                from_state=state,
+                to_state=state,
+                now=now,
+                version=article.working_version,
+                comment=comment,
+                ip=ip,
+                details={"old": old, "new": _policy_of(article)},
+            )
     return article
 
 
 def _policy_of(article):
-    return {"review_policy": article.review_policy, "approvals_required": article.approvals_required,
-            "rereview_months": article.rereview_months}
+    return {
+        "review_policy": article.review_policy,
+        "approvals_required": article.approvals_required,
+        "rereview_months": article.rereview_months,
+    }
 
 
 def _request_fast_track_locked(article, actor, reason, now, ip):
     reason = (reason or "").strip()
     pending = pending_fast_track(article)
-    decision = decide(Action.REQUEST_FAST_TRACK, situation_for(
-        article, actor, has_reason=bool(reason), **_fast_track_facts(pending, actor),
-    ))
-    request = FastTrackRequest.objects.create(article=article, requested_by=actor, requested_at=now, reason=reason[:500])
-    record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
-                 to_state=decision.to_state, now=now, version=article.working_version,
-                 comment=f"asked for review after publication: {reason[:500]}", ip=ip)
+    decision = decide(
+        Action.REQUEST_FAST_TRACK,
+        situation_for(
+            article,
+            actor,
+            has_reason=bool(reason),
+            **_fast_track_facts(pending, actor),
+        ),
+    )
+    request = FastTrackRequest.objects.create(
+        article=article, requested_by=actor, requested_at=now, reason=reason[:500]
+    )
+    record_event(
+        article=article,
+        actor=actor,
+        action=decision.action,
+        from_state=decision.from_state,
+        to_state=decision.to_state,
+        now=now,
+        version=article.working_version,
+        comment=f"asked for review after publication: {reason[:500]}",
+        ip=ip,
+    )
     return request
 
 
@@ -857,9 +1038,9 @@ def _decide_fast_track(action, article_id, actor, request_id, now, **facts):
     """Lock the article and its pending request, check the form was opened on that
     request, and ask the lifecycle. Returns (article, request, decision)."""
     article = _lock(article_id)
-    pending = FastTrackRequest.objects.select_for_update().filter(
-        article=article, status=FastTrackRequest.PENDING
-    ).first()
+    pending = (
+        FastTrackRequest.objects.select_for_update().filter(article=article, status=FastTrackRequest.PENDING).first()
+    )
     if (pending.pk if pending else None) != request_id:
         raise StaleVersion("This fast-track request was withdrawn or decided since you opened the page.")
     decision = decide(action, situation_for(article, actor, **_fast_track_facts(pending, actor), **facts))
@@ -878,18 +1059,36 @@ def article_confirm_fast_track(*, article_id, actor, request_id, password, ip=No
     person who asked, a wrong password and a request no longer pending."""
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
-    return _signing(article_id, actor, "confirmation of review after publication", password_ok, now, ip,
-                    lambda: _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now))
+    return _signing(
+        article_id,
+        actor,
+        "confirmation of review after publication",
+        password_ok,
+        now,
+        ip,
+        lambda: _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now),
+    )
 
 
 def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
     with transaction.atomic(), reversion.create_revision():
         article, request, decision = _decide_fast_track(
-            Action.CONFIRM_FAST_TRACK, article_id, actor, request_id, now, password_ok=password_ok,
+            Action.CONFIRM_FAST_TRACK,
+            article_id,
+            actor,
+            request_id,
+            now,
+            password_ok=password_ok,
         )
         profile = actor.profile
-        _close_fast_track(request, FastTrackRequest.CONFIRMED, actor, now,
-                          note=FastTrackRequest.CONFIRM_MEANING, signed_name=profile.printed_name)
+        _close_fast_track(
+            request,
+            FastTrackRequest.CONFIRMED,
+            actor,
+            now,
+            note=FastTrackRequest.CONFIRM_MEANING,
+            signed_name=profile.printed_name,
+        )
         article.review_policy = REVIEW_AFTER
         if article.published_version_id:
             _refresh_public_facts(article)
@@ -898,9 +1097,17 @@ def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
         reversion.set_user(actor)
         reversion.set_comment("Review after publication confirmed")
         asker = request.requested_by.profile.printed_name
-        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
-                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
-                     comment=f"signed: {FastTrackRequest.CONFIRM_MEANING} (asked by {asker}: {request.reason})")
+        record_event(
+            article=article,
+            actor=actor,
+            action=decision.action,
+            from_state=decision.from_state,
+            to_state=decision.to_state,
+            now=now,
+            version=article.working_version,
+            ip=ip,
+            comment=f"signed: {FastTrackRequest.CONFIRM_MEANING} (asked by {asker}: {request.reason})",
+        )
     return request
 
 
@@ -910,9 +1117,17 @@ def article_withdraw_fast_track(*, article_id, actor, request_id, ip=None, now=N
     with transaction.atomic(), reversion.create_revision():
         article, request, decision = _decide_fast_track(Action.WITHDRAW_FAST_TRACK, article_id, actor, request_id, now)
         _close_fast_track(request, FastTrackRequest.WITHDRAWN, actor, now)
-        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
-                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
-                     comment="withdrew the request for review after publication")
+        record_event(
+            article=article,
+            actor=actor,
+            action=decision.action,
+            from_state=decision.from_state,
+            to_state=decision.to_state,
+            now=now,
+            version=article.working_version,
+            ip=ip,
+            comment="withdrew the request for review after publication",
+        )
     return request
 
 
@@ -923,9 +1138,17 @@ def article_decline_fast_track(*, article_id, actor, request_id, note="", ip=Non
     with transaction.atomic(), reversion.create_revision():
         article, request, decision = _decide_fast_track(Action.DECLINE_FAST_TRACK, article_id, actor, request_id, now)
         _close_fast_track(request, FastTrackRequest.DECLINED, actor, now, note=note)
-        record_event(article=article, actor=actor, action=decision.action, from_state=decision.from_state,
-                     to_state=decision.to_state, now=now, version=article.working_version, ip=ip,
-                     comment="declined review after publication" + (f": {note[:500]}" if note else ""))
+        record_event(
+            article=article,
+            actor=actor,
+            action=decision.action,
+            from_state=decision.from_state,
+            to_state=decision.to_state,
+            now=now,
+            version=article.working_version,
+            ip=ip,
+            comment="declined review after publication" + (f": {note[:500]}" if note else ""),
+        )
     return request
 
 
@@ -947,8 +1170,16 @@ def flag_articles_citing(reference, reason, now, *, actor, notify=False, include
         article.attention, article.attention_since = reason[:500], now
         article.save(update_fields=["attention", "attention_since"])
         state = State(article.state)
-        record_event(article=article, actor=actor, action="flag", from_state=state, to_state=state, now=now,
-                     version=article.working_version, comment=reason)
+        record_event(
+            article=article,
+            actor=actor,
+            action="flag",
+            from_state=state,
+            to_state=state,
+            now=now,
+            version=article.working_version,
+            comment=reason,
+        )
     if notify and article_ids:
         notices.reference_flagged(article_ids, reason, now, event_key=f"ref{reference.pk}:{now.isoformat()}")
     return article_ids
@@ -970,20 +1201,36 @@ def article_open_rereview(*, article_id, reason, now=None):
         if not is_allowed(Action.REREVIEW, situation) or article.working_version_id != article.published_version_id:
             article.save(update_fields=["attention", "attention_since"])
             state = State(article.state)
-            record_event(article=article, actor=None, action="flag", from_state=state, to_state=state, now=now,
-                         version=article.working_version, comment=reason)
+            record_event(
+                article=article,
+                actor=None,
+                action="flag",
+                from_state=state,
+                to_state=state,
+                now=now,
+                version=article.working_version,
+                comment=reason,
+            )
             return None
         decision = decide(Action.REREVIEW, situation)
         number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
-        review_round = ReviewRound.objects.create(article=article, version=article.working_version, number=number,
-                                                  opened_by=article.working_version.created_by, opened_at=now)
+        review_round = ReviewRound.objects.create(
+            article=article,
+            version=article.working_version,
+            number=number,
+            opened_by=article.working_version.created_by,
+            opened_at=now,
+        )
         _move(article, decision, None, now, comment=reason)
     return review_round
 
 
 def _page_text(page):
-    return {"title": page.title, "body": page.body,
-            "body_sha256": hashlib.sha256(page.body.encode("utf-8")).hexdigest()}
+    return {
+        "title": page.title,
+        "body": page.body,
+        "body_sha256": hashlib.sha256(page.body.encode("utf-8")).hexdigest(),
+    }
 
 
 def site_page_update(*, actor, key, title, body, ip=None, now=None):
@@ -1005,6 +1252,14 @@ def site_page_update(*, actor, key, title, body, ip=None, now=None):
         reversion.set_comment(f"Edited {page.title}")
         new = _page_text(page)
         if new != old:
-            record_trail_event(kind="site", action="edit_page", actor=actor, now=now, subject_id=key, ip=ip,
-                               comment=f"Edited {page.title}", details={"old": old, "new": new})
+            record_trail_event(
+                kind="site",
+                action="edit_page",
+                actor=actor,
+                now=now,
+                subject_id=key,
+                ip=ip,
+                comment=f"Edited {page.title}",
+                details={"old": old, "new": new},
+            )
     return page

@@ -17,12 +17,17 @@ _SOURCES = (
     ("accounts.migrations.0004_login_names_and_kept_profiles", "accounts_usedusername"),
 )
 GUARDS = (
-    "articles_event_no_update", "articles_event_no_delete",
-    "articles_version_no_content_update", "articles_version_no_signed_delete",
-    "articles_signature_no_update", "articles_signature_no_delete",
+    "articles_event_no_update",
+    "articles_event_no_delete",
+    "articles_version_no_content_update",
+    "articles_version_no_signed_delete",
+    "articles_signature_no_update",
+    "articles_signature_no_delete",
     # Login names: recorded on creation, not changed once in the record (reads the trail), kept.
-    "accounts_login_name_on_insert", "accounts_login_name_on_rename",
-    "accounts_usedusername_no_update", "accounts_usedusername_no_delete",
+    "accounts_login_name_on_insert",
+    "accounts_login_name_on_rename",
+    "accounts_usedusername_no_update",
+    "accounts_usedusername_no_delete",
 )
 
 

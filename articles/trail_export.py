@@ -4,9 +4,24 @@ whole trail share the columns and the writers, and neither holds its events in m
 import csv
 import json
 
-AUDIT_COLUMNS = ["id", "seq", "created_at", "actor_id", "actor_username", "actor_name", "action", "from_state",
-                 "to_state", "version_number", "content_hash", "comment", "client_ip", "previous_hash", "key_id",
-                 "event_hash"]
+AUDIT_COLUMNS = [
+    "id",
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "actor_name",
+    "action",
+    "from_state",
+    "to_state",
+    "version_number",
+    "content_hash",
+    "comment",
+    "client_ip",
+    "previous_hash",
+    "key_id",
+    "event_hash",
+]
 TRAIL_COLUMNS = [*AUDIT_COLUMNS, "chain", "subject_id", "details"]
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = tuple("=+-@")
@@ -15,12 +30,22 @@ FORMULA_STARTS = tuple("=+-@")
 def event_row(event):
     """One event as plain values (the version must be selected with it)."""
     return {
-        "id": event.pk, "seq": event.seq, "created_at": event.created_at.isoformat(), "actor_id": event.actor_id,
-        "actor_username": event.actor_username, "actor_name": event.actor_name,
-        "action": event.action, "from_state": event.from_state, "to_state": event.to_state,
-        "version_number": event.version.number if event.version_id else None, "content_hash": event.content_hash,
-        "comment": event.comment, "client_ip": event.client_ip, "previous_hash": event.previous_hash,
-        "key_id": event.key_id, "event_hash": event.event_hash,
+        "id": event.pk,
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "version_number": event.version.number if event.version_id else None,
+        "content_hash": event.content_hash,
+        "comment": event.comment,
+        "client_ip": event.client_ip,
+        "previous_hash": event.previous_hash,
+        "key_id": event.key_id,
+        "event_hash": event.event_hash,
     }
 
 

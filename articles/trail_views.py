@@ -25,15 +25,24 @@ def _filtered(request):
     if not form.is_valid():
         return form, None
     start, end = form.bounds()
-    return form, selectors.whole_trail(start=start, end=end, username=form.cleaned_data["person"],
-                                       kind=form.cleaned_data["kind"])
+    return form, selectors.whole_trail(
+        start=start, end=end, username=form.cleaned_data["person"], kind=form.cleaned_data["kind"]
+    )
 
 
 def _page(request, form, count=None, status=200):
     errors = [error for errors in form.errors.values() for error in errors]
-    return render(request, "articles/audit_trail.html", {
-        "form": form, "count": count, "errors": errors, "query": request.GET.urlencode(),
-    }, status=status)
+    return render(
+        request,
+        "articles/audit_trail.html",
+        {
+            "form": form,
+            "count": count,
+            "errors": errors,
+            "query": request.GET.urlencode(),
+        },
+        status=status,
+    )
 
 
 @require_safe

@@ -21,13 +21,25 @@ from accounts.roles import roles_of
 from articles import selectors, services
 from articles.diff import compare_versions
 from articles.forms import (
-    SCHEDULE_ZONE_NAME, ArticleContentForm, NewArticleForm, PolicyForm, PublishScheduleForm, SitePageForm,
+    SCHEDULE_ZONE_NAME,
+    ArticleContentForm,
+    NewArticleForm,
+    PolicyForm,
+    PublishScheduleForm,
+    SitePageForm,
     UnpublishScheduleForm,
 )
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
-    REVIEW_AFTER, Action, TransitionNotAllowed, available_actions, may_create_articles, may_edit_site_pages, may_export_audit,
-    may_set_review_policy, may_use_desk,
+    REVIEW_AFTER,
+    Action,
+    TransitionNotAllowed,
+    available_actions,
+    may_create_articles,
+    may_edit_site_pages,
+    may_export_audit,
+    may_set_review_policy,
+    may_use_desk,
 )
 from articles.models import Article, ArticleVersion, Signature
 from articles import citing
@@ -42,7 +54,9 @@ def client_ip(request):
     places from the right: entries further left were written by the client itself."""
     hops = settings.PROXY_COUNT
     if hops:
-        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+        forwarded = [
+            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()
+        ]
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
@@ -80,9 +94,14 @@ def _refused_status(error):
 @desk_view
 def desk_list(request):
     page = Paginator(selectors.desk_articles(), 50).get_page(request.GET.get("page"))
-    return render(request, "articles/desk_list.html", {
-        "page": page, "may_create": may_create_articles(roles_of(request.user)),
-    })
+    return render(
+        request,
+        "articles/desk_list.html",
+        {
+            "page": page,
+            "may_create": may_create_articles(roles_of(request.user)),
+        },
+    )
 
 
 @require_safe
@@ -132,10 +151,14 @@ def _article_page(request, article, *, error=None, values=None, policy_form=None
         "comparison": comparison,
         "reviewers": selectors.board_members() if Action.ASSIGN in actions else [],
         "may_set_policy": may_set_review_policy(roles),
-        "policy_form": policy_form or PolicyForm(initial={
-            "review_policy": article.review_policy, "approvals_required": article.approvals_required,
-            "rereview_months": article.rereview_months,
-        }),
+        "policy_form": policy_form
+        or PolicyForm(
+            initial={
+                "review_policy": article.review_policy,
+                "approvals_required": article.approvals_required,
+                "rereview_months": article.rereview_months,
+            }
+        ),
         "fast_track_request": fast_track_request,
         "integrity_problem": verify_version_content(version),
         "error": error,
@@ -161,8 +184,14 @@ def _act(request, article_id, call, success, *, values=None, policy_form=None):
         call()
     except (TransitionNotAllowed, StaleVersion) as refusal:
         article = _article_or_404(article_id)
-        return _article_page(request, article, error=refusal.message, values=values, policy_form=policy_form,
-                             status=_refused_status(refusal))
+        return _article_page(
+            request,
+            article,
+            error=refusal.message,
+            values=values,
+            policy_form=policy_form,
+            status=_refused_status(refusal),
+        )
     messages.success(request, success)
     return redirect("articles:article", article_id)
 
@@ -177,18 +206,32 @@ def _posted_id(request, name):
 @require_POST
 @desk_view
 def submit(request, article_id):
-    return _act(request, article_id, lambda: services.article_submit(
-        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
-        ip=client_ip(request),
-    ), "Submitted for medical review.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_submit(
+            article_id=article_id,
+            actor=request.user,
+            expected_version_id=_posted_id(request, "version_id"),
+            ip=client_ip(request),
+        ),
+        "Submitted for medical review.",
+    )
 
 
 @require_POST
 @desk_view
 def claim(request, article_id):
-    return _act(request, article_id, lambda: services.article_claim(
-        article_id=article_id, actor=request.user, ip=client_ip(request),
-    ), "You are reviewing this article.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_claim(
+            article_id=article_id,
+            actor=request.user,
+            ip=client_ip(request),
+        ),
+        "You are reviewing this article.",
+    )
 
 
 def _due_date(raw):
@@ -209,49 +252,94 @@ def assign(request, article_id):
         due_at = _due_date(values["due"])
     except ValueError:
         article = _article_or_404(article_id)
-        return _article_page(request, article, error="The due date is not a date (use YYYY-MM-DD).", values=values, status=400)
-    return _act(request, article_id, lambda: services.article_assign(
-        article_id=article_id, actor=request.user, reviewer_id=_posted_id(request, "reviewer_id"), due_at=due_at,
-        ip=client_ip(request),
-    ), "Reviewer assigned.", values=values)
+        return _article_page(
+            request, article, error="The due date is not a date (use YYYY-MM-DD).", values=values, status=400
+        )
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_assign(
+            article_id=article_id,
+            actor=request.user,
+            reviewer_id=_posted_id(request, "reviewer_id"),
+            due_at=due_at,
+            ip=client_ip(request),
+        ),
+        "Reviewer assigned.",
+        values=values,
+    )
 
 
 @require_POST
 @desk_view
 def comment(request, article_id):
     values = {"comment": request.POST.get("body", ""), "section": request.POST.get("section", "")}
-    return _act(request, article_id, lambda: services.article_comment(
-        article_id=article_id, actor=request.user, body=values["comment"], section=values["section"],
-        ip=client_ip(request),
-    ), "Comment added.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_comment(
+            article_id=article_id,
+            actor=request.user,
+            body=values["comment"],
+            section=values["section"],
+            ip=client_ip(request),
+        ),
+        "Comment added.",
+        values=values,
+    )
 
 
 @require_POST
 @desk_view
 def request_changes(request, article_id):
     values = {"changes": request.POST.get("body", ""), "changes_section": request.POST.get("section", "")}
-    return _act(request, article_id, lambda: services.article_request_changes(
-        article_id=article_id, actor=request.user, body=values["changes"], section=values["changes_section"],
-        expected_version_id=_posted_id(request, "version_id"), ip=client_ip(request),
-    ), "Changes requested; the editors have been sent the article back.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_request_changes(
+            article_id=article_id,
+            actor=request.user,
+            body=values["changes"],
+            section=values["changes_section"],
+            expected_version_id=_posted_id(request, "version_id"),
+            ip=client_ip(request),
+        ),
+        "Changes requested; the editors have been sent the article back.",
+        values=values,
+    )
 
 
 @require_POST
 @desk_view
 def approve(request, article_id):
-    return _act(request, article_id, lambda: services.article_approve(
-        article_id=article_id, actor=request.user, password=request.POST.get("password", ""),
-        expected_hash=request.POST.get("content_hash", ""), ip=client_ip(request),
-    ), "Your approval is signed.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_approve(
+            article_id=article_id,
+            actor=request.user,
+            password=request.POST.get("password", ""),
+            expected_hash=request.POST.get("content_hash", ""),
+            ip=client_ip(request),
+        ),
+        "Your approval is signed.",
+    )
 
 
 @require_POST
 @desk_view
 def publish(request, article_id):
-    return _act(request, article_id, lambda: services.article_publish(
-        article_id=article_id, actor=request.user, expected_version_id=_posted_id(request, "version_id"),
-        ip=client_ip(request),
-    ), "Published.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_publish(
+            article_id=article_id,
+            actor=request.user,
+            expected_version_id=_posted_id(request, "version_id"),
+            ip=client_ip(request),
+        ),
+        "Published.",
+    )
 
 
 def _form_errors(form):
@@ -265,10 +353,19 @@ def schedule(request, article_id):
     form = PublishScheduleForm(request.POST)
     if not form.is_valid():
         return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
-    return _act(request, article_id, lambda: services.article_schedule(
-        article_id=article_id, actor=request.user, expected_version_id=form.cleaned_data["version_id"],
-        publish_at=form.cleaned_data["publish_at"], ip=client_ip(request),
-    ), "Publication scheduled.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_schedule(
+            article_id=article_id,
+            actor=request.user,
+            expected_version_id=form.cleaned_data["version_id"],
+            publish_at=form.cleaned_data["publish_at"],
+            ip=client_ip(request),
+        ),
+        "Publication scheduled.",
+        values=values,
+    )
 
 
 @require_POST
@@ -278,28 +375,53 @@ def schedule_unpublish(request, article_id):
     form = UnpublishScheduleForm(request.POST)
     if not form.is_valid():
         return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
-    return _act(request, article_id, lambda: services.article_schedule_unpublish(
-        article_id=article_id, actor=request.user, unpublish_at=form.cleaned_data["unpublish_at"],
-        reason=form.cleaned_data["reason"], ip=client_ip(request),
-    ), "Unpublication scheduled.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_schedule_unpublish(
+            article_id=article_id,
+            actor=request.user,
+            unpublish_at=form.cleaned_data["unpublish_at"],
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        ),
+        "Unpublication scheduled.",
+        values=values,
+    )
 
 
 @require_POST
 @desk_view
 def cancel_schedule(request, article_id):
-    return _act(request, article_id, lambda: services.article_cancel_schedule(
-        article_id=article_id, actor=request.user, schedule_id=_posted_id(request, "schedule_id"),
-        ip=client_ip(request),
-    ), "Schedule cancelled.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_cancel_schedule(
+            article_id=article_id,
+            actor=request.user,
+            schedule_id=_posted_id(request, "schedule_id"),
+            ip=client_ip(request),
+        ),
+        "Schedule cancelled.",
+    )
 
 
 @require_POST
 @desk_view
 def unpublish(request, article_id):
     values = {"reason": request.POST.get("reason", "")}
-    return _act(request, article_id, lambda: services.article_unpublish(
-        article_id=article_id, actor=request.user, reason=values["reason"], ip=client_ip(request),
-    ), "Unpublished.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_unpublish(
+            article_id=article_id,
+            actor=request.user,
+            reason=values["reason"],
+            ip=client_ip(request),
+        ),
+        "Unpublished.",
+        values=values,
+    )
 
 
 @require_POST
@@ -313,47 +435,94 @@ def set_policy(request, article_id):
     if form.cleaned_data["review_policy"] == REVIEW_AFTER and not form.cleaned_data["reason"].strip():
         article = _article_or_404(article_id)
         if article.review_policy != REVIEW_AFTER:
-            return _article_page(request, article, policy_form=form, status=400,
-                                 error="Give a reason for asking for review after publication.")
-    return _act(request, article_id, lambda: services.article_set_policy(
-        article_id=article_id, actor=request.user, ip=client_ip(request), **form.cleaned_data,
-    ), "Review policy saved.", policy_form=form)
+            return _article_page(
+                request,
+                article,
+                policy_form=form,
+                status=400,
+                error="Give a reason for asking for review after publication.",
+            )
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_set_policy(
+            article_id=article_id,
+            actor=request.user,
+            ip=client_ip(request),
+            **form.cleaned_data,
+        ),
+        "Review policy saved.",
+        policy_form=form,
+    )
 
 
 @require_POST
 @desk_view
 def confirm_fast_track(request, article_id):
-    return _act(request, article_id, lambda: services.article_confirm_fast_track(
-        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"),
-        password=request.POST.get("password", ""), ip=client_ip(request),
-    ), "Confirmed: this article is now reviewed after publication.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_confirm_fast_track(
+            article_id=article_id,
+            actor=request.user,
+            request_id=_posted_id(request, "request_id"),
+            password=request.POST.get("password", ""),
+            ip=client_ip(request),
+        ),
+        "Confirmed: this article is now reviewed after publication.",
+    )
 
 
 @require_POST
 @desk_view
 def withdraw_fast_track(request, article_id):
-    return _act(request, article_id, lambda: services.article_withdraw_fast_track(
-        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"), ip=client_ip(request),
-    ), "Request withdrawn.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_withdraw_fast_track(
+            article_id=article_id,
+            actor=request.user,
+            request_id=_posted_id(request, "request_id"),
+            ip=client_ip(request),
+        ),
+        "Request withdrawn.",
+    )
 
 
 @require_POST
 @desk_view
 def decline_fast_track(request, article_id):
     values = {"decline_note": request.POST.get("note", "")}
-    return _act(request, article_id, lambda: services.article_decline_fast_track(
-        article_id=article_id, actor=request.user, request_id=_posted_id(request, "request_id"),
-        note=values["decline_note"], ip=client_ip(request),
-    ), "Request declined.", values=values)
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_decline_fast_track(
+            article_id=article_id,
+            actor=request.user,
+            request_id=_posted_id(request, "request_id"),
+            note=values["decline_note"],
+            ip=client_ip(request),
+        ),
+        "Request declined.",
+        values=values,
+    )
 
 
 # ---------------------------------------------------------------- editing
 
 
 def _edit_page(request, form, *, article=None, preview=None, error=None, status=200):
-    return render(request, "articles/edit.html", {
-        "form": form, "article": article, "preview": preview, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "articles/edit.html",
+        {
+            "form": form,
+            "article": article,
+            "preview": preview,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 def _preview(form):
@@ -361,11 +530,17 @@ def _preview(form):
     body, listed = form.cleaned_data["body"], form.cleaned_data["reference_list"]
     snapshots, library = citing.resolve(body, listed)
     body_html, headings = render_markdown(body, snapshots)
-    return {"title": form.cleaned_data["title"], "body_html": body_html, "headings": headings,
-            "references_html": render_reference_list(snapshots, settings.CITATION_STYLE),
-            "citation_check": citing.integrity(body, listed, library),
-            "summary": form.cleaned_data["summary"], "key_points": form.cleaned_data["key_points"].splitlines(),
-            "faq": form.cleaned_data["faq"], "aliases": form.cleaned_data["aliases"]}
+    return {
+        "title": form.cleaned_data["title"],
+        "body_html": body_html,
+        "headings": headings,
+        "references_html": render_reference_list(snapshots, settings.CITATION_STYLE),
+        "citation_check": citing.integrity(body, listed, library),
+        "summary": form.cleaned_data["summary"],
+        "key_points": form.cleaned_data["key_points"].splitlines(),
+        "faq": form.cleaned_data["faq"],
+        "aliases": form.cleaned_data["aliases"],
+    }
 
 
 @desk_view
@@ -379,8 +554,12 @@ def article_new(request):
         return _edit_page(request, form, preview=_preview(form))
     try:
         article = services.article_create(
-            actor=request.user, slug=form.cleaned_data["slug"], topic=form.cleaned_data["topic"],
-            content=form.content(), note=form.cleaned_data["note"], ip=client_ip(request),
+            actor=request.user,
+            slug=form.cleaned_data["slug"],
+            topic=form.cleaned_data["topic"],
+            content=form.content(),
+            note=form.cleaned_data["note"],
+            ip=client_ip(request),
         )
     except TransitionNotAllowed as refusal:
         return _edit_page(request, form, error=refusal.message, status=403)
@@ -392,8 +571,11 @@ def article_new(request):
 def article_edit(request, article_id):
     article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
     if request.method == "GET":
-        return _edit_page(request, ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),
-                          article=article)
+        return _edit_page(
+            request,
+            ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),
+            article=article,
+        )
     form = ArticleContentForm(request.POST)
     if not form.is_valid():
         return _edit_page(request, form, article=article, status=400)
@@ -401,8 +583,12 @@ def article_edit(request, article_id):
         return _edit_page(request, form, article=article, preview=_preview(form))
     try:
         services.article_save_version(
-            article_id=article.pk, actor=request.user, base_version_id=form.cleaned_data["base_version_id"],
-            content=form.content(), note=form.cleaned_data["note"], ip=client_ip(request),
+            article_id=article.pk,
+            actor=request.user,
+            base_version_id=form.cleaned_data["base_version_id"],
+            content=form.content(),
+            note=form.cleaned_data["note"],
+            ip=client_ip(request),
         )
     except (TransitionNotAllowed, StaleVersion) as refusal:
         return _edit_page(request, form, article=article, error=refusal.message, status=_refused_status(refusal))
@@ -416,10 +602,14 @@ def article_edit(request, article_id):
 @require_safe
 @desk_view
 def history(request, article_id):
-    article = get_object_or_404(Article.objects.select_related(*("working_version", "published_version")), pk=article_id)
+    article = get_object_or_404(
+        Article.objects.select_related(*("working_version", "published_version")), pk=article_id
+    )
     versions = selectors.version_history(article)
     may_restore = Action.EDIT in available_actions(services.situation_for_viewer(article, request.user))
-    return render(request, "articles/history.html", {"article": article, "versions": versions, "may_restore": may_restore})
+    return render(
+        request, "articles/history.html", {"article": article, "versions": versions, "may_restore": may_restore}
+    )
 
 
 @require_safe
@@ -434,19 +624,34 @@ def compare(request, article_id):
     if len(found) != len(set(numbers)):
         raise Http404("No such version")
     old, new = found[numbers[0]], found[numbers[1]]
-    return render(request, "articles/compare.html", {
-        "article": article, "old": old, "new": new, "comparison": compare_versions(old, new),
-    })
+    return render(
+        request,
+        "articles/compare.html",
+        {
+            "article": article,
+            "old": old,
+            "new": new,
+            "comparison": compare_versions(old, new),
+        },
+    )
 
 
 @require_POST
 @desk_view
 def restore(request, article_id, version_id):
     get_object_or_404(ArticleVersion.objects.only("pk"), pk=version_id, article_id=article_id)
-    return _act(request, article_id, lambda: services.article_restore_version(
-        article_id=article_id, actor=request.user, version_id=version_id,
-        base_version_id=_posted_id(request, "base_version_id"), ip=client_ip(request),
-    ), "The old version is the new draft.")
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_restore_version(
+            article_id=article_id,
+            actor=request.user,
+            version_id=version_id,
+            base_version_id=_posted_id(request, "base_version_id"),
+            ip=client_ip(request),
+        ),
+        "The old version is the new draft.",
+    )
 
 
 @require_safe
@@ -459,10 +664,17 @@ def audit_export(request, article_id, fmt):
     filename = f"audit-{article.slug}.{fmt}"
     if fmt == "json":
         signatures = [
-            {"version_number": s.version.number, "signer_id": s.signer_id, "signer_username": s.signer_username,
-             "printed_name": s.printed_name, "credentials": s.credentials,
-             "meaning": s.meaning, "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
-             "valid": s.is_valid}
+            {
+                "version_number": s.version.number,
+                "signer_id": s.signer_id,
+                "signer_username": s.signer_username,
+                "printed_name": s.printed_name,
+                "credentials": s.credentials,
+                "meaning": s.meaning,
+                "signed_at": s.signed_at.isoformat(),
+                "content_hash": s.content_hash,
+                "valid": s.is_valid,
+            }
             for s in Signature.objects.filter(version__article=article).select_related("version").order_by("signed_at")
         ]
         document = {"article": article.slug, "events": rows, "signatures": signatures}

@@ -38,6 +38,8 @@ def person(username, role):
     from accounts.roles import install_roles
 
     install_roles(apps)
-    user = get_user_model().objects.create_user(username, password="bench-password-123", email=f"{username}@example.org")
+    user = get_user_model().objects.create_user(
+        username, password="bench-password-123", email=f"{username}@example.org"
+    )
     user.groups.add(Group.objects.get(name=role))
     return user

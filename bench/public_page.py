@@ -49,8 +49,10 @@ ENV = {
 }
 ENV.pop("CELERY_BROKER_URL", None)
 
-WORDS = ("the patient clinical evidence dose treatment daily symptoms review guideline trial outcome risk adults "
-         "children care doctor nurse months weeks common rare effect benefit harm").split()
+WORDS = (
+    "the patient clinical evidence dose treatment daily symptoms review guideline trial outcome risk adults "
+    "children care doctor nurse months weeks common rare effect benefit harm"
+).split()
 
 
 def free_port():
@@ -64,8 +66,9 @@ def manage(*args):
 
 
 def build_data():
-    subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True, stderr=subprocess.DEVNULL
+    )
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput")
@@ -118,8 +121,9 @@ for signer in (reviewer, reviewer2):
 services.article_publish(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id)
 print(len(body.split()), "words")
 """
-    words = subprocess.run([PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
-                           capture_output=True, text=True).stdout.strip()
+    words = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
+    ).stdout.strip()
     return words
 
 
@@ -140,8 +144,9 @@ def gunicorn(cache_on):
     if cache_on:
         env["CACHE_URL"] = REDIS_URL
         subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
-    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"],
-                               cwd=ROOT, env=env)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"], cwd=ROOT, env=env
+    )
     return process, f"http://127.0.0.1:{port}/articles/bench-article/"
 
 
@@ -157,8 +162,11 @@ def nginx(plain_html, app_address):
     (WORK / "plain" / "index.html").chmod(0o644)
     (WORK / "logs").mkdir()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("server 127.0.0.1:8000;", f"server {app_address};").replace(
-        "root /srv/imprimatur/export;", f"root {EXPORT};").replace("listen 80;", f"listen 127.0.0.1:{site_port};")
+    site = (
+        site.replace("server 127.0.0.1:8000;", f"server {app_address};")
+        .replace("root /srv/imprimatur/export;", f"root {EXPORT};")
+        .replace("listen 80;", f"listen 127.0.0.1:{site_port};")
+    )
     (WORK / "site.conf").write_text(site)
     conf = WORK / "nginx.conf"
     conf.write_text(f"""
@@ -178,13 +186,13 @@ http {{
 }}
 """)
     process = subprocess.Popen(["nginx", "-p", str(WORK), "-c", str(conf), "-g", "daemon off;"])
-    return (process, f"http://127.0.0.1:{site_port}/articles/bench-article/",
-            f"http://127.0.0.1:{plain_port}/plain/")
+    return (process, f"http://127.0.0.1:{site_port}/articles/bench-article/", f"http://127.0.0.1:{plain_port}/plain/")
 
 
 def run_wrk(url):
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{DURATION}", "--latency", url], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{DURATION}", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

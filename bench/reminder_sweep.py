@@ -42,8 +42,10 @@ def run():
     from notifications.models import Notification
     from notifications.reminders import sweep
 
-    people = {name: person(f"bench-{name}", role).pk
-              for name, role in (("editor", EDITOR), ("reviewer", REVIEWER), ("publisher", PUBLISHER))}
+    people = {
+        name: person(f"bench-{name}", role).pk
+        for name, role in (("editor", EDITOR), ("reviewer", REVIEWER), ("publisher", PUBLISHER))
+    }
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for statement in GENERATE:
@@ -54,8 +56,10 @@ def run():
             begin = time.perf_counter()
             result = sweep()
             elapsed = time.perf_counter() - begin
-        print(f"{label}: {elapsed:.2f} s, {len(queries.captured_queries)} SQL queries, "
-              f"{result.written:,} notifications written ({result.counts()})")
+        print(
+            f"{label}: {elapsed:.2f} s, {len(queries.captured_queries)} SQL queries, "
+            f"{result.written:,} notifications written ({result.counts()})"
+        )
     print(f"notification rows: {Notification.objects.count():,}")
 
 

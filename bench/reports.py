@@ -80,8 +80,9 @@ def run():
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for statement in GENERATE:
-            cursor.execute(statement, {"articles": ARTICLES, "events": EVENTS_PER_ARTICLE, "reviewers": reviewers,
-                                       **people})
+            cursor.execute(
+                statement, {"articles": ARTICLES, "events": EVENTS_PER_ARTICLE, "reviewers": reviewers, **people}
+            )
         cursor.execute("SELECT count(*) FROM articles_event")
         events = cursor.fetchone()[0]
     connection.set_autocommit(True)  # VACUUM cannot run inside a transaction
@@ -96,10 +97,15 @@ def run():
 
     transaction.set_autocommit(False)
     selectors.tune_for_reports()
-    for name, report in (("articles by state", selectors.articles_by_state), ("queue aging", selectors.queue_aging),
-                         ("cycle times", selectors.cycle_times), ("overdue reviews", selectors.overdue_reviews),
-                         ("re-reviews due", selectors.rereviews_due), ("workload", selectors.reviewer_workload),
-                         ("signatures per month", selectors.signatures_per_month)):
+    for name, report in (
+        ("articles by state", selectors.articles_by_state),
+        ("queue aging", selectors.queue_aging),
+        ("cycle times", selectors.cycle_times),
+        ("overdue reviews", selectors.overdue_reviews),
+        ("re-reviews due", selectors.rereviews_due),
+        ("workload", selectors.reviewer_workload),
+        ("signatures per month", selectors.signatures_per_month),
+    ):
         begin = time.perf_counter()
         report(filters, now)
         print(f"  {name}: {(time.perf_counter() - begin) * 1000:.0f} ms")
@@ -110,8 +116,12 @@ def run():
 
     client = Client()
     client.force_login(get_user_model().objects.get(pk=people["publisher"]))
-    for label, params in (("page, last year", {}), ("page, last year", {}), ("page, last year", {}),
-                          ("page, one topic and reviewer", {"topic": "Topic 3", "reviewer": str(reviewers[3])})):
+    for label, params in (
+        ("page, last year", {}),
+        ("page, last year", {}),
+        ("page, last year", {}),
+        ("page, one topic and reviewer", {"topic": "Topic 3", "reviewer": str(reviewers[3])}),
+    ):
         with CaptureQueriesContext(connection) as queries:
             begin = time.perf_counter()
             response = client.get("/desk/reports/", params)

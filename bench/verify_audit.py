@@ -22,8 +22,23 @@ from django.db import connection
 EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))
 PER_ARTICLE = 100
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = ("article_id", "seq", "actor_id", "actor_name", "created_at", "action", "from_state", "to_state",
-           "version_id", "content_hash", "comment", "client_ip", "key_id", "previous_hash", "event_hash")
+COLUMNS = (
+    "article_id",
+    "seq",
+    "actor_id",
+    "actor_name",
+    "created_at",
+    "action",
+    "from_state",
+    "to_state",
+    "version_id",
+    "content_hash",
+    "comment",
+    "client_ip",
+    "key_id",
+    "previous_hash",
+    "event_hash",
+)
 
 
 def generate(first_article, articles, editor):
@@ -31,22 +46,38 @@ def generate(first_article, articles, editor):
 
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     made = Article.objects.bulk_create(
-        Article(slug=f"bench-{first_article + n}", topic="Bench", state="draft", created_by_id=editor,
-                created_at=start, state_changed_at=start)
+        Article(
+            slug=f"bench-{first_article + n}",
+            topic="Bench",
+            state="draft",
+            created_by_id=editor,
+            created_at=start,
+            state_changed_at=start,
+        )
         for n in range(articles)
     )
     heads = []
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY articles_event ({', '.join(COLUMNS)}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY articles_event ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+    ):
         for article in made:
             previous = GENESIS_HASH
             for seq in range(1, PER_ARTICLE + 1):
-                event = Event(article_id=article.pk, seq=seq, actor_id=editor, actor_name="Bench Editor",
-                              created_at=start + timedelta(minutes=seq), action="create" if seq == 1 else "comment",
-                              from_state="" if seq == 1 else "draft", to_state="draft", content_hash="",
-                              comment=f"note {seq} on article {article.pk}", key_id=settings.AUDIT_KEY_ID,
-                              previous_hash=previous)
+                event = Event(
+                    article_id=article.pk,
+                    seq=seq,
+                    actor_id=editor,
+                    actor_name="Bench Editor",
+                    created_at=start + timedelta(minutes=seq),
+                    action="create" if seq == 1 else "comment",
+                    from_state="" if seq == 1 else "draft",
+                    to_state="draft",
+                    content_hash="",
+                    comment=f"note {seq} on article {article.pk}",
+                    key_id=settings.AUDIT_KEY_ID,
+                    previous_hash=previous,
+                )
                 event.event_hash = event.compute_hash()
                 copy.write_row([getattr(event, column) for column in COLUMNS])
                 previous = event.event_hash
@@ -64,8 +95,14 @@ def generate(first_article, articles, editor):
 def verify_in_own_process():
     env = {**os.environ, "DATABASE_URL": _database_url()}
     begin = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "verify_audit"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - begin
     said = process.stdout.read().strip()
@@ -90,8 +127,9 @@ def run():
         made += articles * PER_ARTICLE
         print(f"generated {made:,} events in all ({time.perf_counter() - begin:.1f} s for this part)")
         elapsed, peak_mib, code, said = verify_in_own_process()
-        print(f"verify_audit over {made:,} events: {elapsed:.1f} s, peak memory {peak_mib:.0f} MiB, "
-              f"exit {code}: {said}")
+        print(
+            f"verify_audit over {made:,} events: {elapsed:.1f} s, peak memory {peak_mib:.0f} MiB, exit {code}: {said}"
+        )
 
 
 if __name__ == "__main__":

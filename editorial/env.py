@@ -96,8 +96,11 @@ def env_cache(name, default):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imprimatur"}
     if scheme in ("redis", "rediss"):
         # Short timeouts: a cache that is down must cost a reader milliseconds, not seconds.
-        return {"BACKEND": "editorial.cache.SharedClientRedisCache", "LOCATION": raw,
-                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+        return {
+            "BACKEND": "editorial.cache.SharedClientRedisCache",
+            "LOCATION": raw,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"{name} must start with locmem://, redis:// or dummy:// (got {raw!r})")

@@ -10,7 +10,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from editorial.env import (
-    env_bool, env_cache, env_choice, env_database, env_int, env_keys, env_list, env_str, env_url,
+    env_bool,
+    env_cache,
+    env_choice,
+    env_database,
+    env_int,
+    env_keys,
+    env_list,
+    env_str,
+    env_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,9 +28,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)"
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)")
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
 
 # The audit trail's events are chained with an HMAC under this key, kept outside the
@@ -285,5 +291,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

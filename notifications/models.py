@@ -31,7 +31,14 @@ class Notification(models.Model):
     and its e-mail is sent by whichever worker claims the row first.
     """
 
-    PENDING, SENDING, SENT, SKIPPED, DIGEST_PENDING, FAILED = "pending", "sending", "sent", "skipped", "digest", "failed"
+    PENDING, SENDING, SENT, SKIPPED, DIGEST_PENDING, FAILED = (
+        "pending",
+        "sending",
+        "sent",
+        "skipped",
+        "digest",
+        "failed",
+    )
     EMAIL_STATES = [(s, s) for s in (PENDING, SENDING, SENT, SKIPPED, DIGEST_PENDING, FAILED)]
 
     key = models.CharField(max_length=200, unique=True)
@@ -61,7 +68,9 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(max_length=30, choices=KINDS)
     mode = models.CharField(max_length=10, choices=MODES, default=EMAIL)
 

@@ -37,8 +37,11 @@ class Sweep:
     written: int = 0
 
     def counts(self):
-        return {"written": self.written, "rereviews": len(self.rereviews),
-                **Counter(item.outgoing.kind for item in self.planned)}
+        return {
+            "written": self.written,
+            "rereviews": len(self.rereviews),
+            **Counter(item.outgoing.kind for item in self.planned),
+        }
 
 
 def _interval(since, now, every_days):
@@ -57,26 +60,40 @@ def _publisher_ids():
 def overdue_reviews(now, publishers):
     every, escalate_after = settings.REMIND_OVERDUE_REVIEW_EVERY_DAYS, settings.ESCALATE_AFTER_REMINDERS
     rows = ReviewAssignment.objects.filter(review_round__outcome=ReviewRound.OPEN, due_at__lt=now).values_list(
-        "pk", "reviewer_id", "due_at", "review_round__article_id", "review_round__article__working_version__title",
+        "pk",
+        "reviewer_id",
+        "due_at",
+        "review_round__article_id",
+        "review_round__article__working_version__title",
     )
     for assignment_id, reviewer_id, due_at, article_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(due_at, now, every)
         days = (now - due_at).days
         yield Planned(
-            Outgoing(key=f"review_overdue:a{assignment_id}:{interval}:{reviewer_id}", kind="review_overdue",
-                     recipient_id=reviewer_id, article_id=article_id, url=_url(article_id),
-                     subject=f"Review overdue: {title}",
-                     message=f"Your review of “{title}” was due {due_at:%Y-%m-%d} ({days} day(s) ago)."),
+            Outgoing(
+                key=f"review_overdue:a{assignment_id}:{interval}:{reviewer_id}",
+                kind="review_overdue",
+                recipient_id=reviewer_id,
+                article_id=article_id,
+                url=_url(article_id),
+                subject=f"Review overdue: {title}",
+                message=f"Your review of “{title}” was due {due_at:%Y-%m-%d} ({days} day(s) ago).",
+            ),
             why=f"review due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
         )
         if interval > escalate_after:
             for publisher_id in publishers:
                 yield Planned(
-                    Outgoing(key=f"review_escalated:a{assignment_id}:{publisher_id}", kind="review_escalated",
-                             recipient_id=publisher_id, article_id=article_id, url=_url(article_id),
-                             subject=f"Overdue review escalated: {title}",
-                             message=f"The review of “{title}” was due {due_at:%Y-%m-%d}; the reviewer has been "
-                                     f"reminded {escalate_after} times."),
+                    Outgoing(
+                        key=f"review_escalated:a{assignment_id}:{publisher_id}",
+                        kind="review_escalated",
+                        recipient_id=publisher_id,
+                        article_id=article_id,
+                        url=_url(article_id),
+                        subject=f"Overdue review escalated: {title}",
+                        message=f"The review of “{title}” was due {due_at:%Y-%m-%d}; the reviewer has been "
+                        f"reminded {escalate_after} times.",
+                    ),
                     why=f"review overdue after {escalate_after} reminders",
                 )
 
@@ -84,15 +101,23 @@ def overdue_reviews(now, publishers):
 def untouched_changes(now):
     every = settings.REMIND_CHANGES_REQUESTED_AFTER_DAYS
     rows = Article.objects.filter(state=State.CHANGES_REQUESTED, state_changed_at__lt=now - every * DAY).values_list(
-        "pk", "state_changed_at", "working_version__created_by_id", "working_version__title",
+        "pk",
+        "state_changed_at",
+        "working_version__created_by_id",
+        "working_version__title",
     )
     for article_id, since, editor_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(since, now, every) - 1
         yield Planned(
-            Outgoing(key=f"changes_untouched:{article_id}:{since.timestamp():.0f}:{interval}:{editor_id}",
-                     kind="changes_untouched", recipient_id=editor_id, article_id=article_id, url=_url(article_id),
-                     subject=f"Changes requested and waiting: {title}",
-                     message=f"The Medical Advisory Board asked for changes to “{title}” on {since:%Y-%m-%d}."),
+            Outgoing(
+                key=f"changes_untouched:{article_id}:{since.timestamp():.0f}:{interval}:{editor_id}",
+                kind="changes_untouched",
+                recipient_id=editor_id,
+                article_id=article_id,
+                url=_url(article_id),
+                subject=f"Changes requested and waiting: {title}",
+                message=f"The Medical Advisory Board asked for changes to “{title}” on {since:%Y-%m-%d}.",
+            ),
             why=f"changes requested {since:%Y-%m-%d}, untouched for {(now - since).days} days",
         )
 
@@ -100,16 +125,24 @@ def untouched_changes(now):
 def approved_unpublished(now, publishers):
     every = settings.REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS
     rows = Article.objects.filter(state=State.APPROVED, state_changed_at__lt=now - every * DAY).values_list(
-        "pk", "state_changed_at", "working_version_id", "working_version__title",
+        "pk",
+        "state_changed_at",
+        "working_version_id",
+        "working_version__title",
     )
     for article_id, since, version_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(since, now, every) - 1
         for publisher_id in publishers:
             yield Planned(
-                Outgoing(key=f"approved_unpublished:v{version_id}:{interval}:{publisher_id}", kind="approved_unpublished",
-                         recipient_id=publisher_id, article_id=article_id, url=_url(article_id),
-                         subject=f"Approved, not yet published: {title}",
-                         message=f"“{title}” was approved on {since:%Y-%m-%d} and is waiting for publication."),
+                Outgoing(
+                    key=f"approved_unpublished:v{version_id}:{interval}:{publisher_id}",
+                    kind="approved_unpublished",
+                    recipient_id=publisher_id,
+                    article_id=article_id,
+                    url=_url(article_id),
+                    subject=f"Approved, not yet published: {title}",
+                    message=f"“{title}” was approved on {since:%Y-%m-%d} and is waiting for publication.",
+                ),
                 why=f"approved {since:%Y-%m-%d}, unpublished for {(now - since).days} days",
             )
 
@@ -117,8 +150,12 @@ def approved_unpublished(now, publishers):
 def add_months(moment, months):
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                           31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        moment.day,
+        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+            month - 1
+        ],
+    )
     return moment.replace(year=year, month=month, day=day)
 
 
@@ -141,18 +178,24 @@ def rereview_notices(due, now):
     """Tell the reviewers who signed the live version that its re-review is due."""
     signers = {}
     for article_id, signer_id in Signature.objects.filter(
-        kind=Signature.APPROVAL, version__article_id__in=[article_id for article_id, _, _ in due],
+        kind=Signature.APPROVAL,
+        version__article_id__in=[article_id for article_id, _, _ in due],
         version__article__published_version=F("version"),
     ).values_list("version__article_id", "signer_id"):
         signers.setdefault(article_id, set()).add(signer_id)
     for article_id, due_date, title in due:
         for reviewer_id in sorted(signers.get(article_id, ())):
             yield Planned(
-                Outgoing(key=f"rereview_due:{article_id}:{due_date:%Y-%m-%d}:{reviewer_id}", kind="rereview_due",
-                         recipient_id=reviewer_id, article_id=article_id, url=_url(article_id),
-                         subject=f"Re-review due: {title}",
-                         message=f"“{title}” was due for medical re-review on {due_date:%Y-%m-%d}. "
-                                 "A review round is open for it."),
+                Outgoing(
+                    key=f"rereview_due:{article_id}:{due_date:%Y-%m-%d}:{reviewer_id}",
+                    kind="rereview_due",
+                    recipient_id=reviewer_id,
+                    article_id=article_id,
+                    url=_url(article_id),
+                    subject=f"Re-review due: {title}",
+                    message=f"“{title}” was due for medical re-review on {due_date:%Y-%m-%d}. "
+                    "A review round is open for it.",
+                ),
                 why=f"re-review due {due_date:%Y-%m-%d}",
             )
 
@@ -162,12 +205,16 @@ def plan(now):
     publishers = _publisher_ids()
     due = list(rereview_due(now))
     planned = [
-        *overdue_reviews(now, publishers), *untouched_changes(now), *approved_unpublished(now, publishers),
+        *overdue_reviews(now, publishers),
+        *untouched_changes(now),
+        *approved_unpublished(now, publishers),
         *rereview_notices(due, now),
     ]
     already = existing_keys(item.outgoing.key for item in planned)
-    return Sweep(planned=[item for item in planned if item.outgoing.key not in already],
-                 rereviews=[(article_id, f"Re-review due since {due_date:%Y-%m-%d}") for article_id, due_date, _ in due])
+    return Sweep(
+        planned=[item for item in planned if item.outgoing.key not in already],
+        rereviews=[(article_id, f"Re-review due since {due_date:%Y-%m-%d}") for article_id, due_date, _ in due],
+    )
 
 
 def sweep(now=None, dry_run=False):

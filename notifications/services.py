@@ -45,7 +45,7 @@ def existing_keys(keys):
     """The keys among `keys` already written: one query per batch."""
     keys, found = list(keys), set()
     for start in range(0, len(keys), BATCH):
-        found.update(Notification.objects.filter(key__in=keys[start:start + BATCH]).values_list("key", flat=True))
+        found.update(Notification.objects.filter(key__in=keys[start : start + BATCH]).values_list("key", flat=True))
     return found
 
 
@@ -62,21 +62,31 @@ def write(outgoing, now):
     user_ids = {item.recipient_id for item in fresh}
     users = dict(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
     modes = {
-        (user_id, kind): mode for user_id, kind, mode in
-        NotificationPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "kind", "mode")
+        (user_id, kind): mode
+        for user_id, kind, mode in NotificationPreference.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "kind", "mode"
+        )
     }
     rows = [
         Notification(
-            key=item.key[:200], recipient_id=item.recipient_id, kind=item.kind, article_id=item.article_id,
-            subject=item.subject[:300], message=item.message, url=item.url, created_at=now,
+            key=item.key[:200],
+            recipient_id=item.recipient_id,
+            kind=item.kind,
+            article_id=item.article_id,
+            subject=item.subject[:300],
+            message=item.message,
+            url=item.url,
+            created_at=now,
             email_state=INITIAL_STATE[modes.get((item.recipient_id, item.kind), EMAIL)]
-            if users[item.recipient_id] else Notification.SKIPPED,
+            if users[item.recipient_id]
+            else Notification.SKIPPED,
         )
-        for item in fresh if item.recipient_id in users
+        for item in fresh
+        if item.recipient_id in users
     ]
     for start in range(0, len(rows), BATCH):
         # ignore_conflicts: a concurrent sweep that wrote the same key wins, once.
-        Notification.objects.bulk_create(rows[start:start + BATCH], ignore_conflicts=True)
+        Notification.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
     transaction.on_commit(queue_delivery)
     return len(rows)
 
@@ -84,8 +94,19 @@ def write(outgoing, now):
 def notify(*, kind, recipients, subject, message, key, now, article=None, url=""):
     """Tell each recipient once: the row key is `key` plus the recipient."""
     return write(
-        [Outgoing(key=f"{key}:{user.pk}", kind=kind, recipient_id=user.pk, subject=subject, message=message, url=url,
-                  article_id=article.pk if article else None) for user in recipients if user],
+        [
+            Outgoing(
+                key=f"{key}:{user.pk}",
+                kind=kind,
+                recipient_id=user.pk,
+                subject=subject,
+                message=message,
+                url=url,
+                article_id=article.pk if article else None,
+            )
+            for user in recipients
+            if user
+        ],
         now,
     )
 
@@ -105,8 +126,10 @@ def _claim(filter_q, now, limit):
     """Lock and mark up to `limit` rows as being sent; returns their ids."""
     with transaction.atomic():
         ids = list(
-            Notification.objects.select_for_update(skip_locked=True).filter(filter_q)
-            .order_by("id").values_list("id", flat=True)[:limit]
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(filter_q)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
         )
         Notification.objects.filter(id__in=ids).update(
             email_state=Notification.SENDING, email_claimed_at=now, email_attempts=F("email_attempts") + 1
@@ -126,12 +149,23 @@ def deliver_pending(*, now=None, limit=200):
     """Send the e-mails of pending notifications (and of claims abandoned by a worker
     that died). Returns how many were sent."""
     now = now or timezone.now()
-    due = Q(email_state=Notification.PENDING) | Q(email_state=Notification.SENDING, email_claimed_at__lt=now - STALE_CLAIM)
+    due = Q(email_state=Notification.PENDING) | Q(
+        email_state=Notification.SENDING, email_claimed_at__lt=now - STALE_CLAIM
+    )
     sent = 0
-    for notification in Notification.objects.filter(id__in=_claim(due, now, limit)).select_related("recipient", "article"):
+    for notification in Notification.objects.filter(id__in=_claim(due, now, limit)).select_related(
+        "recipient", "article"
+    ):
         try:
-            _email(notification.subject, {"notification": notification, "site_url": settings.SITE_URL,
-                                          "kind_label": KIND_LABELS.get(notification.kind, "")}, notification.recipient)
+            _email(
+                notification.subject,
+                {
+                    "notification": notification,
+                    "site_url": settings.SITE_URL,
+                    "kind_label": KIND_LABELS.get(notification.kind, ""),
+                },
+                notification.recipient,
+            )
         except Exception as error:  # SMTP and template errors alike: keep the row, record why
             state = Notification.FAILED if notification.email_attempts >= MAX_ATTEMPTS else Notification.PENDING
             Notification.objects.filter(pk=notification.pk).update(email_state=state, email_error=str(error)[:500])
@@ -164,7 +198,9 @@ def send_digests(*, now=None):
                 email_state=Notification.DIGEST_PENDING, email_error=str(error)[:500]
             )
             continue
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(email_state=Notification.SENT, email_sent_at=now)
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+            email_state=Notification.SENT, email_sent_at=now
+        )
     return len(by_user)
 
 

@@ -38,5 +38,9 @@ def preferences(request):
             return redirect("notifications:preferences")
     saved = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "mode"))
     rows = [(kind, label, request.POST.get(kind) or saved.get(kind, "email")) for kind, label in KINDS]
-    return render(request, "notifications/preferences.html", {"rows": rows, "modes": MODES},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"rows": rows, "modes": MODES},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -6,8 +6,14 @@ import rispy
 
 from references.formatting import to_csl
 
-RIS_TYPES = {"guideline": "GOVDOC", "research": "JOUR", "systematic_review": "JOUR", "textbook": "BOOK",
-             "website": "ELEC", "other": "GEN"}
+RIS_TYPES = {
+    "guideline": "GOVDOC",
+    "research": "JOUR",
+    "systematic_review": "JOUR",
+    "textbook": "BOOK",
+    "website": "ELEC",
+    "other": "GEN",
+}
 
 
 def to_ris(references):
@@ -16,16 +22,26 @@ def to_ris(references):
         authors = [f"{a.get('family', '')}, {a.get('given', '')}".strip(", ") for a in reference.authors]
         start, _, end = (reference.pages or "").partition("-")
         entry = {
-            "type_of_reference": RIS_TYPES.get(reference.kind, "GEN"), "title": reference.title,
+            "type_of_reference": RIS_TYPES.get(reference.kind, "GEN"),
+            "title": reference.title,
             "authors": authors or ([reference.organisation] if reference.organisation else []),
-            "year": str(reference.year or ""), "volume": reference.volume, "number": reference.issue,
-            "start_page": start, "end_page": end, "doi": reference.doi, "urls": [reference.url] if reference.url else [],
-            "language": reference.language, "id": reference.key, "notes": [f"Kind: {reference.kind}"],
+            "year": str(reference.year or ""),
+            "volume": reference.volume,
+            "number": reference.issue,
+            "start_page": start,
+            "end_page": end,
+            "doi": reference.doi,
+            "urls": [reference.url] if reference.url else [],
+            "language": reference.language,
+            "id": reference.key,
+            "notes": [f"Kind: {reference.kind}"],
         }
         if reference.pmid:
             entry["accession_number"] = reference.pmid
         if reference.source:
-            entry["journal_name" if reference.kind in ("research", "systematic_review") else "publisher"] = reference.source
+            entry["journal_name" if reference.kind in ("research", "systematic_review") else "publisher"] = (
+                reference.source
+            )
         entries.append({name: value for name, value in entry.items() if value not in ("", [], None)})
     return rispy.dumps(entries)
 

@@ -21,8 +21,12 @@ STYLES = {
 }
 STYLE_NAMES = {"ama": "AMA", "vancouver": "Vancouver (NLM)"}
 CSL_TYPES = {
-    "guideline": "report", "research": "article-journal", "systematic_review": "article-journal",
-    "textbook": "book", "website": "webpage", "other": "document",
+    "guideline": "report",
+    "research": "article-journal",
+    "systematic_review": "article-journal",
+    "textbook": "book",
+    "website": "webpage",
+    "other": "document",
 }
 LEADING_NUMBER = re.compile(r"^\s*\d+\.\s*")
 
@@ -50,11 +54,18 @@ def to_csl(reference):
     elif reference.organisation:
         item["author"] = [{"literal": reference.organisation}]
     if reference.source:
-        item["publisher" if reference.kind in ("textbook", "guideline", "website", "other") else "container-title"] = reference.source
+        item["publisher" if reference.kind in ("textbook", "guideline", "website", "other") else "container-title"] = (
+            reference.source
+        )
     if reference.year:
         item["issued"] = {"date-parts": [[int(reference.year)]]}
-    for field, csl_name in (("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("url", "URL"),
-                            ("language", "language")):
+    for field, csl_name in (
+        ("volume", "volume"),
+        ("issue", "issue"),
+        ("pages", "page"),
+        ("url", "URL"),
+        ("language", "language"),
+    ):
         value = getattr(reference, field, "")
         if value:
             item[csl_name] = value

@@ -7,12 +7,16 @@ from references.parsing import FORMATS
 
 
 class ReferenceForm(forms.Form):
-    key = forms.CharField(max_length=80, required=False,
-                          help_text="Cite as [@key]. Left empty, it is made from the first author and year.")
+    key = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="Cite as [@key]. Left empty, it is made from the first author and year.",
+    )
     kind = forms.ChoiceField(choices=KIND_CHOICES)
     title = forms.CharField(max_length=1000)
-    authors = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="One person per line, as “Family, Given”.")
+    authors = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One person per line, as “Family, Given”."
+    )
     organisation = forms.CharField(max_length=300, required=False, help_text="For a body rather than people.")
     source = forms.CharField(max_length=500, required=False, label="Journal or publisher")
     year = forms.IntegerField(required=False, min_value=1500, max_value=2100)
@@ -64,9 +68,25 @@ class ReferenceForm(forms.Form):
 
     @classmethod
     def initial_for(cls, reference):
-        initial = {name: getattr(reference, name) for name in (
-            "key", "kind", "title", "organisation", "source", "year", "volume", "issue", "pages", "doi", "pmid",
-            "url", "language", "accessed")}
+        initial = {
+            name: getattr(reference, name)
+            for name in (
+                "key",
+                "kind",
+                "title",
+                "organisation",
+                "source",
+                "year",
+                "volume",
+                "issue",
+                "pages",
+                "doi",
+                "pmid",
+                "url",
+                "language",
+                "accessed",
+            )
+        }
         initial["authors"] = "\n".join(f"{a.get('family', '')}, {a.get('given', '')}" for a in reference.authors)
         initial["updated_at"] = reference.updated_at.isoformat()
         return initial
@@ -78,11 +98,17 @@ class ImportForm(forms.Form):
 
 
 class ClearRetractionForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Why the flag is wrong",
-                             help_text="Kept in the history and on every citing article's audit trail.")
+    reason = forms.CharField(
+        max_length=500,
+        label="Why the flag is wrong",
+        help_text="Kept in the history and on every citing article's audit trail.",
+    )
     updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class MarkRetractedForm(forms.Form):
-    notice = forms.CharField(max_length=500, label="Retraction notice",
-                             help_text="Where the retraction was published: a DOI, link or citation.")
+    notice = forms.CharField(
+        max_length=500,
+        label="Retraction notice",
+        help_text="Where the retraction was published: a DOI, link or citation.",
+    )

@@ -52,8 +52,13 @@ def decode(data):
 
 def detect_format(text, filename=""):
     name = filename.lower()
-    for suffix, fmt in ((".ris", "ris"), (".bib", "bibtex"), (".json", "csl-json"), (".nbib", "pubmed"),
-                        (".medline", "pubmed")):
+    for suffix, fmt in (
+        (".ris", "ris"),
+        (".bib", "bibtex"),
+        (".json", "csl-json"),
+        (".nbib", "pubmed"),
+        (".medline", "pubmed"),
+    ):
         if name.endswith(suffix):
             return fmt
     head = text.lstrip()[:2000]
@@ -150,8 +155,17 @@ def _checked_count(items):
 
 # ---------------------------------------------------------------- RIS
 
-RIS_KINDS = {"JOUR": "research", "JFULL": "research", "BOOK": "textbook", "CHAP": "textbook", "ELEC": "website",
-             "WEB": "website", "RPRT": "other", "GOVDOC": "guideline", "STAND": "guideline"}
+RIS_KINDS = {
+    "JOUR": "research",
+    "JFULL": "research",
+    "BOOK": "textbook",
+    "CHAP": "textbook",
+    "ELEC": "website",
+    "WEB": "website",
+    "RPRT": "other",
+    "GOVDOC": "guideline",
+    "STAND": "guideline",
+}
 
 
 def parse_ris(text):
@@ -173,26 +187,45 @@ def parse_ris(text):
         pages = "-".join(p for p in (entry.get("start_page"), entry.get("end_page")) if p)
         accession = str(entry.get("accession_number", ""))
         kind = _kind_from_note(entry.get("notes")) or RIS_KINDS.get(entry.get("type_of_reference", ""), "other")
-        records.append(finish(_where(index, lines), {
-            "kind": _refine_kind(kind, entry.get("title") or entry.get("primary_title")),
-            "title": entry.get("title") or entry.get("primary_title"),
-            "authors": [_person(a) for a in authors],
-            "organisation": organisation,
-            "source": entry.get("alternate_title2") or entry.get("journal_name") or entry.get("secondary_title")
-            or entry.get("publisher"),
-            "year": _year(entry.get("year") or entry.get("publication_year") or entry.get("date")),
-            "volume": entry.get("volume"), "issue": entry.get("number"), "pages": pages,
-            "doi": entry.get("doi"), "pmid": accession if accession.isdigit() else "",
-            "url": (entry.get("urls") or [""])[0], "language": entry.get("language"),
-            "accessed": _date(entry.get("access_date")),
-        }))
+        records.append(
+            finish(
+                _where(index, lines),
+                {
+                    "kind": _refine_kind(kind, entry.get("title") or entry.get("primary_title")),
+                    "title": entry.get("title") or entry.get("primary_title"),
+                    "authors": [_person(a) for a in authors],
+                    "organisation": organisation,
+                    "source": entry.get("alternate_title2")
+                    or entry.get("journal_name")
+                    or entry.get("secondary_title")
+                    or entry.get("publisher"),
+                    "year": _year(entry.get("year") or entry.get("publication_year") or entry.get("date")),
+                    "volume": entry.get("volume"),
+                    "issue": entry.get("number"),
+                    "pages": pages,
+                    "doi": entry.get("doi"),
+                    "pmid": accession if accession.isdigit() else "",
+                    "url": (entry.get("urls") or [""])[0],
+                    "language": entry.get("language"),
+                    "accessed": _date(entry.get("access_date")),
+                },
+            )
+        )
     return records
 
 
 # ---------------------------------------------------------------- BibTeX
 
-BIB_KINDS = {"article": "research", "book": "textbook", "inbook": "textbook", "incollection": "textbook",
-             "techreport": "other", "manual": "guideline", "online": "website", "misc": "other"}
+BIB_KINDS = {
+    "article": "research",
+    "book": "textbook",
+    "inbook": "textbook",
+    "incollection": "textbook",
+    "techreport": "other",
+    "manual": "guideline",
+    "online": "website",
+    "misc": "other",
+}
 
 
 def _decode_latex(text):
@@ -208,10 +241,12 @@ def _bib_names(names):
         if not name.first and not name.von and last.startswith("{") and last.endswith("}"):
             organisation = _decode_latex(last[1:-1])  # {{Body Name}} is an organisation
             continue
-        people.append({
-            "family": _decode_latex(" ".join([*name.von, *name.last, *name.jr])),
-            "given": _decode_latex(" ".join(name.first)),
-        })
+        people.append(
+            {
+                "family": _decode_latex(" ".join([*name.von, *name.last, *name.jr])),
+                "given": _decode_latex(" ".join(name.first)),
+            }
+        )
     return people, organisation
 
 
@@ -220,40 +255,70 @@ def parse_bibtex(text):
     from bibtexparser import middlewares
 
     try:
-        library = bibtexparser.parse_string(text, append_middleware=[
-            middlewares.SeparateCoAuthors(), middlewares.SplitNameParts(), middlewares.LatexDecodingMiddleware(),
-        ])
+        library = bibtexparser.parse_string(
+            text,
+            append_middleware=[
+                middlewares.SeparateCoAuthors(),
+                middlewares.SplitNameParts(),
+                middlewares.LatexDecodingMiddleware(),
+            ],
+        )
     except Exception as error:
         raise FileRejected(f"The BibTeX file could not be read: {error}") from None
     records = []
     for block in library.failed_blocks:
-        records.append(Record(f"line {block.start_line + 1}", error=f"it is not a valid BibTeX entry ({type(block).__name__})"))
+        records.append(
+            Record(f"line {block.start_line + 1}", error=f"it is not a valid BibTeX entry ({type(block).__name__})")
+        )
     _checked_count([*library.entries, *library.failed_blocks])
     for index, entry in enumerate(library.entries):
         values = {f.key.lower(): f.value for f in entry.fields}
         people, organisation = _bib_names(values.get("author", []) or [])
         url = values.get("url") or values.get("howpublished", "")
         url = re.sub(r"^\\url\{(.*)\}$", r"\1", str(url)).strip()
-        kind = _kind_from_note([values.get("note"), values.get("keywords")]) or BIB_KINDS.get(entry.entry_type.lower(), "other")
+        kind = _kind_from_note([values.get("note"), values.get("keywords")]) or BIB_KINDS.get(
+            entry.entry_type.lower(), "other"
+        )
         if kind == "other" and url and not values.get("publisher"):
             kind = "website"
         location = f"entry {index + 1} “{entry.key}” (line {entry.start_line + 1})"
-        records.append(finish(location, {
-            "kind": _refine_kind(kind, values.get("title")),
-            "title": values.get("title"), "authors": people, "organisation": organisation,
-            "source": values.get("journal") or values.get("publisher") or values.get("booktitle"),
-            "year": _year(values.get("year")), "volume": values.get("volume"), "issue": values.get("number"),
-            "pages": str(values.get("pages", "")).replace("–", "-").replace("--", "-"),
-            "doi": values.get("doi"), "pmid": values.get("pmid"), "url": url if url.startswith("http") else "",
-            "language": values.get("language"), "accessed": _date(values.get("urldate") or values.get("note")),
-        }, suggested_key=entry.key))
+        records.append(
+            finish(
+                location,
+                {
+                    "kind": _refine_kind(kind, values.get("title")),
+                    "title": values.get("title"),
+                    "authors": people,
+                    "organisation": organisation,
+                    "source": values.get("journal") or values.get("publisher") or values.get("booktitle"),
+                    "year": _year(values.get("year")),
+                    "volume": values.get("volume"),
+                    "issue": values.get("number"),
+                    "pages": str(values.get("pages", "")).replace("–", "-").replace("--", "-"),
+                    "doi": values.get("doi"),
+                    "pmid": values.get("pmid"),
+                    "url": url if url.startswith("http") else "",
+                    "language": values.get("language"),
+                    "accessed": _date(values.get("urldate") or values.get("note")),
+                },
+                suggested_key=entry.key,
+            )
+        )
     return records
 
 
 # ---------------------------------------------------------------- CSL-JSON
 
-CSL_KINDS = {"article-journal": "research", "article": "research", "book": "textbook", "chapter": "textbook",
-             "report": "other", "webpage": "website", "post-weblog": "website", "legislation": "guideline"}
+CSL_KINDS = {
+    "article-journal": "research",
+    "article": "research",
+    "book": "textbook",
+    "chapter": "textbook",
+    "report": "other",
+    "webpage": "website",
+    "post-weblog": "website",
+    "legislation": "guideline",
+}
 
 
 def _csl_date(value):
@@ -275,8 +340,11 @@ def parse_csl_json(text):
             continue
         location += f" “{item.get('id')}”" if item.get("id") else ""
         names = item.get("author") if isinstance(item.get("author"), list) else []
-        people = [{"family": str(n.get("family", "")), "given": str(n.get("given", ""))}
-                  for n in names if isinstance(n, dict) and n.get("family")]
+        people = [
+            {"family": str(n.get("family", "")), "given": str(n.get("given", ""))}
+            for n in names
+            if isinstance(n, dict) and n.get("family")
+        ]
         literal = [str(n["literal"]) for n in names if isinstance(n, dict) and n.get("literal")]
         issued, accessed = _csl_date(item.get("issued")), _csl_date(item.get("accessed"))
         try:
@@ -284,21 +352,40 @@ def parse_csl_json(text):
         except (TypeError, ValueError):
             accessed_date = None
         kind = _kind_from_note([item.get("note")]) or CSL_KINDS.get(str(item.get("type", "")), "other")
-        records.append(finish(location, {
-            "kind": _refine_kind(kind, item.get("title")),
-            "title": item.get("title"), "authors": people, "organisation": literal[0] if literal else "",
-            "source": item.get("container-title-short") or item.get("container-title") or item.get("publisher"),
-            "year": _year(issued[0] if issued else ""), "volume": item.get("volume"), "issue": item.get("issue"),
-            "pages": item.get("page"), "doi": item.get("DOI"), "pmid": item.get("PMID"), "url": item.get("URL"),
-            "language": item.get("language"), "accessed": accessed_date,
-        }, suggested_key=str(item.get("id", ""))))
+        records.append(
+            finish(
+                location,
+                {
+                    "kind": _refine_kind(kind, item.get("title")),
+                    "title": item.get("title"),
+                    "authors": people,
+                    "organisation": literal[0] if literal else "",
+                    "source": item.get("container-title-short") or item.get("container-title") or item.get("publisher"),
+                    "year": _year(issued[0] if issued else ""),
+                    "volume": item.get("volume"),
+                    "issue": item.get("issue"),
+                    "pages": item.get("page"),
+                    "doi": item.get("DOI"),
+                    "pmid": item.get("PMID"),
+                    "url": item.get("URL"),
+                    "language": item.get("language"),
+                    "accessed": accessed_date,
+                },
+                suggested_key=str(item.get("id", "")),
+            )
+        )
     return records
 
 
 # ---------------------------------------------------------------- PubMed MEDLINE
 
-PUBMED_KINDS = [("Retracted Publication", None), ("Practice Guideline", "guideline"), ("Guideline", "guideline"),
-                ("Systematic Review", "systematic_review"), ("Meta-Analysis", "systematic_review")]
+PUBMED_KINDS = [
+    ("Retracted Publication", None),
+    ("Practice Guideline", "guideline"),
+    ("Guideline", "guideline"),
+    ("Systematic Review", "systematic_review"),
+    ("Meta-Analysis", "systematic_review"),
+]
 
 
 def parse_pubmed(text):
@@ -315,17 +402,29 @@ def parse_pubmed(text):
     for index, entry in enumerate(_checked_count(entries)):
         types = entry.get("publication_types", [])
         kind = next((k for name, k in PUBMED_KINDS if name in types and k), "research")
-        records.append(finish(_where(index, lines), {
-            "kind": kind,
-            "title": entry.get("title"),
-            "authors": [{"family": a.get("last_name", ""), "given": a.get("first_name", "")}
-                        for a in entry.get("authors", []) if a.get("last_name")],
-            "source": entry.get("journal_abbreviated") or entry.get("journal"),
-            "year": _year(entry.get("publication_date")), "volume": entry.get("journal_volume"),
-            "issue": entry.get("journal_issue"), "pages": entry.get("pages"), "doi": entry.get("doi"),
-            "pmid": entry.get("pubmed_id"), "language": entry.get("language"),
-            "retracted": "Retracted Publication" in types,
-        }))
+        records.append(
+            finish(
+                _where(index, lines),
+                {
+                    "kind": kind,
+                    "title": entry.get("title"),
+                    "authors": [
+                        {"family": a.get("last_name", ""), "given": a.get("first_name", "")}
+                        for a in entry.get("authors", [])
+                        if a.get("last_name")
+                    ],
+                    "source": entry.get("journal_abbreviated") or entry.get("journal"),
+                    "year": _year(entry.get("publication_date")),
+                    "volume": entry.get("journal_volume"),
+                    "issue": entry.get("journal_issue"),
+                    "pages": entry.get("pages"),
+                    "doi": entry.get("doi"),
+                    "pmid": entry.get("pubmed_id"),
+                    "language": entry.get("language"),
+                    "retracted": "Retracted Publication" in types,
+                },
+            )
+        )
     return records
 
 

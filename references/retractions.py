@@ -29,7 +29,9 @@ class CrossrefUnavailable(Exception):
 def crossref_work(doi, timeout=10):
     """Crossref's record for a DOI, None when Crossref does not know it."""
     url = f"{settings.CROSSREF_API_URL}/works/{quote(doi, safe='')}"
-    agent = "Imprimatur retraction watch" + (f" (mailto:{settings.CROSSREF_MAILTO})" if settings.CROSSREF_MAILTO else "")
+    agent = "Imprimatur retraction watch" + (
+        f" (mailto:{settings.CROSSREF_MAILTO})" if settings.CROSSREF_MAILTO else ""
+    )
     request = urllib.request.Request(url, headers={"User-Agent": agent, "Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -76,9 +78,11 @@ def due_for_check(now):
         citations__version__article__published_version=F("citations__version")
     )
     return (
-        Reference.objects.filter(cited, retracted=False).exclude(doi="")
+        Reference.objects.filter(cited, retracted=False)
+        .exclude(doi="")
         .filter(Q(retraction_checked_at__isnull=True) | Q(retraction_checked_at__lt=since))
-        .distinct().order_by(F("retraction_checked_at").asc(nulls_first=True), "pk")
+        .distinct()
+        .order_by(F("retraction_checked_at").asc(nulls_first=True), "pk")
     )
 
 

@@ -22,8 +22,23 @@ from references.formatting import STYLES, format_reference
 from references.models import Reference
 from references.normalize import key_base
 
-EDITABLE_FIELDS = ("kind", "title", "authors", "organisation", "source", "year", "volume", "issue", "pages",
-                   "doi", "pmid", "url", "language", "accessed", "retracted")
+EDITABLE_FIELDS = (
+    "kind",
+    "title",
+    "authors",
+    "organisation",
+    "source",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "language",
+    "accessed",
+    "retracted",
+)
 # What the edit form changes. The retraction flag has its own actions (mark, clear),
 # each audited with its reason, so an edit can never clear it in passing.
 FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "retracted")
@@ -89,15 +104,22 @@ def _recorded_values(reference):
 def _changes(old, new):
     """{"old": {...}, "new": {...}} of the fields whose values differ; with no old values
     (a new reference) the new ones that are filled in."""
-    changed = [name for name in new
-               if old.get(name) != new[name] and (name in old or new[name] not in ("", None, []))]
+    changed = [name for name in new if old.get(name) != new[name] and (name in old or new[name] not in ("", None, []))]
     return {"old": {name: old[name] for name in changed if name in old}, "new": {name: new[name] for name in changed}}
 
 
 def _record(reference, action, actor, now, *, old, comment="", ip=None):
     """The reference's event in the trail's "reference" chain, with what changed."""
-    return record_trail_event(kind="reference", action=action, actor=actor, now=now, subject_id=reference.pk,
-                              comment=comment, ip=ip, details=_changes(old, _recorded_values(reference)))
+    return record_trail_event(
+        kind="reference",
+        action=action,
+        actor=actor,
+        now=now,
+        subject_id=reference.pk,
+        comment=comment,
+        ip=ip,
+        details=_changes(old, _recorded_values(reference)),
+    )
 
 
 def _format_all(reference):
@@ -161,7 +183,9 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
             raise DuplicateReference(existing, reason)
         if key != reference.key:
             if not VALID_KEY.match(key or ""):
-                raise TransitionNotAllowed("A key is letters, digits and - _ : . only, starting with a letter or digit.")
+                raise TransitionNotAllowed(
+                    "A key is letters, digits and - _ : . only, starting with a letter or digit."
+                )
             if Reference.objects.filter(key=key).exclude(pk=reference.pk).exists():
                 raise TransitionNotAllowed(f"The key @{key} is already used by another reference.")
         before, old = fingerprint(reference), _recorded_values(reference)
@@ -175,8 +199,9 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
         if _recorded_values(reference) != old:
             _record(reference, "edit", actor, now, old=old, comment=f"Edited @{reference.key}", ip=ip)
         if fingerprint(reference) != before:
-            flag_articles_citing(reference, f"Reference @{reference.key} was edited; save a new version to include it.", now,
-                                 actor=actor)
+            flag_articles_citing(
+                reference, f"Reference @{reference.key} was edited; save a new version to include it.", now, actor=actor
+            )
     return reference
 
 
@@ -207,8 +232,14 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
             reversion.set_user(actor)
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
         _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {notice[:500]}", ip=ip)
-        return flag_articles_citing(reference, f"Cited reference @{reference.key} was retracted ({notice[:200]}).", now,
-                                    actor=actor, notify=True, include_published=True)
+        return flag_articles_citing(
+            reference,
+            f"Cited reference @{reference.key} was retracted ({notice[:200]}).",
+            now,
+            actor=actor,
+            notify=True,
+            include_published=True,
+        )
 
 
 def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_at=None, ip=None, now=None):
@@ -238,12 +269,24 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
         reference.save()
         reversion.set_user(actor)
         reversion.set_comment(f"Retraction flag cleared: {reason[:200]}")
-        _record(reference, "clear_retraction", actor, now, old=old, comment=f"Retraction flag cleared: {reason[:500]}",
-                ip=ip)
+        _record(
+            reference,
+            "clear_retraction",
+            actor,
+            now,
+            old=old,
+            comment=f"Retraction flag cleared: {reason[:500]}",
+            ip=ip,
+        )
         name = actor.profile.printed_name
         flag_articles_citing(
-            reference, f"Retraction flag on @{reference.key} cleared by {name}: {reason[:200]}"
-            + (f" (it read: {was[:100]})" if was else ""), now, actor=actor, notify=True, include_published=True,
+            reference,
+            f"Retraction flag on @{reference.key} cleared by {name}: {reason[:200]}"
+            + (f" (it read: {was[:100]})" if was else ""),
+            now,
+            actor=actor,
+            notify=True,
+            include_published=True,
         )
         reference_id = reference.pk
         transaction.on_commit(lambda: _queue_retraction_check(reference_id))
@@ -271,8 +314,9 @@ class ImportReport:
 
     @property
     def summary(self):
-        return (f"{len(self.created)} to add, {len(self.duplicates)} already in the library, "
-                f"{len(self.rejected)} rejected")
+        return (
+            f"{len(self.created)} to add, {len(self.duplicates)} already in the library, {len(self.rejected)} rejected"
+        )
 
 
 def import_references(*, actor, data, fmt=None, filename="", commit=False, ip=None, now=None):
@@ -294,7 +338,11 @@ def import_references(*, actor, data, fmt=None, filename="", commit=False, ip=No
         if existing:
             report.duplicates.append((record.location, fields["title"], existing, why))
             continue
-        identity = [("doi", fields.get("doi")), ("pmid", fields.get("pmid")), ("title", (fields["title_key"], fields.get("year")))]
+        identity = [
+            ("doi", fields.get("doi")),
+            ("pmid", fields.get("pmid")),
+            ("title", (fields["title_key"], fields.get("year"))),
+        ]
         earlier = next((seen[item] for item in identity if item[1] and item in seen), None)
         if earlier:
             report.duplicates.append((record.location, fields["title"], None, f"repeats {earlier} in this file"))
@@ -309,15 +357,24 @@ def import_references(*, actor, data, fmt=None, filename="", commit=False, ip=No
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(actor)
             reversion.set_comment(f"Imported from a {parsing.FORMATS[fmt]} file")
-            report.created = [(location, _save_new(actor, fields, key, now), key) for location, fields, key in report.created]
+            report.created = [
+                (location, _save_new(actor, fields, key, now), key) for location, fields, key in report.created
+            ]
             _record_import(report, filename, actor, now, ip)
     return report
 
 
 def _record_import(report, filename, actor, now, ip):
     counts = {"added": len(report.created), "duplicates": len(report.duplicates), "rejected": len(report.rejected)}
-    record_trail_event(kind="reference", action="import", actor=actor, now=now, ip=ip,
-                       comment=(f"Imported {filename or 'a file'}: {counts['added']} added, {counts['duplicates']}"
-                                f" already in the library, {counts['rejected']} rejected"),
-                       details={"file": filename, "format": report.fmt, **counts,
-                                "added_keys": [key for _, _, key in report.created]})
+    record_trail_event(
+        kind="reference",
+        action="import",
+        actor=actor,
+        now=now,
+        ip=ip,
+        comment=(
+            f"Imported {filename or 'a file'}: {counts['added']} added, {counts['duplicates']}"
+            f" already in the library, {counts['rejected']} rejected"
+        ),
+        details={"file": filename, "format": report.fmt, **counts, "added_keys": [key for _, _, key in report.created]},
+    )

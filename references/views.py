@@ -30,17 +30,27 @@ def _may_manage(user):
 def library(request):
     query = request.GET.get("q", "")
     page = Paginator(selectors.library(query), 50).get_page(request.GET.get("page"))
-    return render(request, "references/library.html", {"page": page, "query": query, "may_manage": _may_manage(request.user)})
+    return render(
+        request, "references/library.html", {"page": page, "query": query, "may_manage": _may_manage(request.user)}
+    )
 
 
 def _detail_page(request, reference, *, clear_form=None, mark_form=None, error=None, status=200):
-    return render(request, "references/detail.html", {
-        "reference": reference, "cited_by": selectors.cited_by(reference), "may_manage": _may_manage(request.user),
-        "may_clear_retraction": may_clear_retraction(roles_of(request.user)),
-        "clear_form": clear_form or ClearRetractionForm(initial={"updated_at": reference.updated_at.isoformat()}),
-        "mark_form": mark_form or MarkRetractedForm(),
-        "formatted": reference.formatted.get(settings.CITATION_STYLE, ""), "error": error,
-    }, status=status)
+    return render(
+        request,
+        "references/detail.html",
+        {
+            "reference": reference,
+            "cited_by": selectors.cited_by(reference),
+            "may_manage": _may_manage(request.user),
+            "may_clear_retraction": may_clear_retraction(roles_of(request.user)),
+            "clear_form": clear_form or ClearRetractionForm(initial={"updated_at": reference.updated_at.isoformat()}),
+            "mark_form": mark_form or MarkRetractedForm(),
+            "formatted": reference.formatted.get(settings.CITATION_STYLE, ""),
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -56,20 +66,27 @@ def clear_retraction(request, reference_id):
     reference = get_object_or_404(Reference, pk=reference_id)
     form = ClearRetractionForm(request.POST)
     if not may_clear_retraction(roles_of(request.user)):
-        return _detail_page(request, reference, clear_form=form, status=403,
-                            error="Only a publisher can clear a retraction flag.")
+        return _detail_page(
+            request, reference, clear_form=form, status=403, error="Only a publisher can clear a retraction flag."
+        )
     if not form.is_valid():
-        return _detail_page(request, reference, clear_form=form, status=400,
-                            error="Give a reason for clearing the retraction flag.")
+        return _detail_page(
+            request, reference, clear_form=form, status=400, error="Give a reason for clearing the retraction flag."
+        )
     try:
-        services.reference_clear_retraction(actor=request.user, reference_id=reference.pk,
-                                            reason=form.cleaned_data["reason"], ip=client_ip(request),
-                                            expected_updated_at=form.cleaned_data["updated_at"] or None)
+        services.reference_clear_retraction(
+            actor=request.user,
+            reference_id=reference.pk,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+            expected_updated_at=form.cleaned_data["updated_at"] or None,
+        )
     except TransitionNotAllowed as refusal:
         # Show the reference as it is now, keeping the typed reason for a second try.
         reference.refresh_from_db()
-        again = ClearRetractionForm(initial={"reason": form.cleaned_data["reason"],
-                                             "updated_at": reference.updated_at.isoformat()})
+        again = ClearRetractionForm(
+            initial={"reason": form.cleaned_data["reason"], "updated_at": reference.updated_at.isoformat()}
+        )
         return _detail_page(request, reference, clear_form=again, error=refusal.message, status=409)
     messages.success(request, "Retraction flag cleared. The source is being checked again.")
     return redirect(reference)
@@ -82,14 +99,25 @@ def mark_retracted(request, reference_id):
     reference = get_object_or_404(Reference, pk=reference_id)
     form = MarkRetractedForm(request.POST)
     if not _may_manage(request.user):
-        return _detail_page(request, reference, mark_form=form, status=403,
-                            error="Only editors and publishers manage the reference library.")
+        return _detail_page(
+            request,
+            reference,
+            mark_form=form,
+            status=403,
+            error="Only editors and publishers manage the reference library.",
+        )
     if not form.is_valid():
-        return _detail_page(request, reference, mark_form=form, status=400,
-                            error="Say where the retraction was published (a notice, DOI or link).")
+        return _detail_page(
+            request,
+            reference,
+            mark_form=form,
+            status=400,
+            error="Say where the retraction was published (a notice, DOI or link).",
+        )
     try:
-        flagged = services.reference_mark_retracted(reference_id=reference.pk, notice=form.cleaned_data["notice"],
-                                                    actor=request.user, ip=client_ip(request))
+        flagged = services.reference_mark_retracted(
+            reference_id=reference.pk, notice=form.cleaned_data["notice"], actor=request.user, ip=client_ip(request)
+        )
     except TransitionNotAllowed as refusal:
         return _detail_page(request, reference, mark_form=form, error=refusal.message, status=403)
     messages.success(request, f"Marked retracted; {len(flagged)} article(s) flagged.")
@@ -97,9 +125,17 @@ def mark_retracted(request, reference_id):
 
 
 def _form_page(request, form, reference=None, error=None, duplicate=None, status=200):
-    return render(request, "references/form.html", {
-        "form": form, "reference": reference, "error": error, "duplicate": duplicate,
-    }, status=status)
+    return render(
+        request,
+        "references/form.html",
+        {
+            "form": form,
+            "reference": reference,
+            "error": error,
+            "duplicate": duplicate,
+        },
+        status=status,
+    )
 
 
 def _require_manager(request):
@@ -116,8 +152,9 @@ def create(request):
     if not form.is_valid():
         return _form_page(request, form, status=400)
     try:
-        reference = services.reference_create(actor=request.user, fields=form.reference_fields(),
-                                              key=form.cleaned_data["key"], ip=client_ip(request))
+        reference = services.reference_create(
+            actor=request.user, fields=form.reference_fields(), key=form.cleaned_data["key"], ip=client_ip(request)
+        )
     except services.DuplicateReference as duplicate:
         return _form_page(request, form, error=duplicate.message, duplicate=duplicate.existing, status=409)
     messages.success(request, f"Added as @{reference.key}.")
@@ -135,8 +172,11 @@ def edit(request, reference_id):
         return _form_page(request, form, reference, status=400)
     try:
         services.reference_update(
-            actor=request.user, reference_id=reference.pk, fields=form.reference_fields(),
-            key=form.cleaned_data["key"] or reference.key, expected_updated_at=form.cleaned_data["updated_at"] or None,
+            actor=request.user,
+            reference_id=reference.pk,
+            fields=form.reference_fields(),
+            key=form.cleaned_data["key"] or reference.key,
+            expected_updated_at=form.cleaned_data["updated_at"] or None,
             ip=client_ip(request),
         )
     except services.DuplicateReference as duplicate:
@@ -148,9 +188,19 @@ def edit(request, reference_id):
 
 
 def _import_page(request, form, report=None, payload="", fmt="", filename="", error=None, status=200):
-    return render(request, "references/import.html", {
-        "form": form, "report": report, "payload": payload, "fmt": fmt, "filename": filename, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "references/import.html",
+        {
+            "form": form,
+            "report": report,
+            "payload": payload,
+            "fmt": fmt,
+            "filename": filename,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @desk_view
@@ -167,12 +217,19 @@ def import_file(request):
     upload = form.cleaned_data["file"]
     data = upload.read(services.parsing.MAX_BYTES + 1)
     try:
-        report = services.import_references(actor=request.user, data=data, fmt=form.cleaned_data["format"] or None,
-                                            filename=upload.name)
+        report = services.import_references(
+            actor=request.user, data=data, fmt=form.cleaned_data["format"] or None, filename=upload.name
+        )
     except FileRejected as rejected:
         return _import_page(request, form, error=rejected.message, status=400)
-    return _import_page(request, ImportForm(), report=report, payload=base64.b64encode(data).decode(), fmt=report.fmt,
-                        filename=upload.name)
+    return _import_page(
+        request,
+        ImportForm(),
+        report=report,
+        payload=base64.b64encode(data).decode(),
+        fmt=report.fmt,
+        filename=upload.name,
+    )
 
 
 def _confirm_import(request):
@@ -182,9 +239,14 @@ def _confirm_import(request):
         return _import_page(request, ImportForm(), error="The upload was damaged; choose the file again.", status=400)
     try:
         # The preview carries the file's name along with its bytes, for the trail.
-        report = services.import_references(actor=request.user, data=data, fmt=request.POST.get("fmt") or None,
-                                            filename=request.POST.get("filename", "")[:255], commit=True,
-                                            ip=client_ip(request))
+        report = services.import_references(
+            actor=request.user,
+            data=data,
+            fmt=request.POST.get("fmt") or None,
+            filename=request.POST.get("filename", "")[:255],
+            commit=True,
+            ip=client_ip(request),
+        )
     except FileRejected as rejected:
         return _import_page(request, ImportForm(), error=rejected.message, status=400)
     messages.success(request, f"Imported: {report.summary}.")

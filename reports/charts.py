@@ -56,7 +56,13 @@ def bar_chart(slug, title, description, rows, *, label, value, marker=None, mark
     for index, row in enumerate(rows):
         text = _number(row[value]) + (f" {unit}" if unit and row[value] is not None else "")
         marker_x = LABEL_WIDTH + plot * markers[index] / top if marker and row[marker] is not None else None
-        bars.append(Bar(label=str(row[label]), text=text, y=TOP + index * (BAR_HEIGHT + GAP),
-                        width=round(plot * values[index] / top, 1),
-                        marker_x=round(marker_x, 1) if marker_x is not None else None))
+        bars.append(
+            Bar(
+                label=str(row[label]),
+                text=text,
+                y=TOP + index * (BAR_HEIGHT + GAP),
+                width=round(plot * values[index] / top, 1),
+                marker_x=round(marker_x, 1) if marker_x is not None else None,
+            )
+        )
     return BarChart(slug=slug, title=title, description=description, bars=bars, marker_label=marker_label)

@@ -34,8 +34,14 @@ def _rows(sql, params):
 
 
 def _params(filters, now, **more):
-    return {"topic": filters.topic, "reviewer": filters.reviewer_id, "start": filters.start_at,
-            "end": filters.end_before, "now": now, **more}
+    return {
+        "topic": filters.topic,
+        "reviewer": filters.reviewer_id,
+        "start": filters.start_at,
+        "end": filters.end_before,
+        "now": now,
+        **more,
+    }
 
 
 def filter_choices():
@@ -58,9 +64,13 @@ def filter_choices():
 
 
 def articles_by_state(filters, now):
-    counts = {row["state"]: row["articles"] for row in _rows(
-        f"SELECT a.state, count(*) AS articles FROM articles_article a WHERE {TOPIC} GROUP BY a.state",
-        _params(filters, now))}
+    counts = {
+        row["state"]: row["articles"]
+        for row in _rows(
+            f"SELECT a.state, count(*) AS articles FROM articles_article a WHERE {TOPIC} GROUP BY a.state",
+            _params(filters, now),
+        )
+    }
     return [{"state": state.label, "articles": counts.get(state.value, 0)} for state in State]
 
 
@@ -71,17 +81,26 @@ def queue_aging(filters, now):
         f"count(*) FILTER (WHERE waited >= {low}{f' AND waited < {high}' if high else ''}) AS bucket{index}"
         for index, (_label, low, high) in enumerate(AGE_BUCKETS)
     )
-    rows = {row["state"]: row for row in _rows(
-        f"""SELECT state, count(*) AS items,
+    rows = {
+        row["state"]: row
+        for row in _rows(
+            f"""SELECT state, count(*) AS items,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY waited) AS median_days,
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY waited) AS p90_days,
                    max(waited) AS longest_days, {buckets}
             FROM (SELECT a.state, extract(epoch FROM %(now)s - a.state_changed_at) / 86400 AS waited
                   FROM articles_article a WHERE a.state = ANY(%(open)s) AND {TOPIC}) AS open_items
             GROUP BY state""",
-        _params(filters, now, open=[state.value for state in OPEN_STATES]))}
-    empty = {"items": 0, "median_days": None, "p90_days": None, "longest_days": None,
-             **{f"bucket{index}": 0 for index in range(len(AGE_BUCKETS))}}
+            _params(filters, now, open=[state.value for state in OPEN_STATES]),
+        )
+    }
+    empty = {
+        "items": 0,
+        "median_days": None,
+        "p90_days": None,
+        "longest_days": None,
+        **{f"bucket{index}": 0 for index in range(len(AGE_BUCKETS))},
+    }
     return [{**rows.get(state.value, empty), "state": state.label} for state in OPEN_STATES]
 
 
@@ -131,7 +150,8 @@ def overdue_reviews(filters, now, limit=LIST_LIMIT):
             JOIN articles_articleversion v ON v.id = a.working_version_id
             JOIN auth_user u ON u.id = late.reviewer_id
             ORDER BY late.due_at, late.article_id, late.reviewer_id""",
-        _params(filters, now, limit=limit))
+        _params(filters, now, limit=limit),
+    )
 
 
 def rereviews_due(filters, now, limit=LIST_LIMIT):
@@ -144,7 +164,8 @@ def rereviews_due(filters, now, limit=LIST_LIMIT):
             WHERE a.public_reviewed_at IS NOT NULL
               AND a.public_reviewed_at + make_interval(months => a.rereview_months) < %(horizon)s AND {TOPIC}
             ORDER BY 5, a.id LIMIT %(limit)s""",
-        _params(filters, now, limit=limit, horizon=now + REREVIEW_HORIZON))
+        _params(filters, now, limit=limit, horizon=now + REREVIEW_HORIZON),
+    )
 
 
 def reviewer_workload(filters, now):
@@ -177,7 +198,8 @@ def reviewer_workload(filters, now):
                    coalesce(o.overdue, 0) AS overdue, coalesce(s.signatures, 0) AS signatures, s.median_days_to_sign
             FROM board LEFT JOIN open_work o ON o.reviewer_id = board.id LEFT JOIN signed s ON s.signer_id = board.id
             ORDER BY 2 DESC, 4 DESC, 1""",
-        _params(filters, now, role=REVIEWER))
+        _params(filters, now, role=REVIEWER),
+    )
 
 
 def signatures_per_month(filters, now):
@@ -187,7 +209,8 @@ def signatures_per_month(filters, now):
             {_topic_join(filters, "(SELECT v.article_id FROM articles_articleversion v WHERE v.id = s.version_id)")}
             WHERE s.signed_at >= %(start)s AND s.signed_at < %(end)s AND {REVIEWER_IS.format(column="s.signer_id")}
             GROUP BY 1 ORDER BY 1""",
-        _params(filters, now))
+        _params(filters, now),
+    )
 
 
 TABLES = {
@@ -219,8 +242,12 @@ def all_reports(filters, now):
 def _all_reports(filters, now):
     per_month, per_topic = cycle_times(filters, now)
     return {
-        "states": articles_by_state(filters, now), "aging": queue_aging(filters, now),
-        "cycle_month": per_month, "cycle_topic": per_topic,
-        "overdue": overdue_reviews(filters, now), "rereviews": rereviews_due(filters, now),
-        "workload": reviewer_workload(filters, now), "signatures": signatures_per_month(filters, now),
+        "states": articles_by_state(filters, now),
+        "aging": queue_aging(filters, now),
+        "cycle_month": per_month,
+        "cycle_topic": per_topic,
+        "overdue": overdue_reviews(filters, now),
+        "rereviews": rereviews_due(filters, now),
+        "workload": reviewer_workload(filters, now),
+        "signatures": signatures_per_month(filters, now),
     }

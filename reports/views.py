@@ -26,12 +26,20 @@ def _report_view(view):
         if connection.vendor != "postgresql":
             return render(request, "reports/index.html", {"unavailable": True}, status=503)
         topics, reviewers = selectors.filter_choices()
-        form = {"from": request.GET.get("from", ""), "to": request.GET.get("to", ""),
-                "topic": request.GET.get("topic", ""), "reviewer": request.GET.get("reviewer", "")}
+        form = {
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "topic": request.GET.get("topic", ""),
+            "reviewer": request.GET.get("reviewer", ""),
+        }
         context = {"topics": topics, "reviewers": reviewers, "form": form}
         try:
-            filters = parse_filters(request.GET, today=timezone.now().date(), topics=set(topics),
-                                    reviewer_ids={pk for pk, _name in reviewers})
+            filters = parse_filters(
+                request.GET,
+                today=timezone.now().date(),
+                topics=set(topics),
+                reviewer_ids={pk for pk, _name in reviewers},
+            )
         except FilterError as error:
             return render(request, "reports/index.html", {**context, "error": str(error)}, status=400)
         return view(request, filters, context, *args, **kwargs)
@@ -44,21 +52,55 @@ def _charts(data):
     for row in data["cycle_month"]:
         spans.setdefault(row["span"], []).append(row)
     charts = {
-        "states": bar_chart("chart-states", "Articles by state", "Number of articles in each state.",
-                            data["states"], label="state", value="articles"),
-        "aging": bar_chart("chart-aging", "Queue aging", "Median days each open item has waited in its state.",
-                           data["aging"], label="state", value="median_days", marker="p90_days",
-                           marker_label="The orange tick marks the 90th percentile.", unit="d"),
-        "cycle": [bar_chart(f"chart-cycle-{index}", f"{span}: median days per month",
-                            f"Median days from {span.lower()}, per month in which it ended.",
-                            rows, label="month", value="median_days", marker="p90_days",
-                            marker_label="The orange tick marks the 90th percentile.", unit="d")
-                  for index, (span, rows) in enumerate(spans.items())],
-        "workload": bar_chart("chart-workload", "Open assignments per reviewer",
-                              "Open review assignments of each board member.",
-                              data["workload"], label="reviewer", value="open_assignments"),
-        "signatures": bar_chart("chart-signatures", "Signatures per month", "Approvals signed in each month.",
-                                data["signatures"], label="month", value="signatures"),
+        "states": bar_chart(
+            "chart-states",
+            "Articles by state",
+            "Number of articles in each state.",
+            data["states"],
+            label="state",
+            value="articles",
+        ),
+        "aging": bar_chart(
+            "chart-aging",
+            "Queue aging",
+            "Median days each open item has waited in its state.",
+            data["aging"],
+            label="state",
+            value="median_days",
+            marker="p90_days",
+            marker_label="The orange tick marks the 90th percentile.",
+            unit="d",
+        ),
+        "cycle": [
+            bar_chart(
+                f"chart-cycle-{index}",
+                f"{span}: median days per month",
+                f"Median days from {span.lower()}, per month in which it ended.",
+                rows,
+                label="month",
+                value="median_days",
+                marker="p90_days",
+                marker_label="The orange tick marks the 90th percentile.",
+                unit="d",
+            )
+            for index, (span, rows) in enumerate(spans.items())
+        ],
+        "workload": bar_chart(
+            "chart-workload",
+            "Open assignments per reviewer",
+            "Open review assignments of each board member.",
+            data["workload"],
+            label="reviewer",
+            value="open_assignments",
+        ),
+        "signatures": bar_chart(
+            "chart-signatures",
+            "Signatures per month",
+            "Approvals signed in each month.",
+            data["signatures"],
+            label="month",
+            value="signatures",
+        ),
     }
     return charts
 
@@ -67,10 +109,17 @@ def _charts(data):
 @_report_view
 def reports_page(request, filters, context):
     data = selectors.all_reports(filters, timezone.now())
-    return render(request, "reports/index.html", {
-        **context, "filters": filters, "data": data, "charts": _charts(data),
-        "query": urlencode(filters.query()),
-    })
+    return render(
+        request,
+        "reports/index.html",
+        {
+            **context,
+            "filters": filters,
+            "data": data,
+            "charts": _charts(data),
+            "query": urlencode(filters.query()),
+        },
+    )
 
 
 def _cell(value):

@@ -113,8 +113,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             # The trail refuses TRUNCATE unless the session allows a purge; tests that
             # commit are emptied with TRUNCATE (by the owner, below).
-            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
-                           " SET imprimatur.allow_purge = 'on'")
+            cursor.execute(
+                f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
+                " SET imprimatur.allow_purge = 'on'"
+            )
             cursor.execute("SET imprimatur.allow_purge = 'on'")
         call_command("grant_runtime_role", runtime_role(), verbosity=0)
         connection_created.connect(_act_as_runtime_role)
@@ -199,7 +201,6 @@ def publisher(make_staff):
 def outsider(make_staff):
     """A signed-in account that holds no editorial role."""
     return make_staff("otto")
-
 
 
 @pytest.fixture

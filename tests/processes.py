@@ -71,17 +71,40 @@ def _start(args, env, name):
 
 def start_gunicorn(env, workers=2):
     port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_LOG_LEVEL": "warning"}
-    process = _start([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"], env, "gunicorn")
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    process = _start(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "editorial.wsgi"], env, "gunicorn"
+    )
     web = Started(process, "gunicorn", f"http://127.0.0.1:{port}")
     wait_until_answering(web, web.url + "/healthz")
     return web
 
 
 def start_celery_worker(env):
-    process = _start([sys.executable, "-m", "celery", "-A", "editorial", "worker", "--pool=solo", "--loglevel=INFO",
-                      "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-                     env, "celery worker")
+    process = _start(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "editorial",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        env,
+        "celery worker",
+    )
     deadline, seen = time.monotonic() + 60, []
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -185,8 +208,9 @@ http {{
     include {work_dir}/site.conf;
 }}
 """)
-    process = _start([NGINX, "-p", str(work_dir), "-c", str(work_dir / "nginx.conf"), "-g", "daemon off;"], os.environ,
-                     "nginx")
+    process = _start(
+        [NGINX, "-p", str(work_dir), "-c", str(work_dir / "nginx.conf"), "-g", "daemon off;"], os.environ, "nginx"
+    )
     started = Started(process, "nginx", f"http://127.0.0.1:{port}")
     wait_until_answering(started, started.url + "/healthz")
     return started

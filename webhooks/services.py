@@ -51,7 +51,8 @@ def _check_url(url):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise EndpointRefused(
-            f"“{url[:200]}” is not an http:// or https:// address; webhooks are posted over HTTP only.")
+            f"“{url[:200]}” is not an http:// or https:// address; webhooks are posted over HTTP only."
+        )
     if not parts.hostname:
         raise EndpointRefused(f"“{url[:200]}” names no host.")
     if len(url) > 500:
@@ -71,8 +72,9 @@ def endpoint_create(*, actor, url, events, now=None):
     if unknown:
         raise EndpointRefused(f"Unknown event: {', '.join(unknown)[:200]}.")
     secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = Endpoint.objects.create(url=url, events=events, secret=secret, created_by=actor,
-                                       created_at=now or timezone.now())
+    endpoint = Endpoint.objects.create(
+        url=url, events=events, secret=secret, created_by=actor, created_at=now or timezone.now()
+    )
     return endpoint, secret
 
 
@@ -88,10 +90,23 @@ def announce(*, event, key, payload, now):
     endpoints = [endpoint for endpoint in Endpoint.objects.filter(active=True) if event in endpoint.events]
     if not endpoints:
         return 0
-    body = json.dumps({"event": event, "id": key, "occurred_at": now.isoformat(), "data": payload},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    rows = [Delivery(key=f"{key}:{endpoint.pk}"[:200], endpoint=endpoint, event=event, body=body, created_at=now,
-                     next_attempt_at=now) for endpoint in endpoints]
+    body = json.dumps(
+        {"event": event, "id": key, "occurred_at": now.isoformat(), "data": payload},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    rows = [
+        Delivery(
+            key=f"{key}:{endpoint.pk}"[:200],
+            endpoint=endpoint,
+            event=event,
+            body=body,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for endpoint in endpoints
+    ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     transaction.on_commit(queue_delivery)
     return len(rows)
@@ -108,11 +123,16 @@ def queue_delivery():
 
 
 def _claim(now, limit):
-    due = (Q(state=Delivery.PENDING, next_attempt_at__lte=now)
-           | Q(state=Delivery.SENDING, claimed_at__lt=now - STALE_CLAIM))  # a worker died holding it
+    due = Q(state=Delivery.PENDING, next_attempt_at__lte=now) | Q(
+        state=Delivery.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )  # a worker died holding it
     with transaction.atomic():
-        ids = list(Delivery.objects.select_for_update(skip_locked=True).filter(due)
-                   .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
         Delivery.objects.filter(id__in=ids).update(state=Delivery.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     return ids
 
@@ -130,12 +150,19 @@ def _post(delivery):
     """Post one delivery; returns (status or None, the start of the response or the error)."""
     timestamp = str(int(timezone.now().timestamp()))
     body = delivery.body.encode("utf-8")
-    request = urllib.request.Request(delivery.endpoint.url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "User-Agent": USER_AGENT,
-        "Imprimatur-Event": delivery.event, "Imprimatur-Delivery": delivery.key,
-        "Imprimatur-Timestamp": timestamp,
-        "Imprimatur-Signature": "sha256=" + signature(delivery.endpoint.secret, timestamp, body),
-    })
+    request = urllib.request.Request(
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Imprimatur-Event": delivery.event,
+            "Imprimatur-Delivery": delivery.key,
+            "Imprimatur-Timestamp": timestamp,
+            "Imprimatur-Signature": "sha256=" + signature(delivery.endpoint.secret, timestamp, body),
+        },
+    )
     try:
         with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status, response.read(500).decode("utf-8", "replace")
@@ -169,6 +196,7 @@ def deliver_due(*, now=None, limit=100):
             fields.update(state=Delivery.PENDING, next_attempt_at=now + backoff(delivery.attempts))
         Delivery.objects.filter(pk=delivery.pk, state=Delivery.SENDING).update(**fields)
         if not done:
-            log.warning("webhook %s to %s not delivered: %s %s", delivery.pk, delivery.endpoint.url, status,
-                        answer[:200])
+            log.warning(
+                "webhook %s to %s not delivered: %s %s", delivery.pk, delivery.endpoint.url, status, answer[:200]
+            )
     return delivered

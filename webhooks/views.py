@@ -18,9 +18,17 @@ def _publishers_only(request):
 
 def _page(request, status=200, **context):
     context.setdefault("typed", {"url": "", "events": []})
-    return render(request, "webhooks/index.html", {
-        "endpoints": selectors.endpoints(), "deliveries": selectors.recent_deliveries(), "events": EVENTS, **context,
-    }, status=status)
+    return render(
+        request,
+        "webhooks/index.html",
+        {
+            "endpoints": selectors.endpoints(),
+            "deliveries": selectors.recent_deliveries(),
+            "events": EVENTS,
+            **context,
+        },
+        status=status,
+    )
 
 
 @desk_view

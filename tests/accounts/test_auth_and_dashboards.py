@@ -64,7 +64,11 @@ def test_password_change_needs_the_old_password(client, editor):
     assert "Your old password was entered incorrectly" in response.content.decode()
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": PERSONA_PASSWORD, "new_password1": "Another-long-pass-77", "new_password2": "Another-long-pass-77"},
+        {
+            "old_password": PERSONA_PASSWORD,
+            "new_password1": "Another-long-pass-77",
+            "new_password2": "Another-long-pass-77",
+        },
     )
     assert response.status_code == 302
     editor.refresh_from_db()

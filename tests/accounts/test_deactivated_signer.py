@@ -13,10 +13,18 @@ from accounts import services
 @pytest.fixture
 def departed(published, admin_user, reviewer):
     """The reviewer who signed the published version, renamed in print and then deactivated."""
-    services.profile_update_identity(actor=admin_user, profile_id=reviewer.profile.pk, display_name="Rhea Q. Public",
-                                     credentials="M.D.", specialty="", ip=None, now=timezone.now())
-    services.user_update_account(actor=admin_user, user_id=reviewer.pk, changes={"is_active": False}, ip=None,
-                                 now=timezone.now())
+    services.profile_update_identity(
+        actor=admin_user,
+        profile_id=reviewer.profile.pk,
+        display_name="Rhea Q. Public",
+        credentials="M.D.",
+        specialty="",
+        ip=None,
+        now=timezone.now(),
+    )
+    services.user_update_account(
+        actor=admin_user, user_id=reviewer.pk, changes={"is_active": False}, ip=None, now=timezone.now()
+    )
     reviewer.refresh_from_db()
     assert not reviewer.is_active
     return published

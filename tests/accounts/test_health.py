@@ -13,8 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_names_each_part_and_answers_200(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process", "worker": "in-process",
-                               "beat": "in-process"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "in-process",
+        "worker": "in-process",
+        "beat": "in-process",
+    }
 
 
 @pytest.mark.django_db
@@ -52,7 +57,9 @@ def test_healthz_answers_503_naming_the_worker_and_beat_when_the_heartbeat_is_la
 
     settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER = REDIS_URL, False
     assert client.get("/healthz").json()["worker"] == "error: no heartbeat yet"
-    Heartbeat.objects.create(name="celery", ran_at=timezone.now() - timedelta(seconds=2 * settings.HEARTBEAT_SECONDS + 1))
+    Heartbeat.objects.create(
+        name="celery", ran_at=timezone.now() - timedelta(seconds=2 * settings.HEARTBEAT_SECONDS + 1)
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["worker"].startswith("error: no heartbeat since")

@@ -15,16 +15,30 @@ USER_URL = "/admin/auth/user/{}/change/"
 
 
 def _user_form(user, **values):
-    form = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-            "email": user.email, "is_active": "on" if user.is_active else "", "is_staff": "on" if user.is_staff else "",
-            "is_superuser": "on" if user.is_superuser else "", "groups": [g.pk for g in user.groups.all()], **values}
+    form = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
+        "groups": [g.pk for g in user.groups.all()],
+        **values,
+    }
     return {key: value for key, value in form.items() if value != ""}
 
 
 def _add(admin_client, username):
-    return admin_client.post("/admin/auth/user/add/", {
-        "username": username, "usable_password": "true",
-        "password1": "a-long-new-password-77", "password2": "a-long-new-password-77"})
+    return admin_client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": username,
+            "usable_password": "true",
+            "password1": "a-long-new-password-77",
+            "password2": "a-long-new-password-77",
+        },
+    )
 
 
 def test_every_login_name_is_recorded_when_the_account_is_created(outsider):
@@ -82,8 +96,9 @@ def test_deleting_an_account_that_acted_is_refused_with_a_message_in_the_admin(a
 
 
 def test_bulk_deletion_of_accounts_that_acted_is_refused_with_a_message(admin_client, draft, editor, outsider):
-    response = admin_client.post("/admin/auth/user/", {"action": "delete_selected", "post": "yes",
-                                                       "_selected_action": [editor.pk, outsider.pk]})
+    response = admin_client.post(
+        "/admin/auth/user/", {"action": "delete_selected", "post": "yes", "_selected_action": [editor.pk, outsider.pk]}
+    )
     assert "edna has signed or acted in the record" in response.content.decode()
     assert User.objects.filter(pk__in=[editor.pk, outsider.pk]).count() == 2
 

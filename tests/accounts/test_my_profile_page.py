@@ -34,8 +34,11 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 def test_a_reviewer_edits_their_credentials_and_sees_the_change_in_the_record(client, reviewer):
     client.force_login(reviewer)
-    response = client.post("/desk/profile/", _form(reviewer.profile, display_name="Rhea Tester",
-                                                   credentials="M.D., FACP, FASN"), REMOTE_ADDR="198.51.100.7")
+    response = client.post(
+        "/desk/profile/",
+        _form(reviewer.profile, display_name="Rhea Tester", credentials="M.D., FACP, FASN"),
+        REMOTE_ADDR="198.51.100.7",
+    )
     assert response.status_code == 302 and response["Location"] == "/desk/profile/"
     event = Event.objects.get(chain="account", action="identity_changed")
     assert event.actor_id == reviewer.pk and event.subject_id == str(reviewer.pk)
@@ -45,10 +48,16 @@ def test_a_reviewer_edits_their_credentials_and_sees_the_change_in_the_record(cl
     assert "Printed name or credentials changed" in page and "“M.D., FACP, FASN”" in page
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"display_name": ""}, "A printed name is needed"),
-    ({"display_name": "Rhea", "credentials": "C" * 500}, "Credentials can be at most 150 characters (you typed 500)."),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"display_name": ""}, "A printed name is needed"),
+        (
+            {"display_name": "Rhea", "credentials": "C" * 500},
+            "Credentials can be at most 150 characters (you typed 500).",
+        ),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client, reviewer, values, message):
     client.force_login(reviewer)
     response = client.post("/desk/profile/", _form(reviewer.profile, specialty="Typed specialty", **values))
@@ -61,8 +70,15 @@ def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client, reviewe
 def test_a_stale_form_is_refused_shows_the_current_values_and_can_be_sent_again(client, reviewer, admin_user):
     client.force_login(reviewer)
     opened = _form(reviewer.profile, display_name="Rhea Mine")
-    services.profile_update_identity(actor=admin_user, profile_id=reviewer.profile.pk, display_name="Rhea Admin",
-                                     credentials="M.D.", specialty="", ip=None, now=timezone.now())
+    services.profile_update_identity(
+        actor=admin_user,
+        profile_id=reviewer.profile.pk,
+        display_name="Rhea Admin",
+        credentials="M.D.",
+        specialty="",
+        ip=None,
+        now=timezone.now(),
+    )
     response = client.post("/desk/profile/", opened)
     page = response.content.decode()
     assert response.status_code == 409
@@ -82,7 +98,6 @@ def test_the_profile_page_changes_only_ones_own_profile(client, reviewer, review
     assert reviewer.profile.display_name == "" and reviewer2.profile.display_name == "Ravi Tester"
 
 
-
 def test_the_form_offers_the_name_signatures_print_when_no_printed_name_was_set(client, reviewer):
     client.force_login(reviewer)
     page = client.get("/desk/profile/").content.decode()
@@ -97,8 +112,15 @@ def test_the_profile_page_reads_a_fixed_number_of_queries_however_long_the_recor
 
     def queries_after(changes):
         for number in range(changes):
-            services.profile_update_identity(actor=reviewer, profile_id=reviewer.profile.pk, display_name="Rhea",
-                                             credentials=f"M.D. {number}", specialty="", ip=None, now=timezone.now())
+            services.profile_update_identity(
+                actor=reviewer,
+                profile_id=reviewer.profile.pk,
+                display_name="Rhea",
+                credentials=f"M.D. {number}",
+                specialty="",
+                ip=None,
+                now=timezone.now(),
+            )
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/desk/profile/").status_code == 200
         return len(captured)
@@ -107,10 +129,12 @@ def test_the_profile_page_reads_a_fixed_number_of_queries_however_long_the_recor
 
 
 def test_a_person_sees_role_and_account_changes_others_made_to_their_account(client, editor, admin_user, roles):
-    services.user_set_roles(actor=admin_user, user_id=editor.pk, groups=[roles["Editor"], roles["Reviewer"]],
-                            ip=None, now=timezone.now())
-    services.user_update_account(actor=admin_user, user_id=editor.pk, changes={"email": "edna@example.com"}, ip=None,
-                                 now=timezone.now())
+    services.user_set_roles(
+        actor=admin_user, user_id=editor.pk, groups=[roles["Editor"], roles["Reviewer"]], ip=None, now=timezone.now()
+    )
+    services.user_update_account(
+        actor=admin_user, user_id=editor.pk, changes={"email": "edna@example.com"}, ip=None, now=timezone.now()
+    )
     client.force_login(editor)
     page = client.get("/desk/profile/").content.decode()
     assert "Roles changed" in page and "Roles: “Editor” → “Editor, Reviewer”" in page

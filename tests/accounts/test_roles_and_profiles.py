@@ -73,7 +73,14 @@ def test_a_profiles_public_address_cannot_be_changed_in_the_admin(admin_client, 
     url = f"/admin/accounts/profile/{reviewer.profile.pk}/change/"
     page = admin_client.get(url).content.decode()
     assert reviewer.profile.slug in page and 'name="slug"' not in page
-    form = {"user": reviewer.pk, "display_name": "Rhea Tester", "credentials": "M.D.", "specialty": "", "bio": "", "slug": "renamed"}
+    form = {
+        "user": reviewer.pk,
+        "display_name": "Rhea Tester",
+        "credentials": "M.D.",
+        "specialty": "",
+        "bio": "",
+        "slug": "renamed",
+    }
     response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     reviewer.profile.refresh_from_db()

@@ -20,7 +20,11 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     states = set(Article.objects.values_list("state", flat=True))
     assert states == {"draft", "submitted", "under_review", "changes_requested", "approved", "published", "unpublished"}
     assert Article.objects.count() == 9
-    assert Article.objects.filter(published_version__isnull=False).exclude(working_version=models.F("published_version")).exists()
+    assert (
+        Article.objects.filter(published_version__isnull=False)
+        .exclude(working_version=models.F("published_version"))
+        .exists()
+    )
     call_command("verify_audit")
     from references.models import Reference
 

@@ -30,7 +30,11 @@ def run_django(code, **env):
     clean.update(env, DJANGO_SETTINGS_MODULE="editorial.settings")
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -84,8 +88,11 @@ def test_a_first_run_needs_no_settings_with_debug_on():
 def test_check_deploy_reports_only_what_the_readme_explains():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT, env={**clean_environment(), **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "editorial.settings"},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**clean_environment(), **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "editorial.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     # HSTS preload is a commitment each deployment makes for itself (SECURE_HSTS_PRELOAD).
@@ -98,8 +105,15 @@ def test_check_deploy_is_clean_when_hsts_preload_is_chosen():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**clean_environment(), **PRODUCTION_ENV, "SECURE_HSTS_PRELOAD": "true", "DJANGO_SETTINGS_MODULE": "editorial.settings"},
-        capture_output=True, text=True, timeout=60,
+        env={
+            **clean_environment(),
+            **PRODUCTION_ENV,
+            "SECURE_HSTS_PRELOAD": "true",
+            "DJANGO_SETTINGS_MODULE": "editorial.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

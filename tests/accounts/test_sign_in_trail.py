@@ -14,12 +14,21 @@ def sign_in_events():
 
 def test_a_sign_in_through_the_form_is_an_event_with_the_address(client, editor, settings):
     settings.PROXY_COUNT = 1
-    response = client.post("/accounts/login/", {"username": "edna", "password": PERSONA_PASSWORD},
-                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.20")
+    response = client.post(
+        "/accounts/login/",
+        {"username": "edna", "password": PERSONA_PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+    )
     assert response.status_code == 302
     [event] = sign_in_events()
     assert (event.action, event.actor, event.actor_username, event.subject_id, event.client_ip) == (
-        "sign_in", editor, "edna", str(editor.pk), "203.0.113.20")
+        "sign_in",
+        editor,
+        "edna",
+        str(editor.pk),
+        "203.0.113.20",
+    )
 
 
 def test_a_failed_sign_in_names_the_login_tried_and_the_address_and_no_actor(client, editor, capsys):

@@ -18,7 +18,9 @@ def test_a_sqlite_demo_records_login_names_and_refuses_reuse_and_renaming_who_ac
         with pytest.raises(sqlite3.DatabaseError, match="is in the record"):
             db.execute("UPDATE auth_user SET username = 'someone-else' WHERE username = 'reviewer'")
         with pytest.raises(sqlite3.IntegrityError):
-            db.execute("INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email,"
-                       " is_staff, is_active, date_joined) VALUES ('Reviewer', '', 0, '', '', '', 0, 1, '2026-01-01')")
+            db.execute(
+                "INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email,"
+                " is_staff, is_active, date_joined) VALUES ('Reviewer', '', 0, '', '', '', 0, 1, '2026-01-01')"
+            )
         with pytest.raises(sqlite3.DatabaseError, match="login names once used are kept"):
             db.execute("DELETE FROM accounts_usedusername")

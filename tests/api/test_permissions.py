@@ -16,19 +16,41 @@ def _content(**extra):
 
 # write -> (state the article must be in, who may do it, request for an article)
 WRITES = {
-    "create": (None, {"editor"}, lambda a: ("post", "/api/desk/articles/", _content(slug="new-one", topic="Cardiology"))),
-    "save_version": ("draft", {"editor"}, lambda a: (
-        "put", f"/api/desk/articles/{a.pk}/", _content(base_version_id=a.working_version_id))),
-    "submit": ("draft", {"editor"}, lambda a: (
-        "post", f"/api/desk/articles/{a.pk}/submit/", {"expected_version_id": a.working_version_id})),
-    "comment": ("submitted", {"editor", "reviewer"}, lambda a: (
-        "post", f"/api/desk/articles/{a.pk}/comments/", {"body": "Check the dose.", "section": "Dosage"})),
-    "assign": ("submitted", {"publisher"}, lambda a: (
-        "post", f"/api/desk/articles/{a.pk}/assignments/", {"reviewer_id": a.board_member_id})),
-    "publish": ("approved", {"publisher"}, lambda a: (
-        "post", f"/api/desk/articles/{a.pk}/publish/", {"expected_version_id": a.working_version_id})),
-    "unpublish": ("published", {"publisher"}, lambda a: (
-        "post", f"/api/desk/articles/{a.pk}/unpublish/", {"reason": "Outdated dosing"})),
+    "create": (
+        None,
+        {"editor"},
+        lambda a: ("post", "/api/desk/articles/", _content(slug="new-one", topic="Cardiology")),
+    ),
+    "save_version": (
+        "draft",
+        {"editor"},
+        lambda a: ("put", f"/api/desk/articles/{a.pk}/", _content(base_version_id=a.working_version_id)),
+    ),
+    "submit": (
+        "draft",
+        {"editor"},
+        lambda a: ("post", f"/api/desk/articles/{a.pk}/submit/", {"expected_version_id": a.working_version_id}),
+    ),
+    "comment": (
+        "submitted",
+        {"editor", "reviewer"},
+        lambda a: ("post", f"/api/desk/articles/{a.pk}/comments/", {"body": "Check the dose.", "section": "Dosage"}),
+    ),
+    "assign": (
+        "submitted",
+        {"publisher"},
+        lambda a: ("post", f"/api/desk/articles/{a.pk}/assignments/", {"reviewer_id": a.board_member_id}),
+    ),
+    "publish": (
+        "approved",
+        {"publisher"},
+        lambda a: ("post", f"/api/desk/articles/{a.pk}/publish/", {"expected_version_id": a.working_version_id}),
+    ),
+    "unpublish": (
+        "published",
+        {"publisher"},
+        lambda a: ("post", f"/api/desk/articles/{a.pk}/unpublish/", {"reason": "Outdated dosing"}),
+    ),
 }
 
 
@@ -70,8 +92,9 @@ def test_each_role_may_do_exactly_the_writes_the_lifecycle_allows(write, persona
 
 
 def test_the_lifecycles_reason_for_a_refusal_reaches_the_client(draft, reviewer, api):
-    response = api(reviewer).post(f"/api/desk/articles/{draft.pk}/submit/",
-                                  {"expected_version_id": draft.working_version_id}, format="json")
+    response = api(reviewer).post(
+        f"/api/desk/articles/{draft.pk}/submit/", {"expected_version_id": draft.working_version_id}, format="json"
+    )
     assert response.status_code == 403
     assert "editor" in response.json()["detail"].lower()
 
@@ -88,8 +111,12 @@ def test_a_stale_version_is_a_409_and_nothing_changes(draft, editor, api):
 
 
 def test_a_write_through_the_api_is_recorded_under_the_tokens_holder(draft, editor, api):
-    api(editor).post(f"/api/desk/articles/{draft.pk}/submit/", {"expected_version_id": draft.working_version_id},
-                     format="json", REMOTE_ADDR="203.0.113.9")
+    api(editor).post(
+        f"/api/desk/articles/{draft.pk}/submit/",
+        {"expected_version_id": draft.working_version_id},
+        format="json",
+        REMOTE_ADDR="203.0.113.9",
+    )
     event = Event.objects.filter(article=draft).order_by("-id").first()
     assert (event.action, event.actor, event.client_ip) == ("submit", editor, "203.0.113.9")
 
@@ -102,8 +129,9 @@ def test_signing_is_not_offered_through_the_api(draft, reviewer, api):
 
 def test_a_comment_is_stored_on_the_round(draft, editor, reviewer, api):
     submit(draft, editor)
-    response = api(reviewer).post(f"/api/desk/articles/{draft.pk}/comments/", {"body": "Check the dose."},
-                                  format="json")
+    response = api(reviewer).post(
+        f"/api/desk/articles/{draft.pk}/comments/", {"body": "Check the dose."}, format="json"
+    )
     assert response.status_code == 201
     assert ReviewComment.objects.get(pk=response.json()["id"]).author == reviewer
 

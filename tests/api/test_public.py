@@ -29,8 +29,9 @@ def test_a_published_article_is_readable_without_a_token(published, api, reviewe
 
 
 def test_the_list_shows_published_articles_only(published, editor, api):
-    services.article_create(actor=editor, slug="a-draft", topic="Cardiology",
-                            content=services.Content(title="Draft"), note="first")
+    services.article_create(
+        actor=editor, slug="a-draft", topic="Cardiology", content=services.Content(title="Draft"), note="first"
+    )
     data = api().get("/api/articles/").json()
     assert [item["slug"] for item in data["results"]] == [SLUG]
     assert data["count"] == 1
@@ -52,9 +53,14 @@ def test_an_unpublished_article_is_a_404(published, publisher, api):
 
 def test_an_article_whose_page_is_withheld_is_a_404(published, api):
     VersionPage.objects.update_or_create(
-        version_id=published.published_version_id, audience="patient",
-        defaults={"html": "", "withheld_because": "content does not match its signature", "rendering_format": 0,
-                  "citation_style": "ama"},
+        version_id=published.published_version_id,
+        audience="patient",
+        defaults={
+            "html": "",
+            "withheld_because": "content does not match its signature",
+            "rendering_format": 0,
+            "citation_style": "ama",
+        },
     )
     assert api().get(f"/api/articles/{SLUG}/").status_code == 404
     assert api().get("/api/articles/").json()["count"] == 0
@@ -101,7 +107,10 @@ def test_references_come_as_csl_json_in_citation_order(editor, reviewer, publish
 
     reference_create(actor=editor, key="smith2020", fields=reference_fields(title="A trial", doi="10.1000/xyz"))
     article = services.article_create(
-        actor=editor, slug=SLUG, topic="Cardiology", note="first",
+        actor=editor,
+        slug=SLUG,
+        topic="Cardiology",
+        note="first",
         content=services.Content(title="Cited", body="Works well [@smith2020]."),
     )
     submit(article, editor)

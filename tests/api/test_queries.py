@@ -10,20 +10,37 @@ from articles.services import Content
 from tests.workflow import approve, claim, publish, submit
 
 pytestmark = pytest.mark.django_db
-LISTS = ("/api/articles/", "/api/reviewers/", "/api/desk/articles/", "/api/desk/queues/editor/",
-         "/api/desk/queues/review/", "/api/desk/queues/publish/", "/api/desk/queues/assigned/")
+LISTS = (
+    "/api/articles/",
+    "/api/reviewers/",
+    "/api/desk/articles/",
+    "/api/desk/queues/editor/",
+    "/api/desk/queues/review/",
+    "/api/desk/queues/publish/",
+    "/api/desk/queues/assigned/",
+)
 
 
 def _add_articles(count, start, editor, reviewer, publisher):
     for number in range(start, start + count):
-        article = services.article_create(actor=editor, slug=f"article-{number}", topic="Cardiology", note="first",
-                                          content=Content(title=f"Article {number}", body="Some text."))
+        article = services.article_create(
+            actor=editor,
+            slug=f"article-{number}",
+            topic="Cardiology",
+            note="first",
+            content=Content(title=f"Article {number}", body="Some text."),
+        )
         submit(article, editor)
         claim(article, reviewer)
         approve(article, reviewer)
         publish(article, publisher)
-        other = services.article_create(actor=editor, slug=f"waiting-{number}", topic="Cardiology", note="first",
-                                        content=Content(title=f"Waiting {number}", body="Some text."))
+        other = services.article_create(
+            actor=editor,
+            slug=f"waiting-{number}",
+            topic="Cardiology",
+            note="first",
+            content=Content(title=f"Waiting {number}", body="Some text."),
+        )
         submit(other, editor)
         claim(other, reviewer)
 

@@ -47,11 +47,19 @@ def rechain_without_the_key(article):
         event.seq, event.previous_hash = seq, previous
         text = json.dumps(event.chained_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         event.event_hash = hmac.new(FORGERS_KEY, text.encode(), hashlib.sha256).hexdigest()
-        statements.append(("UPDATE articles_event SET seq = %s, previous_hash = %s, event_hash = %s WHERE id = %s",
-                           [event.seq, event.previous_hash, event.event_hash, event.pk]))
+        statements.append(
+            (
+                "UPDATE articles_event SET seq = %s, previous_hash = %s, event_hash = %s WHERE id = %s",
+                [event.seq, event.previous_hash, event.event_hash, event.pk],
+            )
+        )
         previous, last = event.event_hash, event
-    statements.append(("UPDATE articles_article SET audit_head_id = %s, audit_head_hash = %s WHERE id = %s",
-                       [last.pk, last.event_hash, article.pk]))
+    statements.append(
+        (
+            "UPDATE articles_article SET audit_head_id = %s, audit_head_hash = %s WHERE id = %s",
+            [last.pk, last.event_hash, article.pk],
+        )
+    )
     as_owner_without_triggers(*statements)
 
 
@@ -59,7 +67,13 @@ def test_each_article_keeps_its_chain_head_on_its_row(published):
     last = Event.objects.filter(article=published).order_by("-seq").first()
     published.refresh_from_db()
     assert (published.audit_head_id, published.audit_head_hash) == (last.pk, last.event_hash)
-    assert list(Event.objects.filter(article=published).order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+    assert list(Event.objects.filter(article=published).order_by("seq").values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 def test_a_plain_save_of_an_older_copy_of_the_article_keeps_the_newer_head(approved, publisher):
@@ -108,8 +122,10 @@ def test_the_latest_event_removed_and_the_head_moved_back_shows_against_the_stat
     before = Event.objects.filter(article=published, seq=publish_event.seq - 1).get()
     as_owner_without_triggers(
         ("DELETE FROM articles_event WHERE id = %s", [publish_event.pk]),
-        ("UPDATE articles_article SET audit_head_id = %s, audit_head_hash = %s WHERE id = %s",
-         [before.pk, before.event_hash, published.pk]),
+        (
+            "UPDATE articles_article SET audit_head_id = %s, audit_head_hash = %s WHERE id = %s",
+            [before.pk, before.event_hash, published.pk],
+        ),
     )
     code, said = verify(capsys)
     assert code == 1
@@ -143,8 +159,13 @@ def test_a_trail_emptied_with_triggers_off_is_found(published, capsys):
 def test_a_signature_with_no_approval_event_is_found(published, reviewer2, capsys):
     version = published.published_version
     forged = Signature.objects.create(
-        kind=Signature.APPROVAL, version=version, signer=reviewer2, printed_name="Ravi Tester",
-        meaning=Signature.APPROVAL_MEANING, content_hash=version.content_hash, signed_at=version.created_at,
+        kind=Signature.APPROVAL,
+        version=version,
+        signer=reviewer2,
+        printed_name="Ravi Tester",
+        meaning=Signature.APPROVAL_MEANING,
+        content_hash=version.content_hash,
+        signed_at=version.created_at,
     )
     code, said = verify(capsys)
     assert code == 1
@@ -155,15 +176,17 @@ def test_events_made_under_a_retired_key_still_verify_and_new_ones_use_the_new_k
     from django.conf import settings
 
     old_key = settings.AUDIT_KEY
-    with override_settings(AUDIT_KEY="a-new-audit-key-for-the-next-year-0123456789", AUDIT_KEY_ID="2",
-                           AUDIT_RETIRED_KEYS={"1": old_key}):
+    with override_settings(
+        AUDIT_KEY="a-new-audit-key-for-the-next-year-0123456789", AUDIT_KEY_ID="2", AUDIT_RETIRED_KEYS={"1": old_key}
+    ):
         from articles import services
 
         services.article_unpublish(article_id=published.pk, actor=publisher, reason="Withdrawn for checking")
         assert Event.objects.filter(article=published).order_by("-seq").first().key_id == "2"
         assert verify(capsys)[0] == 0
-    with override_settings(AUDIT_KEY="a-new-audit-key-for-the-next-year-0123456789", AUDIT_KEY_ID="2",
-                           AUDIT_RETIRED_KEYS={}):
+    with override_settings(
+        AUDIT_KEY="a-new-audit-key-for-the-next-year-0123456789", AUDIT_KEY_ID="2", AUDIT_RETIRED_KEYS={}
+    ):
         code, said = verify(capsys)
     assert code == 1
     assert "no audit key with id '1'" in said
@@ -178,9 +201,14 @@ def record_account_events(actor, count=3):
     from articles.audit import record_trail_event
 
     return [
-        record_trail_event(kind="account", action="profile_changed", actor=actor, now=timezone.now(),
-                           subject_id=actor.pk, details={"old": {"credentials": f"M.D. {n}"},
-                                                         "new": {"credentials": f"M.D. {n + 1}"}})
+        record_trail_event(
+            kind="account",
+            action="profile_changed",
+            actor=actor,
+            now=timezone.now(),
+            subject_id=actor.pk,
+            details={"old": {"credentials": f"M.D. {n}"}, "new": {"credentials": f"M.D. {n + 1}"}},
+        )
         for n in range(count)
     ]
 
@@ -200,8 +228,10 @@ def test_events_about_other_subjects_form_one_chain_per_kind(published, publishe
 def test_the_old_and_new_values_of_a_change_are_covered_by_the_hash(publisher, capsys):
     events = record_account_events(publisher, count=2)
     as_owner_without_triggers(
-        ("UPDATE articles_event SET details = '{\"old\": {}, \"new\": {\"credentials\": \"FACP\"}}' WHERE id = %s",
-         [events[0].pk]),
+        (
+            'UPDATE articles_event SET details = \'{"old": {}, "new": {"credentials": "FACP"}}\' WHERE id = %s',
+            [events[0].pk],
+        ),
     )
     code, said = verify(capsys)
     assert code == 1

@@ -69,10 +69,17 @@ def test_two_workers_running_the_due_schedules_at_once_publish_once(approved, pu
     from articles.models import Schedule
 
     now = timezone.now()
-    services.article_schedule(article_id=approved.pk, actor=publisher, expected_version_id=approved.working_version_id,
-                              publish_at=now + timedelta(minutes=5), now=now)
+    services.article_schedule(
+        article_id=approved.pk,
+        actor=publisher,
+        expected_version_id=approved.working_version_id,
+        publish_at=now + timedelta(minutes=5),
+        now=now,
+    )
     runs = []
-    successes, refusals = race(*[lambda: runs.extend(services.publish_due_articles(now=now + timedelta(minutes=5)))] * 2)
+    successes, refusals = race(
+        *[lambda: runs.extend(services.publish_due_articles(now=now + timedelta(minutes=5)))] * 2
+    )
     assert (successes, refusals) == (2, [])
     assert [run.outcome for run in runs] == ["done"]
     assert Event.objects.filter(article=approved, action="publish").count() == 1

@@ -20,16 +20,22 @@ def publisher2(make_staff):
 
 
 def ask(article, publisher, reason="Outbreak: readers need this now", approvals_required=1, rereview_months=12):
-    return services.article_set_policy(article_id=article.pk, actor=publisher, review_policy="after",
-                                       approvals_required=approvals_required, rereview_months=rereview_months,
-                                       reason=reason)
+    return services.article_set_policy(
+        article_id=article.pk,
+        actor=publisher,
+        review_policy="after",
+        approvals_required=approvals_required,
+        rereview_months=rereview_months,
+        reason=reason,
+    )
 
 
 def confirm(article, person, request_id=None, password=PERSONA_PASSWORD):
     if request_id is None:
         request_id = services.pending_fast_track(article).pk
-    return services.article_confirm_fast_track(article_id=article.pk, actor=person, request_id=request_id,
-                                               password=password)
+    return services.article_confirm_fast_track(
+        article_id=article.pk, actor=person, request_id=request_id, password=password
+    )
 
 
 def test_one_publisher_alone_cannot_switch_to_fast_track_and_publish_without_a_signature(draft, editor, publisher):
@@ -117,8 +123,9 @@ def test_a_second_request_while_one_waits_is_refused(draft, publisher, publisher
 def test_going_back_to_review_before_publication_takes_one_publisher(draft, publisher, reviewer):
     ask(draft, publisher)
     confirm(draft, reviewer)
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=1,
-                                rereview_months=12)
+    services.article_set_policy(
+        article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=1, rereview_months=12
+    )
     draft.refresh_from_db()
     assert draft.review_policy == "before"
 
@@ -162,9 +169,12 @@ def test_an_account_that_approved_a_version_cannot_publish_it(self_approved, dua
 
 def test_an_account_that_approved_a_version_cannot_schedule_it(self_approved, dual):
     with pytest.raises(TransitionNotAllowed, match="another publisher must publish"):
-        services.article_schedule(article_id=self_approved.pk, actor=dual,
-                                  expected_version_id=self_approved.working_version_id,
-                                  publish_at=timezone.now() + timedelta(hours=1))
+        services.article_schedule(
+            article_id=self_approved.pk,
+            actor=dual,
+            expected_version_id=self_approved.working_version_id,
+            publish_at=timezone.now() + timedelta(hours=1),
+        )
 
 
 def test_the_signer_may_publish_only_where_the_setting_relaxes_it(self_approved, dual, settings):

@@ -50,8 +50,9 @@ def test_a_reviewer_sees_the_waiting_request_on_the_desk_page_and_dashboard_and_
     assert "Outbreak guidance" in client.get("/dashboard/").content.decode()
     page = client.get(f"/desk/{draft.pk}/").content.decode()
     assert "Confirm review after publication" in page and "Decline" in page and "Withdraw the request" not in page
-    response = client.post(f"/desk/{draft.pk}/fast-track/confirm/",
-                           {"request_id": asked.pk, "password": PERSONA_PASSWORD})
+    response = client.post(
+        f"/desk/{draft.pk}/fast-track/confirm/", {"request_id": asked.pk, "password": PERSONA_PASSWORD}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.review_policy == "after"
@@ -74,8 +75,9 @@ def test_a_wrong_password_at_confirmation_is_a_403_that_changes_nothing(client, 
 
 def test_the_asker_posting_a_confirmation_is_refused(client, draft, publisher, asked):
     client.force_login(publisher)
-    response = client.post(f"/desk/{draft.pk}/fast-track/confirm/",
-                           {"request_id": asked.pk, "password": PERSONA_PASSWORD})
+    response = client.post(
+        f"/desk/{draft.pk}/fast-track/confirm/", {"request_id": asked.pk, "password": PERSONA_PASSWORD}
+    )
     assert response.status_code == 403
     assert "another publisher or a member" in response.content.decode()
 
@@ -83,7 +85,9 @@ def test_the_asker_posting_a_confirmation_is_refused(client, draft, publisher, a
 def test_a_stale_decline_is_a_409_that_keeps_the_note(client, draft, publisher, publisher2, asked):
     services.article_withdraw_fast_track(article_id=draft.pk, actor=publisher, request_id=asked.pk)
     client.force_login(publisher2)
-    response = client.post(f"/desk/{draft.pk}/fast-track/decline/", {"request_id": asked.pk, "note": "Not urgent at all"})
+    response = client.post(
+        f"/desk/{draft.pk}/fast-track/decline/", {"request_id": asked.pk, "note": "Not urgent at all"}
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "withdrawn or decided" in page and "Not urgent at all" in page

@@ -26,7 +26,9 @@ def tamper(version, **columns):
     assignments = ", ".join(f"{name} = %s" for name in columns)
     with as_owner(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(f"UPDATE articles_articleversion SET {assignments} WHERE id = %s", [*columns.values(), version.pk])
+        cursor.execute(
+            f"UPDATE articles_articleversion SET {assignments} WHERE id = %s", [*columns.values(), version.pk]
+        )
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
@@ -38,9 +40,17 @@ def test_every_version_the_desk_saves_proves_its_own_hash(draft, editor):
     reference_create(actor=editor, fields=reference_fields(doi="10.5555/smith"), key="smith2020")
     draft.refresh_from_db()
     services.article_save_version(
-        article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id, note="cite",
-        content=Content(title="T ", body="Dose [@smith2020].\r\n", faq=({"question": "Q?", "answer": "A."},),
-                        aliases=(" X ",), key_points="One\n\nTwo"),
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
+        content=Content(
+            title="T ",
+            body="Dose [@smith2020].\r\n",
+            faq=({"question": "Q?", "answer": "A."},),
+            aliases=(" X ",),
+            key_points="One\n\nTwo",
+        ),
     )
     for version in ArticleVersion.objects.filter(article=draft):
         assert verify_version_content(version) is None
@@ -54,7 +64,9 @@ def test_a_version_changed_in_the_database_is_named_by_the_check(approved):
     assert problem.startswith("Version 1's stored content does not match its recorded hash")
 
 
-def test_publishing_a_version_whose_body_was_changed_in_the_database_is_refused_with_an_alert(approved, publisher, client):
+def test_publishing_a_version_whose_body_was_changed_in_the_database_is_refused_with_an_alert(
+    approved, publisher, client
+):
     tamper(approved.working_version, body=TAMPERED)
     with pytest.raises(services.ContentMismatch, match="Version 1's stored content does not match"):
         publish(approved, publisher)
@@ -94,8 +106,13 @@ def test_approving_a_version_whose_content_was_changed_in_the_database_is_refuse
 
 def test_a_scheduled_publication_of_changed_content_is_refused_with_an_alert(approved, publisher):
     now = timezone.now()
-    services.article_schedule(article_id=approved.pk, actor=publisher, expected_version_id=approved.working_version_id,
-                              publish_at=now + timedelta(hours=1), now=now)
+    services.article_schedule(
+        article_id=approved.pk,
+        actor=publisher,
+        expected_version_id=approved.working_version_id,
+        publish_at=now + timedelta(hours=1),
+        now=now,
+    )
     tamper(approved.working_version, body=TAMPERED)
     [run] = services.publish_due_articles(now=now + timedelta(hours=2))
     assert run.outcome == "refused"
@@ -114,11 +131,21 @@ def refused(statement, params=()):
     return str(error.value)
 
 
-@pytest.mark.parametrize("column, value", [
-    ("title", "'Rewritten'"), ("summary", "'Rewritten'"), ("body", "'Take 50 mg'"), ("key_points", "'None'"),
-    ("faq", "'[{\"question\": \"Q\", \"answer\": \"A\"}]'::jsonb"), ("aliases", "'[\"X\"]'::jsonb"), ("reference_list", "'[\"x\"]'::jsonb"),
-    ('"references"', "'[{\"key\": \"x\"}]'::jsonb"), ("content_hash", "repeat('0', 64)"), ("number", "number + 10"),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("title", "'Rewritten'"),
+        ("summary", "'Rewritten'"),
+        ("body", "'Take 50 mg'"),
+        ("key_points", "'None'"),
+        ("faq", '\'[{"question": "Q", "answer": "A"}]\'::jsonb'),
+        ("aliases", "'[\"X\"]'::jsonb"),
+        ("reference_list", "'[\"x\"]'::jsonb"),
+        ('"references"', '\'[{"key": "x"}]\'::jsonb'),
+        ("content_hash", "repeat('0', 64)"),
+        ("number", "number + 10"),
+    ],
+)
 def test_the_database_refuses_to_change_what_a_version_s_hash_covers(approved, column, value):
     version = approved.working_version
     message = refused(f"UPDATE articles_articleversion SET {column} = {value} WHERE id = %s", [version.pk])
@@ -128,9 +155,12 @@ def test_the_database_refuses_to_change_what_a_version_s_hash_covers(approved, c
 
 
 def test_the_database_refuses_to_move_a_version_to_another_article(approved, editor):
-    other = services.article_create(actor=editor, slug="other", topic="", content=Content(title="O", body="B"), note="n")
-    assert "immutable" in refused("UPDATE articles_articleversion SET article_id = %s WHERE id = %s",
-                                  [other.pk, approved.working_version_id])
+    other = services.article_create(
+        actor=editor, slug="other", topic="", content=Content(title="O", body="B"), note="n"
+    )
+    assert "immutable" in refused(
+        "UPDATE articles_articleversion SET article_id = %s WHERE id = %s", [other.pk, approved.working_version_id]
+    )
 
 
 def test_saving_a_version_unchanged_and_changing_its_note_are_still_allowed(approved):

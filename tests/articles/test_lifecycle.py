@@ -6,13 +6,25 @@ from itertools import product
 import pytest
 
 from articles.lifecycle import (
-    REVIEW_AFTER, Action, Situation, State, TransitionNotAllowed, available_actions, decide, may_clear_retraction,
+    REVIEW_AFTER,
+    Action,
+    Situation,
+    State,
+    TransitionNotAllowed,
+    available_actions,
+    decide,
+    may_clear_retraction,
 )
 
 E, R, P, SYS = "Editor", "Reviewer", "Publisher", "System"
 D, S, U, C, A, PB, UP = (
-    State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.CHANGES_REQUESTED,
-    State.APPROVED, State.PUBLISHED, State.UNPUBLISHED,
+    State.DRAFT,
+    State.SUBMITTED,
+    State.UNDER_REVIEW,
+    State.CHANGES_REQUESTED,
+    State.APPROVED,
+    State.PUBLISHED,
+    State.UNPUBLISHED,
 )
 
 # Which (action, role) may act from which states, with every other guard satisfied,
@@ -43,7 +55,11 @@ ALLOWED = {
 }
 
 EVERYTHING_IN_ORDER = dict(
-    password_ok=True, actor_on_round=True, approval_matches_content=True, is_live=True, has_pending_schedule=True,
+    password_ok=True,
+    actor_on_round=True,
+    approval_matches_content=True,
+    is_live=True,
+    has_pending_schedule=True,
 )
 # Facts that are in order for one action and not another (a request must be waiting to
 # be confirmed, and must not be waiting to be made).
@@ -187,15 +203,17 @@ def test_a_due_publication_is_refused_when_its_approvals_no_longer_match_even_on
 
 
 def test_a_due_unpublication_is_refused_when_another_version_went_live_or_none_is_live():
-    assert "Another version went live" in refusal(Action.UNPUBLISH_DUE, due(state=PB, is_live=True, pinned_is_live=False))
+    assert "Another version went live" in refusal(
+        Action.UNPUBLISH_DUE, due(state=PB, is_live=True, pinned_is_live=False)
+    )
     assert "not published" in refusal(Action.UNPUBLISH_DUE, due(state=UP, is_live=False))
 
 
 def test_only_publishers_schedule_and_cancel_with_the_reason_said():
     for role in (E, R):
-        assert refusal(Action.CANCEL_SCHEDULE, Situation(state=A, roles=frozenset({role}), has_pending_schedule=True)) == (
-            "Only a publisher can cancel a schedule."
-        )
+        assert refusal(
+            Action.CANCEL_SCHEDULE, Situation(state=A, roles=frozenset({role}), has_pending_schedule=True)
+        ) == ("Only a publisher can cancel a schedule.")
     situation = Situation(state=PB, roles=frozenset({E}), is_live=True)
     assert refusal(Action.SCHEDULE_UNPUBLISH, situation) == "Only a publisher can schedule an unpublication."
     assert "Nothing is scheduled" in refusal(Action.CANCEL_SCHEDULE, Situation(state=A, roles=frozenset({P})))

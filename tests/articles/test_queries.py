@@ -11,12 +11,22 @@ from tests.workflow import approve, claim, publish, submit
 def grow(count, editor, reviewer, reviewer2, publisher):
     """`count` articles of each stage, each with a few versions, rounds and comments."""
     for index in range(count):
-        article = services.article_create(actor=editor, slug=f"a-{count}-{index}", topic=f"T{index % 3}",
-                                          content=Content(title=f"Article {index}", body="## H\n\n5 mg"), note="v1")
+        article = services.article_create(
+            actor=editor,
+            slug=f"a-{count}-{index}",
+            topic=f"T{index % 3}",
+            content=Content(title=f"Article {index}", body="## H\n\n5 mg"),
+            note="v1",
+        )
         for n in range(2):
             article.refresh_from_db()
-            services.article_save_version(article_id=article.pk, actor=editor, base_version_id=article.working_version_id,
-                                          content=Content(title=f"Article {index}", body=f"## H\n\n{n} mg"), note=f"v{n + 2}")
+            services.article_save_version(
+                article_id=article.pk,
+                actor=editor,
+                base_version_id=article.working_version_id,
+                content=Content(title=f"Article {index}", body=f"## H\n\n{n} mg"),
+                note=f"v{n + 2}",
+            )
         submit(article, editor)
         if index % 4 == 0:
             continue
@@ -36,8 +46,9 @@ PAGES = ["/dashboard/", "/desk/", "/desk/review/", "/desk/review/?mine=1", "/des
 
 
 @pytest.mark.parametrize("persona", ["editor", "reviewer", "publisher"])
-def test_lists_and_dashboards_do_not_grow_with_data(client, request, editor, reviewer, reviewer2, publisher,
-                                                    django_assert_max_num_queries, persona):
+def test_lists_and_dashboards_do_not_grow_with_data(
+    client, request, editor, reviewer, reviewer2, publisher, django_assert_max_num_queries, persona
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     counts = {}
@@ -60,8 +71,13 @@ def test_article_page_and_history_do_not_grow_with_versions_rounds_or_reviewers(
         article = grow(size, editor, reviewer, reviewer2, publisher)
         for n in range(size):  # more versions and rounds on this one article
             article.refresh_from_db()
-            services.article_save_version(article_id=article.pk, actor=editor, base_version_id=article.working_version_id,
-                                          content=Content(title="Grown", body=f"## H\n\n{n + 10} mg"), note="more")
+            services.article_save_version(
+                article_id=article.pk,
+                actor=editor,
+                base_version_id=article.working_version_id,
+                content=Content(title="Grown", body=f"## H\n\n{n + 10} mg"),
+                note="more",
+            )
             submit(article, editor)
             claim(article, reviewer)
             services.article_comment(article_id=article.pk, actor=reviewer, body="more")
@@ -85,16 +101,24 @@ def test_the_due_schedule_sweep_runs_a_constant_number_of_queries_per_schedule(e
 
     def schedule_approved(count, label):
         for index in range(count):
-            article = services.article_create(actor=editor, slug=f"s-{label}-{index}", topic="T",
-                                              content=Content(title=f"Scheduled {label} {index}", body="## H\n\n5 mg"),
-                                              note="v1")
+            article = services.article_create(
+                actor=editor,
+                slug=f"s-{label}-{index}",
+                topic="T",
+                content=Content(title=f"Scheduled {label} {index}", body="## H\n\n5 mg"),
+                note="v1",
+            )
             submit(article, editor)
             claim(article, reviewer)
             approve(article, reviewer)
             article.refresh_from_db()
-            services.article_schedule(article_id=article.pk, actor=publisher,
-                                      expected_version_id=article.working_version_id,
-                                      publish_at=now + timedelta(minutes=1), now=now)
+            services.article_schedule(
+                article_id=article.pk,
+                actor=publisher,
+                expected_version_id=article.working_version_id,
+                publish_at=now + timedelta(minutes=1),
+                now=now,
+            )
 
     def sweep():
         with CaptureQueriesContext(connection) as captured:

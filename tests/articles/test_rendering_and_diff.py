@@ -57,7 +57,9 @@ def test_word_diff_marks_changes_and_escapes_html():
 
 def test_compare_versions_covers_every_field():
     old = SimpleNamespace(title="T", summary="S", body="5 mg", key_points="", faq=[], aliases=["A"])
-    new = SimpleNamespace(title="T", summary="S2", body="50 mg", key_points="", faq=[{"question": "Q", "answer": "A"}], aliases=["A"])
+    new = SimpleNamespace(
+        title="T", summary="S2", body="50 mg", key_points="", faq=[{"question": "Q", "answer": "A"}], aliases=["A"]
+    )
     result = compare_versions(old, new)
     changed = {label for label, is_changed, _ in result["fields"] if is_changed}
     assert changed == {"Summary", "Body", "FAQ"}

@@ -13,8 +13,9 @@ from tests.conftest import as_owner, runtime_role
 def runtime_login(transactional_db):
     """A login of its own as the runtime role the suite runs as (grant_runtime_role made it)."""
     db = connection.settings_dict
-    runtime = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=runtime_role(),
-                              dbname=db["NAME"], autocommit=True)
+    runtime = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=runtime_role(), dbname=db["NAME"], autocommit=True
+    )
     yield runtime
     runtime.close()
 
@@ -25,17 +26,20 @@ def test_the_suite_itself_acts_as_the_runtime_role(db):
         assert cursor.fetchone() == (runtime_role(),)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE articles_event SET comment = 'rewritten'",
-    "DELETE FROM articles_event",
-    "TRUNCATE articles_event",
-    "ALTER TABLE articles_event DISABLE TRIGGER articles_event_append_only",
-    "UPDATE articles_signature SET printed_name = 'Someone Else'",
-    "DELETE FROM articles_signature",
-    "TRUNCATE articles_article CASCADE",
-    "UPDATE accounts_usedusername SET username = 'someone-else'",
-    "DELETE FROM accounts_usedusername",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE articles_event SET comment = 'rewritten'",
+        "DELETE FROM articles_event",
+        "TRUNCATE articles_event",
+        "ALTER TABLE articles_event DISABLE TRIGGER articles_event_append_only",
+        "UPDATE articles_signature SET printed_name = 'Someone Else'",
+        "DELETE FROM articles_signature",
+        "TRUNCATE articles_article CASCADE",
+        "UPDATE accounts_usedusername SET username = 'someone-else'",
+        "DELETE FROM accounts_usedusername",
+    ],
+)
 def test_the_runtime_login_cannot_rewrite_or_remove_the_record(runtime_login, statement):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         runtime_login.execute(statement)
@@ -70,27 +74,46 @@ def test_migrate_runs_as_the_owner_and_grants_the_runtime_role(transactional_db,
         admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
         admin.execute(f'CREATE DATABASE "{fresh}"')
     base = f"postgres://{{user}}@{server['host']}:{server['port']}/{fresh}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "editorial.settings", "SECRET_KEY": "t" * 50,
-           "DATABASE_URL": base.format(user=runtime_role())}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "editorial.settings",
+        "SECRET_KEY": "t" * 50,
+        "DATABASE_URL": base.format(user=runtime_role()),
+    }
     env.pop("MIGRATE_DATABASE_URL", None)
     root = Path(__file__).resolve().parents[2]
     try:
-        alone = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env,
-                               capture_output=True, text=True, timeout=120)
+        alone = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert alone.returncode != 0 and "permission denied" in alone.stderr
         env["MIGRATE_DATABASE_URL"] = base.format(user=server["user"])
-        done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         assert f"{runtime_role()} may use {fresh}" in done.stdout
         with psycopg.connect(**server, dbname=fresh) as owner:
             (owners,) = owner.execute(
-                "SELECT array_agg(DISTINCT tableowner) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+                "SELECT array_agg(DISTINCT tableowner) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone()
             assert owners == [server["user"]]
             grants = owner.execute(
                 "SELECT has_table_privilege(%(r)s, 'articles_event', 'INSERT'),"
                 " has_table_privilege(%(r)s, 'articles_event', 'UPDATE'),"
-                " has_table_privilege(%(r)s, 'articles_article', 'UPDATE')", {"r": runtime_role()}).fetchone()
+                " has_table_privilege(%(r)s, 'articles_article', 'UPDATE')",
+                {"r": runtime_role()},
+            ).fetchone()
             assert grants == (True, False, True)
     finally:
         with psycopg.connect(**server, dbname="postgres", autocommit=True) as admin:

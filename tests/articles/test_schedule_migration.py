@@ -20,10 +20,18 @@ def test_a_publication_scheduled_before_the_upgrade_becomes_a_pending_schedule_o
         Article = apps.get_model("articles", "Article")
         ArticleVersion = apps.get_model("articles", "ArticleVersion")
         publisher = User.objects.create(username="paula-old")
-        article = Article.objects.create(slug="old", created_by=publisher, created_at=at, state_changed_at=at,
-                                         state="approved", scheduled_publish_at=at, scheduled_by=publisher)
-        version = ArticleVersion.objects.create(article=article, number=1, title="Old", note="n", content_hash="a" * 64,
-                                                created_by=publisher, created_at=at)
+        article = Article.objects.create(
+            slug="old",
+            created_by=publisher,
+            created_at=at,
+            state_changed_at=at,
+            state="approved",
+            scheduled_publish_at=at,
+            scheduled_by=publisher,
+        )
+        version = ArticleVersion.objects.create(
+            article=article, number=1, title="Old", note="n", content_hash="a" * 64, created_by=publisher, created_at=at
+        )
         Article.objects.filter(pk=article.pk).update(working_version=version)
 
         apps = migrate_as_owner(AFTER)
@@ -31,6 +39,10 @@ def test_a_publication_scheduled_before_the_upgrade_becomes_a_pending_schedule_o
         schedule = apps.get_model("articles", "Schedule").objects.get()
         assert (schedule.article_id, schedule.version_id, schedule.content_hash) == (article.pk, version.pk, "a" * 64)
         assert (schedule.kind, schedule.outcome, schedule.due_at, schedule.created_by_id) == (
-            "publish", "pending", at, publisher.pk)
+            "publish",
+            "pending",
+            at,
+            publisher.pk,
+        )
     finally:
         migrate_as_owner()

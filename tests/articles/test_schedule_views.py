@@ -11,14 +11,17 @@ from articles import services
 from articles.models import Schedule
 
 
-def test_the_schedule_form_says_utc_and_reads_the_time_as_utc_whatever_the_time_zone(client, approved, publisher, settings):
+def test_the_schedule_form_says_utc_and_reads_the_time_as_utc_whatever_the_time_zone(
+    client, approved, publisher, settings
+):
     settings.TIME_ZONE = "America/New_York"
     client.force_login(publisher)
     page = client.get(f"/desk/{approved.pk}/").content.decode()
     assert "Publish version 1 at (UTC)" in page
 
-    response = client.post(f"/desk/{approved.pk}/schedule/",
-                           {"publish_at": "2030-01-15T14:00", "version_id": approved.working_version_id})
+    response = client.post(
+        f"/desk/{approved.pk}/schedule/", {"publish_at": "2030-01-15T14:00", "version_id": approved.working_version_id}
+    )
 
     assert response.status_code == 302
     schedule = Schedule.objects.get(article=approved)
@@ -27,14 +30,21 @@ def test_the_schedule_form_says_utc_and_reads_the_time_as_utc_whatever_the_time_
     assert "Publication of version 1 at 2030-01-15 14:00 UTC" in page
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("next tuesday", "is not a date and time"),
-    ("2001-01-01T09:00", "has passed"),
-    ("", "Give the date and time"),
-])
-def test_a_bad_or_past_time_is_a_400_that_says_why_and_keeps_what_was_typed(client, approved, publisher, typed, message):
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("next tuesday", "is not a date and time"),
+        ("2001-01-01T09:00", "has passed"),
+        ("", "Give the date and time"),
+    ],
+)
+def test_a_bad_or_past_time_is_a_400_that_says_why_and_keeps_what_was_typed(
+    client, approved, publisher, typed, message
+):
     client.force_login(publisher)
-    response = client.post(f"/desk/{approved.pk}/schedule/", {"publish_at": typed, "version_id": approved.working_version_id})
+    response = client.post(
+        f"/desk/{approved.pk}/schedule/", {"publish_at": typed, "version_id": approved.working_version_id}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert message in page and f'value="{typed}"' in page
@@ -43,8 +53,10 @@ def test_a_bad_or_past_time_is_a_400_that_says_why_and_keeps_what_was_typed(clie
 
 def test_a_bad_expiry_keeps_the_time_and_reason_typed(client, published, publisher):
     client.force_login(publisher)
-    response = client.post(f"/desk/{published.pk}/schedule-unpublish/", {"unpublish_at": "2001-01-01 09:00",
-                                                                          "reason": "Superseded guidance"})
+    response = client.post(
+        f"/desk/{published.pk}/schedule-unpublish/",
+        {"unpublish_at": "2001-01-01 09:00", "reason": "Superseded guidance"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "has passed" in page and 'value="2001-01-01 09:00"' in page and 'value="Superseded guidance"' in page
@@ -52,8 +64,10 @@ def test_a_bad_expiry_keeps_the_time_and_reason_typed(client, published, publish
 
 def test_a_publisher_schedules_an_expiry_from_the_desk_page(client, published, publisher):
     client.force_login(publisher)
-    response = client.post(f"/desk/{published.pk}/schedule-unpublish/", {"unpublish_at": "2030-02-01 08:30",
-                                                                          "reason": "Superseded guidance"})
+    response = client.post(
+        f"/desk/{published.pk}/schedule-unpublish/",
+        {"unpublish_at": "2030-02-01 08:30", "reason": "Superseded guidance"},
+    )
     assert response.status_code == 302
     page = client.get(f"/desk/{published.pk}/").content.decode()
     assert "Unpublication of version 1 at 2030-02-01 08:30 UTC" in page and "Superseded guidance" in page
@@ -61,13 +75,19 @@ def test_a_publisher_schedules_an_expiry_from_the_desk_page(client, published, p
 
 def schedule_soon(article, publisher):
     now = timezone.now()
-    return services.article_schedule(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id,
-                                     publish_at=now + timedelta(days=1), now=now)
+    return services.article_schedule(
+        article_id=article.pk,
+        actor=publisher,
+        expected_version_id=article.working_version_id,
+        publish_at=now + timedelta(days=1),
+        now=now,
+    )
 
 
 @pytest.mark.parametrize("persona", ["editor", "reviewer"])
-def test_editors_and_reviewers_see_the_schedule_but_cancelling_is_a_403_with_the_reason(client, request, approved,
-                                                                                       publisher, persona):
+def test_editors_and_reviewers_see_the_schedule_but_cancelling_is_a_403_with_the_reason(
+    client, request, approved, publisher, persona
+):
     schedule = schedule_soon(approved, publisher)
     client.force_login(request.getfixturevalue(persona))
     page = client.get(f"/desk/{approved.pk}/").content.decode()
@@ -97,11 +117,17 @@ def test_cancelling_a_schedule_that_is_gone_says_so(client, approved, publisher)
     assert response.status_code == 403 and "Nothing is scheduled" in response.content.decode()
 
 
-def test_the_publish_queue_and_dashboard_show_scheduled_items_including_live_ones(client, approved, published,
-                                                                                  publisher):
+def test_the_publish_queue_and_dashboard_show_scheduled_items_including_live_ones(
+    client, approved, published, publisher
+):
     schedule_at = timezone.now()
-    services.article_schedule_unpublish(article_id=published.pk, actor=publisher, reason="Expires",
-                                        unpublish_at=schedule_at + timedelta(days=2), now=schedule_at)
+    services.article_schedule_unpublish(
+        article_id=published.pk,
+        actor=publisher,
+        reason="Expires",
+        unpublish_at=schedule_at + timedelta(days=2),
+        now=schedule_at,
+    )
     client.force_login(publisher)
     for url in ("/desk/publish/", "/dashboard/"):
         page = client.get(url).content.decode()

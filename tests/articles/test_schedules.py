@@ -21,14 +21,21 @@ LATER = timedelta(hours=1)
 
 def schedule_publication(article, publisher, now):
     article.refresh_from_db()
-    return services.article_schedule(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id,
-                                     publish_at=now + LATER, now=now)
+    return services.article_schedule(
+        article_id=article.pk,
+        actor=publisher,
+        expected_version_id=article.working_version_id,
+        publish_at=now + LATER,
+        now=now,
+    )
 
 
 def save_500_mg(article, editor):
     article.refresh_from_db()
     return services.article_save_version(
-        article_id=article.pk, actor=editor, base_version_id=article.working_version_id,
+        article_id=article.pk,
+        actor=editor,
+        base_version_id=article.working_version_id,
         content=Content(**{**Content.of(article.working_version).__dict__, "body": "## Dosage\n\nTake 500 mg."}),
         note="Dose raised to 500 mg",
     )
@@ -36,8 +43,12 @@ def save_500_mg(article, editor):
 
 def set_policy(article, publisher, **changes):
     article.refresh_from_db()
-    policy = {"review_policy": article.review_policy, "approvals_required": article.approvals_required,
-              "rereview_months": article.rereview_months, **changes}
+    policy = {
+        "review_policy": article.review_policy,
+        "approvals_required": article.approvals_required,
+        "rereview_months": article.rereview_months,
+        **changes,
+    }
     services.article_set_policy(article_id=article.pk, actor=publisher, **policy)
 
 
@@ -70,7 +81,9 @@ def test_a_version_saved_on_fast_track_after_scheduling_never_goes_live_unapprov
     assert "Version 2 was saved" in told(publisher, "cancelled")[0].message
 
 
-def test_a_version_approved_after_scheduling_is_not_published_by_the_old_schedule(approved, editor, reviewer, publisher):
+def test_a_version_approved_after_scheduling_is_not_published_by_the_old_schedule(
+    approved, editor, reviewer, publisher
+):
     now = timezone.now()
     schedule = schedule_publication(approved, publisher, now)
     save_500_mg(approved, editor)
@@ -127,11 +140,14 @@ def _pinned_hash_tampered(article, publisher, make_staff):
     Schedule.objects.filter(article=article).update(content_hash="0" * 64)
 
 
-@pytest.mark.parametrize("change, reason", [
-    (_raise_quorum, "no longer has the approvals"),
-    (_scheduler_loses_the_publisher_role, "Only a publisher can publish"),
-    (_pinned_hash_tampered, "no longer matches the hash pinned"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (_raise_quorum, "no longer has the approvals"),
+        (_scheduler_loses_the_publisher_role, "Only a publisher can publish"),
+        (_pinned_hash_tampered, "no longer matches the hash pinned"),
+    ],
+)
 def test_a_due_publication_that_no_longer_holds_publishes_nothing_records_why_and_tells_the_publisher(
     approved, publisher, make_staff, change, reason
 ):
@@ -170,8 +186,13 @@ def test_a_schedule_pins_the_working_version_and_its_hash_and_a_new_one_replaces
     first = schedule_publication(approved, publisher, now)
     assert (first.version, first.content_hash) == (approved.working_version, approved.working_version.content_hash)
     assert Event.objects.filter(article=approved, action="schedule").exists()
-    second = services.article_schedule(article_id=approved.pk, actor=publisher,
-                                       expected_version_id=approved.working_version_id, publish_at=now + 2 * LATER, now=now)
+    second = services.article_schedule(
+        article_id=approved.pk,
+        actor=publisher,
+        expected_version_id=approved.working_version_id,
+        publish_at=now + 2 * LATER,
+        now=now,
+    )
     first.refresh_from_db()
     assert first.outcome == Schedule.CANCELLED and "Replaced" in first.outcome_note
     assert list(Schedule.objects.filter(outcome=Schedule.PENDING)) == [second]
@@ -182,16 +203,27 @@ def test_the_database_allows_one_pending_schedule_of_each_kind_per_article(appro
 
     schedule = schedule_publication(approved, publisher, timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
-        Schedule.objects.create(article=approved, kind=Schedule.PUBLISH, version=schedule.version,
-                                content_hash=schedule.content_hash, due_at=schedule.due_at, created_by=publisher,
-                                created_at=schedule.created_at)
+        Schedule.objects.create(
+            article=approved,
+            kind=Schedule.PUBLISH,
+            version=schedule.version,
+            content_hash=schedule.content_hash,
+            due_at=schedule.due_at,
+            created_by=publisher,
+            created_at=schedule.created_at,
+        )
 
 
 def test_a_time_in_the_past_or_a_draft_cannot_be_scheduled(approved, editor, publisher):
     now = timezone.now()
     with pytest.raises(TransitionNotAllowed, match="future"):
-        services.article_schedule(article_id=approved.pk, actor=publisher, expected_version_id=approved.working_version_id,
-                                  publish_at=now - LATER, now=now)
+        services.article_schedule(
+            article_id=approved.pk,
+            actor=publisher,
+            expected_version_id=approved.working_version_id,
+            publish_at=now - LATER,
+            now=now,
+        )
     save_500_mg(approved, editor)
     with pytest.raises(TransitionNotAllowed, match="draft cannot be scheduled"):
         schedule_publication(approved, publisher, now)
@@ -221,8 +253,9 @@ def test_editors_and_reviewers_cannot_cancel_a_schedule(approved, publisher, edi
 
 
 def schedule_expiry(article, publisher, now, reason="Guidance withdrawn"):
-    return services.article_schedule_unpublish(article_id=article.pk, actor=publisher, unpublish_at=now + LATER,
-                                               reason=reason, now=now)
+    return services.article_schedule_unpublish(
+        article_id=article.pk, actor=publisher, unpublish_at=now + LATER, reason=reason, now=now
+    )
 
 
 def test_a_scheduled_unpublication_takes_the_live_version_down_with_its_reason(published, publisher):

@@ -59,8 +59,11 @@ def test_saving_unchanged_content_is_refused(draft, editor):
 def test_every_save_needs_a_change_note(draft, editor):
     with pytest.raises(TransitionNotAllowed, match="change note"):
         services.article_save_version(
-            article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-            content=Content(title="T", body="B"), note="  ",
+            article_id=draft.pk,
+            actor=editor,
+            base_version_id=draft.working_version_id,
+            content=Content(title="T", body="B"),
+            note="  ",
         )
 
 
@@ -107,8 +110,9 @@ def test_approving_content_that_changed_since_the_page_opened_is_refused(draft, 
 
 
 def test_quorum_of_two_needs_two_distinct_reviewers(draft, editor, reviewer, reviewer2, publisher):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="before",
-                                approvals_required=2, rereview_months=12)
+    services.article_set_policy(
+        article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=2, rereview_months=12
+    )
     submit(draft, editor)
     claim(draft, reviewer)
     approve(draft, reviewer)
@@ -166,10 +170,16 @@ def test_request_changes_needs_a_comment_and_sends_the_article_back(draft, edito
     submit(draft, editor)
     claim(draft, reviewer)
     with pytest.raises(TransitionNotAllowed, match="reason"):
-        services.article_request_changes(article_id=draft.pk, actor=reviewer, body=" ",
-                                         expected_version_id=draft.working_version_id)
-    services.article_request_changes(article_id=draft.pk, actor=reviewer, body="Check the dose.",
-                                     section="Dosage", expected_version_id=draft.working_version_id)
+        services.article_request_changes(
+            article_id=draft.pk, actor=reviewer, body=" ", expected_version_id=draft.working_version_id
+        )
+    services.article_request_changes(
+        article_id=draft.pk,
+        actor=reviewer,
+        body="Check the dose.",
+        section="Dosage",
+        expected_version_id=draft.working_version_id,
+    )
     draft.refresh_from_db()
     assert draft.state == "changes_requested"
     round_ = draft.rounds.get()
@@ -189,8 +199,9 @@ def test_restore_makes_an_old_version_the_new_draft_without_rewriting_history(dr
     first = draft.working_version
     save(draft, editor, body="Changed")
     draft.refresh_from_db()
-    restored = services.article_restore_version(article_id=draft.pk, actor=editor, version_id=first.pk,
-                                                base_version_id=draft.working_version_id)
+    restored = services.article_restore_version(
+        article_id=draft.pk, actor=editor, version_id=first.pk, base_version_id=draft.working_version_id
+    )
     assert restored.number == 3 and restored.body == first.body and restored.based_on == first
     assert restored.content_hash == first.content_hash
     assert draft.versions.count() == 3

@@ -17,12 +17,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(database, *args):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "editorial.settings", "DATABASE_URL": f"sqlite:///{database}",
-           "SECRET_KEY": "s" * 50, "AUDIT_KEY": "a" * 40, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-           "STATIC_EXPORT_DIR": "", "LOG_LEVEL": "WARNING", "DEBUG": "true"}  # no static manifest needed
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "editorial.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "s" * 50,
+        "AUDIT_KEY": "a" * 40,
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "STATIC_EXPORT_DIR": "",
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "true",
+    }  # no static manifest needed
     env.pop("CELERY_BROKER_URL", None)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_a_migrated_and_seeded_sqlite_demo_keeps_every_guard_and_verifies(tmp_path):

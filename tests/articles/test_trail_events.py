@@ -24,8 +24,9 @@ def assert_trail_intact(capsys):
 
 
 def test_a_policy_change_records_the_old_and_the_new_values(draft, publisher, capsys):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=2,
-                                rereview_months=24)
+    services.article_set_policy(
+        article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=2, rereview_months=24
+    )
     event = Event.objects.get(article=draft, action="set_policy")
     assert event.details == {
         "old": {"review_policy": "before", "approvals_required": 1, "rereview_months": 12},
@@ -39,16 +40,27 @@ def test_an_edit_of_the_editorial_policy_records_old_and_new_title_and_body(clie
     page = SitePage.objects.get(key="editorial-policy")
     old_title, old_body = page.title, page.body
     client.force_login(publisher)
-    response = client.post("/desk/pages/editorial-policy/", {"title": "Our review rules", "body": "## New rules"},
-                           REMOTE_ADDR="192.0.2.7")
+    response = client.post(
+        "/desk/pages/editorial-policy/", {"title": "Our review rules", "body": "## New rules"}, REMOTE_ADDR="192.0.2.7"
+    )
     assert response.status_code == 302
     event = Event.objects.get(chain="site")
     assert (event.action, event.subject_id, event.actor, event.client_ip) == (
-        "edit_page", "editorial-policy", publisher, "192.0.2.7")
-    assert event.details["old"] == {"title": old_title, "body": old_body,
-                                    "body_sha256": hashlib.sha256(old_body.encode()).hexdigest()}
-    assert event.details["new"] == {"title": "Our review rules", "body": "## New rules",
-                                    "body_sha256": hashlib.sha256(b"## New rules").hexdigest()}
+        "edit_page",
+        "editorial-policy",
+        publisher,
+        "192.0.2.7",
+    )
+    assert event.details["old"] == {
+        "title": old_title,
+        "body": old_body,
+        "body_sha256": hashlib.sha256(old_body.encode()).hexdigest(),
+    }
+    assert event.details["new"] == {
+        "title": "Our review rules",
+        "body": "## New rules",
+        "body_sha256": hashlib.sha256(b"## New rules").hexdigest(),
+    }
     assert_trail_intact(capsys)
 
 
@@ -66,7 +78,10 @@ def test_a_wrong_password_at_approval_is_recorded_after_the_refusal_rolled_back(
     event = Event.objects.get(article=draft, action="signature_failed")
     assert event.actor == reviewer and event.actor_username == "rhea"
     assert "Rhea Tester, M.D., FACP entered a wrong password" in event.comment
-    assert event.details == {"attempt": "approval", "refusal": "Your password was not correct, so the approval was not signed."}
+    assert event.details == {
+        "attempt": "approval",
+        "refusal": "Your password was not correct, so the approval was not signed.",
+    }
     assert event.version_id == draft.working_version_id
     draft.refresh_from_db()
     assert draft.state == "under_review" and not draft.working_version.signatures.exists()
@@ -81,18 +96,26 @@ def test_a_right_password_at_approval_records_no_failed_signature(draft, editor,
 
 
 def test_a_wrong_password_at_fast_track_confirmation_is_recorded(draft, publisher, publisher2, capsys):
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="after", approvals_required=1,
-                                rereview_months=12, reason="Outbreak")
+    services.article_set_policy(
+        article_id=draft.pk,
+        actor=publisher,
+        review_policy="after",
+        approvals_required=1,
+        rereview_months=12,
+        reason="Outbreak",
+    )
     pending = services.pending_fast_track(draft)
     with pytest.raises(TransitionNotAllowed, match="password was not correct"):
-        services.article_confirm_fast_track(article_id=draft.pk, actor=publisher2, request_id=pending.pk,
-                                            password="wrong", ip="198.51.100.4")
+        services.article_confirm_fast_track(
+            article_id=draft.pk, actor=publisher2, request_id=pending.pk, password="wrong", ip="198.51.100.4"
+        )
     event = Event.objects.get(article=draft, action="signature_failed")
     assert (event.actor, event.client_ip) == (publisher2, "198.51.100.4")
     assert event.details["attempt"] == "confirmation of review after publication"
     assert services.pending_fast_track(draft) == pending
-    services.article_confirm_fast_track(article_id=draft.pk, actor=publisher2, request_id=pending.pk,
-                                        password=PERSONA_PASSWORD)
+    services.article_confirm_fast_track(
+        article_id=draft.pk, actor=publisher2, request_id=pending.pk, password=PERSONA_PASSWORD
+    )
     assert Event.objects.filter(article=draft, action="signature_failed").count() == 1
     assert_trail_intact(capsys)
 
@@ -102,9 +125,11 @@ def test_a_wrong_password_in_the_approval_form_shows_the_reason_and_is_in_the_tr
     claim(draft, reviewer)
     draft.refresh_from_db()
     client.force_login(reviewer)
-    response = client.post(f"/desk/{draft.pk}/approve/", {"password": "nope",
-                                                          "content_hash": draft.working_version.content_hash},
-                           REMOTE_ADDR="203.0.113.5")
+    response = client.post(
+        f"/desk/{draft.pk}/approve/",
+        {"password": "nope", "content_hash": draft.working_version.content_hash},
+        REMOTE_ADDR="203.0.113.5",
+    )
     assert response.status_code == 403
     assert "password was not correct" in response.content.decode()
     assert Event.objects.get(article=draft, action="signature_failed").client_ip == "203.0.113.5"

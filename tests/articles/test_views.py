@@ -9,9 +9,15 @@ from articles.models import Article
 from tests.workflow import BODY, claim, submit
 
 NEW = {
-    "title": "What is sample fever?", "slug": "sample-fever", "topic": "Infections", "aliases": "Fever X, FX",
-    "summary": "Summary", "body": "## Causes\n\nTake 5 mg.", "key_points": "One\nTwo",
-    "faq": "Q: Is it common?\nA: Yes.", "note": "First draft",
+    "title": "What is sample fever?",
+    "slug": "sample-fever",
+    "topic": "Infections",
+    "aliases": "Fever X, FX",
+    "summary": "Summary",
+    "body": "## Causes\n\nTake 5 mg.",
+    "key_points": "One\nTwo",
+    "faq": "Q: Is it common?\nA: Yes.",
+    "note": "First draft",
 }
 
 
@@ -83,7 +89,9 @@ def test_a_wrong_password_refuses_the_approval_and_keeps_the_page(client, draft,
     submit(draft, editor)
     claim(draft, reviewer)
     client.force_login(reviewer)
-    response = client.post(f"/desk/{draft.pk}/approve/", {"password": "nope", "content_hash": draft.working_version.content_hash})
+    response = client.post(
+        f"/desk/{draft.pk}/approve/", {"password": "nope", "content_hash": draft.working_version.content_hash}
+    )
     assert response.status_code == 403
     assert "password was not correct" in response.content.decode()
     draft.refresh_from_db()
@@ -99,12 +107,19 @@ def test_a_refused_comment_keeps_the_text(client, draft, editor, reviewer):
     assert "Fix the dose table" in response.content.decode()
 
 
-def test_reviewer_page_shows_the_diff_against_the_last_approved_version(client, published, editor, reviewer2, publisher):
+def test_reviewer_page_shows_the_diff_against_the_last_approved_version(
+    client, published, editor, reviewer2, publisher
+):
     client.force_login(editor)
-    client.post(f"/desk/{published.pk}/edit/", {
-        "title": published.working_version.title, "body": BODY.replace("5 mg", "50 mg"), "note": "dose",
-        "base_version_id": published.working_version_id,
-    })
+    client.post(
+        f"/desk/{published.pk}/edit/",
+        {
+            "title": published.working_version.title,
+            "body": BODY.replace("5 mg", "50 mg"),
+            "note": "dose",
+            "base_version_id": published.working_version_id,
+        },
+    )
     client.force_login(reviewer2)
     page = client.get(f"/desk/{published.pk}/").content.decode()
     assert "Changed numbers" in page and "50 mg" in page
@@ -112,8 +127,15 @@ def test_reviewer_page_shows_the_diff_against_the_last_approved_version(client, 
 
 def test_history_lists_every_version_and_compare_shows_number_changes(client, draft, editor):
     client.force_login(editor)
-    client.post(f"/desk/{draft.pk}/edit/", {"title": "What is sample condition?", "body": BODY.replace("14 days", "21 days"),
-                                           "note": "longer course", "base_version_id": draft.working_version_id})
+    client.post(
+        f"/desk/{draft.pk}/edit/",
+        {
+            "title": "What is sample condition?",
+            "body": BODY.replace("14 days", "21 days"),
+            "note": "longer course",
+            "base_version_id": draft.working_version_id,
+        },
+    )
     history = client.get(f"/desk/{draft.pk}/history/").content.decode()
     assert "longer course" in history and "First draft" in history
     compare = client.get(f"/desk/{draft.pk}/compare/?a=1&b=2").content.decode()
@@ -146,33 +168,54 @@ def test_the_client_ip_is_recorded_and_a_forwarded_one_only_behind_a_proxy(clien
     from articles.models import Event
 
     client.force_login(editor)
-    client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id},
-                REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.post(
+        f"/desk/{draft.pk}/submit/",
+        {"version_id": draft.working_version_id},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
     assert Event.objects.get(article=draft, action="submit").client_ip == "10.1.2.3"
     settings.PROXY_COUNT = 1
     # The client wrote the first entry itself; the proxy appended the address it saw.
-    client.post(f"/desk/{draft.pk}/comment/", {"body": "note"}, REMOTE_ADDR="10.0.0.1",
-                HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9")
+    client.post(
+        f"/desk/{draft.pk}/comment/",
+        {"body": "note"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9",
+    )
     assert Event.objects.get(article=draft, action="comment").client_ip == "203.0.113.9"
 
 
-@pytest.mark.parametrize("hops, forwarded, recorded", [
-    (1, "203.0.113.9", "203.0.113.9"),
-    (1, "1.1.1.1, 2.2.2.2, 203.0.113.9", "203.0.113.9"),
-    (2, "1.1.1.1, 203.0.113.9, 10.0.0.5", "203.0.113.9"),
-    (2, "203.0.113.9", "10.0.0.1"),  # fewer entries than proxies: only the socket's address is known
-    (1, "", "10.0.0.1"),
-    (1, "not-an-address, also-not", None),
-])
+@pytest.mark.parametrize(
+    "hops, forwarded, recorded",
+    [
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "1.1.1.1, 2.2.2.2, 203.0.113.9", "203.0.113.9"),
+        (2, "1.1.1.1, 203.0.113.9, 10.0.0.5", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.1"),  # fewer entries than proxies: only the socket's address is known
+        (1, "", "10.0.0.1"),
+        (1, "not-an-address, also-not", None),
+    ],
+)
 def test_a_forged_forwarded_for_header_does_not_set_the_recorded_address(
-    client, draft, editor, settings, hops, forwarded, recorded,
+    client,
+    draft,
+    editor,
+    settings,
+    hops,
+    forwarded,
+    recorded,
 ):
     from articles.models import Event
 
     settings.PROXY_COUNT = hops
     client.force_login(editor)
-    client.post(f"/desk/{draft.pk}/submit/", {"version_id": draft.working_version_id},
-                REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    client.post(
+        f"/desk/{draft.pk}/submit/",
+        {"version_id": draft.working_version_id},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
     assert Event.objects.get(article=draft, action="submit").client_ip == recorded
 
 

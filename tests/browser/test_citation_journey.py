@@ -22,8 +22,10 @@ def test_editor_imports_cites_previews_and_submits(page, sign_in, editor):
     page.goto("/desk/new/")
     page.fill("#id_title", "Delirium in hospital: what helps?")
     page.fill("#id_slug", "delirium-in-hospital")
-    body = (f"## Moving early\n\nGetting up early helps [@{okafor}].\n\n"
-            f"## Infections\n\nTreat pneumonia promptly [@{guideline}; @{okafor}] and consider statins [@{statins}; @nobody2024].")
+    body = (
+        f"## Moving early\n\nGetting up early helps [@{okafor}].\n\n"
+        f"## Infections\n\nTreat pneumonia promptly [@{guideline}; @{okafor}] and consider statins [@{statins}; @nobody2024]."
+    )
     page.fill("#id_body", body)
     page.fill("#id_note", "First draft with sources")
     page.get_by_role("button", name="Preview").click()

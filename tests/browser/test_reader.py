@@ -40,11 +40,18 @@ def empty_cache():
 def live(draft, editor, reviewer, reviewer2, publisher, add_reference):
     add_reference(key="smith2020", doi="10.5555/smith")
     add_reference(key="jones2021", title="Another sample study", family="Jones", year=2021, pmid="123")
-    services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                  note="text", content=Content(title="What is sample condition?", body=BODY,
-                                                               summary="A summary.", aliases=("Sample syndrome",)))
-    services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=2,
-                                rereview_months=12)
+    services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="text",
+        content=Content(
+            title="What is sample condition?", body=BODY, summary="A summary.", aliases=("Sample syndrome",)
+        ),
+    )
+    services.article_set_policy(
+        article_id=draft.pk, actor=publisher, review_policy="before", approvals_required=2, rereview_months=12
+    )
     submit(draft, editor), claim(draft, reviewer)
     services.article_assign(article_id=draft.pk, actor=publisher, reviewer_id=reviewer2.pk)
     approve(draft, reviewer), approve(draft, reviewer2), publish(draft, publisher)

@@ -8,8 +8,9 @@ from notifications.models import Notification
 from tests.workflow import claim, submit
 
 
-def test_submitting_writes_a_row_per_reviewer_and_mails_them_after_commit(draft, editor, reviewer, reviewer2,
-                                                                          django_capture_on_commit_callbacks):
+def test_submitting_writes_a_row_per_reviewer_and_mails_them_after_commit(
+    draft, editor, reviewer, reviewer2, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submit(draft, editor)
     rows = Notification.objects.filter(kind="submitted")
@@ -38,14 +39,16 @@ def test_a_second_delivery_run_sends_nothing_more(draft, editor, reviewer, djang
 def test_changes_requested_and_approval_go_to_the_editor(draft, editor, reviewer, publisher):
     submit(draft, editor)
     claim(draft, reviewer)
-    services.article_request_changes(article_id=draft.pk, actor=reviewer, body="Check the dose.",
-                                     expected_version_id=draft.working_version_id)
+    services.article_request_changes(
+        article_id=draft.pk, actor=reviewer, body="Check the dose.", expected_version_id=draft.working_version_id
+    )
     row = Notification.objects.get(kind="changes_requested")
     assert row.recipient == editor and "Check the dose." in row.message
 
 
-def test_each_person_chooses_email_in_app_or_digest(draft, editor, reviewer, reviewer2, make_staff,
-                                                    django_capture_on_commit_callbacks):
+def test_each_person_chooses_email_in_app_or_digest(
+    draft, editor, reviewer, reviewer2, make_staff, django_capture_on_commit_callbacks
+):
     third = make_staff("rosa", "Reviewer")
     notification_services.set_preferences(user=reviewer, modes={"submitted": "in_app"})
     notification_services.set_preferences(user=reviewer2, modes={"submitted": "digest"})
@@ -59,8 +62,9 @@ def test_each_person_chooses_email_in_app_or_digest(draft, editor, reviewer, rev
     assert notification_services.send_digests() == 0
 
 
-def test_a_failing_mail_server_keeps_the_row_for_the_next_run(draft, editor, reviewer, settings,
-                                                               django_capture_on_commit_callbacks):
+def test_a_failing_mail_server_keeps_the_row_for_the_next_run(
+    draft, editor, reviewer, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_PORT = 1  # nothing listens there
     with django_capture_on_commit_callbacks(execute=True):

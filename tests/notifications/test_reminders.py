@@ -19,7 +19,9 @@ NOW = timezone.now().replace(microsecond=0)
 def overdue(draft, editor, reviewer, publisher):
     """A review assigned with a due date ten days before NOW."""
     submit(draft, editor)
-    services.article_assign(article_id=draft.pk, actor=publisher, reviewer_id=reviewer.pk, due_at=NOW - timedelta(days=10))
+    services.article_assign(
+        article_id=draft.pk, actor=publisher, reviewer_id=reviewer.pk, due_at=NOW - timedelta(days=10)
+    )
     Notification.objects.all().delete()
     return draft
 
@@ -57,9 +59,12 @@ def test_untouched_changes_and_unpublished_approvals_are_chased(draft, editor, r
     settings.REMIND_CHANGES_REQUESTED_AFTER_DAYS = settings.REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS = 7
     submit(draft, editor)
     claim(draft, reviewer)
-    services.article_request_changes(article_id=draft.pk, actor=reviewer, body="Fix", expected_version_id=draft.working_version_id)
-    other = services.article_create(actor=editor, slug="other", topic="", note="n",
-                                    content=services.Content(title="Other", body="Body"))
+    services.article_request_changes(
+        article_id=draft.pk, actor=reviewer, body="Fix", expected_version_id=draft.working_version_id
+    )
+    other = services.article_create(
+        actor=editor, slug="other", topic="", note="n", content=services.Content(title="Other", body="Body")
+    )
     submit(other, editor)
     claim(other, reviewer)
     approve(other, reviewer)
@@ -92,11 +97,17 @@ def test_the_sweep_runs_a_bounded_number_of_queries(editor, reviewer, publisher,
     counts = []
     for size in (3, 30):
         for index in range(Article.objects.count(), size):
-            article = services.article_create(actor=editor, slug=f"s{index}", topic="", note="n",
-                                              content=services.Content(title=f"A{index}", body="B"))
+            article = services.article_create(
+                actor=editor,
+                slug=f"s{index}",
+                topic="",
+                note="n",
+                content=services.Content(title=f"A{index}", body="B"),
+            )
             submit(article, editor)
-            services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=reviewer.pk,
-                                    due_at=NOW - timedelta(days=20))
+            services.article_assign(
+                article_id=article.pk, actor=publisher, reviewer_id=reviewer.pk, due_at=NOW - timedelta(days=20)
+            )
         Notification.objects.all().delete()
         with django_assert_max_num_queries(30) as captured:
             result = sweep(now=NOW)

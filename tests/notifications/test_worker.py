@@ -59,9 +59,26 @@ def worker(mail_dir):
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "editorial", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test-worker@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "editorial",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            "test-worker@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 60
     seen = []
@@ -98,7 +115,9 @@ def wait_for(condition, seconds=30):
 def sent_messages(mail_dir):
     if not mail_dir.exists():
         return []
-    return [line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("Subject:")]
+    return [
+        line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("Subject:")
+    ]
 
 
 def test_a_real_worker_delivers_a_notification_queued_by_a_transition(worker, mail_dir, draft, editor, reviewer):

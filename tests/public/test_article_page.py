@@ -37,10 +37,18 @@ def empty_cache():
 @pytest.fixture
 def live(draft, editor, reviewer, publisher, smith, jones):
     services.article_save_version(
-        article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id, note="full text",
-        content=Content(title="What is sample condition?", summary="A short summary.", body=BODY,
-                        key_points="It is common\nIt is treatable", aliases=("Sample syndrome",),
-                        faq=({"question": "Is it catching?", "answer": "No."},)),
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="full text",
+        content=Content(
+            title="What is sample condition?",
+            summary="A short summary.",
+            body=BODY,
+            key_points="It is common\nIt is treatable",
+            aliases=("Sample syndrome",),
+            faq=({"question": "Is it catching?", "answer": "No."},),
+        ),
     )
     submit(draft, editor)
     claim(draft, reviewer)
@@ -52,9 +60,21 @@ def live(draft, editor, reviewer, publisher, smith, jones):
 
 def test_a_reader_sees_everything_an_approved_article_shows(client, live, reviewer):
     page = client.get("/articles/sample-condition/").content.decode()
-    for text in ["What is sample condition?", "Also called: Sample syndrome", "min read", "On this page",
-                 'href="#overview"', "At a glance", "It is treatable", "Is it catching?", "Last updated",
-                 "Our editorial policy", 'id="ref-1"', 'id="ref-2"', "general information for patients"]:
+    for text in [
+        "What is sample condition?",
+        "Also called: Sample syndrome",
+        "min read",
+        "On this page",
+        'href="#overview"',
+        "At a glance",
+        "It is treatable",
+        "Is it catching?",
+        "Last updated",
+        "Our editorial policy",
+        'id="ref-1"',
+        'id="ref-2"',
+        "general information for patients",
+    ]:
         assert text in page, text
     assert re.search(r'<li class="current" aria-current="step">Approved</li>', page)
     assert "pending medical review" not in page
@@ -94,8 +114,13 @@ def test_json_ld_describes_the_review_audience_and_citations(client, live):
 
 
 def test_a_hostile_title_cannot_break_out_of_the_json_ld(client, draft, editor, reviewer, publisher):
-    services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id, note="x",
-                                  content=Content(title="</script><script>alert(1)</script>", body="Body"))
+    services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="x",
+        content=Content(title="</script><script>alert(1)</script>", body="Body"),
+    )
     submit(draft, editor), claim(draft, reviewer), approve(draft, reviewer), publish(draft, publisher)
     page = client.get("/articles/sample-condition/").content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -107,7 +132,9 @@ def test_unpublished_drafts_and_unknown_slugs_are_404_not_403(client, draft, app
     assert client.get("/articles/Not%20a%20slug!/").status_code == 404
 
 
-def test_a_fast_tracked_article_carries_the_caution_banner_and_its_real_step(client, draft, editor, reviewer, publisher):
+def test_a_fast_tracked_article_carries_the_caution_banner_and_its_real_step(
+    client, draft, editor, reviewer, publisher
+):
     fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)
@@ -116,7 +143,10 @@ def test_a_fast_tracked_article_carries_the_caution_banner_and_its_real_step(cli
     assert '<li class="current" aria-current="step">Submitted</li>' in page
     assert "Not yet medically reviewed" in page
     claim(draft, reviewer)
-    assert '<li class="current" aria-current="step">Under review</li>' in client.get("/articles/sample-condition/").content.decode()
+    assert (
+        '<li class="current" aria-current="step">Under review</li>'
+        in client.get("/articles/sample-condition/").content.decode()
+    )
     approve(draft, reviewer)
     page = client.get("/articles/sample-condition/").content.decode()
     assert "pending medical review" not in page and '<li class="current" aria-current="step">Approved</li>' in page
@@ -131,8 +161,9 @@ def test_a_page_past_its_re_review_date_says_so(client, live):
     assert "Review due since" in page and "Last reviewed" not in page.split('class="review-line"')[1].split("</p>")[0]
 
 
-def test_a_cached_page_costs_no_query_and_answers_conditional_requests(client, shared_cache, live,
-                                                                      django_assert_num_queries):
+def test_a_cached_page_costs_no_query_and_answers_conditional_requests(
+    client, shared_cache, live, django_assert_num_queries
+):
     first = client.get("/articles/sample-condition/")
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
     assert "public" in first["Cache-Control"]
@@ -146,8 +177,13 @@ def test_a_cached_page_costs_no_query_and_answers_conditional_requests(client, s
 def test_publishing_a_new_version_and_unpublishing_change_what_is_served(client, live, editor, reviewer2, publisher):
     client.get("/articles/sample-condition/")
     live.refresh_from_db()
-    services.article_save_version(article_id=live.pk, actor=editor, base_version_id=live.working_version_id, note="v",
-                                  content=Content(title="What is sample condition? (updated)", body="New text"))
+    services.article_save_version(
+        article_id=live.pk,
+        actor=editor,
+        base_version_id=live.working_version_id,
+        note="v",
+        content=Content(title="What is sample condition? (updated)", body="New text"),
+    )
     assert "(updated)" not in client.get("/articles/sample-condition/").content.decode()  # the draft is not live
     submit(live, editor), claim(live, reviewer2), approve(live, reviewer2), publish(live, publisher)
     assert "(updated)" in client.get("/articles/sample-condition/").content.decode()
@@ -165,10 +201,20 @@ def test_uncached_page_queries_do_not_grow_with_references_reviewers_or_versions
             add_reference(key=f"r{size}-{n}", title=f"Study {size} {n}", family=f"A{n}", year=2000 + n)
         draft.refresh_from_db()
         body = " ".join(f"[@r{size}-{n}]" for n in range(size))
-        services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                      note=f"v{size}", content=Content(title="T", body=body))
-        services.article_set_policy(article_id=draft.pk, actor=publisher, review_policy="before",
-                                    approvals_required=1 if size == 2 else 2, rereview_months=12)
+        services.article_save_version(
+            article_id=draft.pk,
+            actor=editor,
+            base_version_id=draft.working_version_id,
+            note=f"v{size}",
+            content=Content(title="T", body=body),
+        )
+        services.article_set_policy(
+            article_id=draft.pk,
+            actor=publisher,
+            review_policy="before",
+            approvals_required=1 if size == 2 else 2,
+            rereview_months=12,
+        )
         submit(draft, editor), claim(draft, reviewer)
         services.article_assign(article_id=draft.pk, actor=publisher, reviewer_id=reviewer2.pk)
         approve(draft, reviewer)
@@ -208,8 +254,9 @@ def test_what_reviewers_typed_in_their_profile_is_escaped_on_the_page(client, dr
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in review_line
 
 
-def test_a_cached_page_follows_a_change_of_its_review_facts(client, shared_cache, draft, editor, reviewer, publisher,
-                                                            django_capture_on_commit_callbacks):
+def test_a_cached_page_follows_a_change_of_its_review_facts(
+    client, shared_cache, draft, editor, reviewer, publisher, django_capture_on_commit_callbacks
+):
     fast_track(draft, publisher, reviewer)
     submit(draft, editor)
     publish(draft, publisher)

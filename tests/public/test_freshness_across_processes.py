@@ -12,7 +12,13 @@ from django.utils import timezone
 from articles import services
 from articles.services import Content
 from tests.processes import (
-    REDIS_URL, get, production_env, start_celery_worker, start_gunicorn, use_broker, wait_for,
+    REDIS_URL,
+    get,
+    production_env,
+    start_celery_worker,
+    start_gunicorn,
+    use_broker,
+    wait_for,
 )
 from tests.public.conftest import redis_cache
 from tests.workflow import approve, claim, submit
@@ -61,8 +67,12 @@ def fresh_within(every_worker_serves_the_change, seconds=FRESH_WITHIN):
 def schedule_publication(article, publisher, seconds_from_now=1):
     """Schedule the working version (today's schedule service), and wait until it is due."""
     article.refresh_from_db()
-    services.article_schedule(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id,
-                              publish_at=timezone.now() + timedelta(seconds=seconds_from_now))
+    services.article_schedule(
+        article_id=article.pk,
+        actor=publisher,
+        expected_version_id=article.working_version_id,
+        publish_at=timezone.now() + timedelta(seconds=seconds_from_now),
+    )
     time.sleep(seconds_from_now + 0.1)
 
 
@@ -76,9 +86,13 @@ def test_a_scheduled_publication_by_the_celery_worker_reaches_every_web_worker_w
     production, published, editor, reviewer2, publisher
 ):
     assert all("What is sample condition?" in body for body in bodies(production))  # cached everywhere
-    services.article_save_version(article_id=published.pk, actor=editor, base_version_id=published.working_version_id,
-                                  note="update", content=Content(title="What is sample condition? (2027 update)",
-                                                                 body="Updated text."))
+    services.article_save_version(
+        article_id=published.pk,
+        actor=editor,
+        base_version_id=published.working_version_id,
+        note="update",
+        content=Content(title="What is sample condition? (2027 update)", body="Updated text."),
+    )
     submit(published, editor), claim(published, reviewer2), approve(published, reviewer2)
     schedule_publication(published, publisher)
 

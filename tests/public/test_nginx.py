@@ -22,8 +22,9 @@ def export_dir(tmp_path, settings):
 
 @pytest.fixture
 def site(tmp_path, export_dir, static_root):
-    web = start_gunicorn(production_env(STATIC_ROOT=str(static_root), STATIC_EXPORT_DIR=str(export_dir),
-                                        BEHIND_PROXY="true"))
+    web = start_gunicorn(
+        production_env(STATIC_ROOT=str(static_root), STATIC_EXPORT_DIR=str(export_dir), BEHIND_PROXY="true")
+    )
     work = tmp_path / "nginx"
     work.mkdir()
     try:
@@ -50,8 +51,9 @@ def test_nginx_serves_the_exported_page_with_the_apps_cache_headers(site, publis
     assert status == 200 and "healthcare professionals" in body
 
 
-def test_a_withdrawn_page_is_404_once_reconciled_even_when_its_follow_up_was_lost(site, published, publisher,
-                                                                                  export_dir):
+def test_a_withdrawn_page_is_404_once_reconciled_even_when_its_follow_up_was_lost(
+    site, published, publisher, export_dir
+):
     refresh_exports()
     use_broker(DEAD_BROKER)  # the follow-up task is never delivered
     try:

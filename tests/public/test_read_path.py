@@ -50,23 +50,29 @@ def test_with_the_cache_down_an_unpublish_answers_normally_and_the_sweep_finishe
     assert not PublicChange.objects.filter(done_at__isnull=True).exists()
 
 
-def test_a_cached_page_is_dropped_when_the_article_changes(client, shared_cache, published, publisher,
-                                                           django_capture_on_commit_callbacks):
+def test_a_cached_page_is_dropped_when_the_article_changes(
+    client, shared_cache, published, publisher, django_capture_on_commit_callbacks
+):
     assert client.get(PAGE).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
     assert client.get(PAGE).status_code == 404
 
 
-def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(shared_cache, published, publisher,
-                                                                             client, django_capture_on_commit_callbacks):
+def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(
+    shared_cache, published, publisher, client, django_capture_on_commit_callbacks
+):
     from articles import public_cache
 
     _, token = public_cache.lookup("sample-condition", "patient")  # a reader starts, reads the old page ...
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
-    public_cache.store("sample-condition", "patient", token,  # ... and stores it after the change
-                       {"body": b"stale", "etag": '"x"', "last_modified": 0, "valid_until": None})
+    public_cache.store(
+        "sample-condition",
+        "patient",
+        token,  # ... and stores it after the change
+        {"body": b"stale", "etag": '"x"', "last_modified": 0, "valid_until": None},
+    )
     assert client.get(PAGE).status_code == 404
 
 
@@ -82,9 +88,17 @@ def wsgi_get(path, host="127.0.0.1", scheme="http"):
 
     application = importlib.reload(editorial.wsgi).application
 
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
-               "SERVER_PORT": "443" if scheme == "https" else "80", "HTTP_HOST": host, "wsgi.url_scheme": scheme,
-               "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO()}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "443" if scheme == "https" else "80",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+    }
     answer = {}
 
     def start_response(status, headers, exc_info=None):
@@ -120,8 +134,9 @@ def test_a_cached_page_is_refused_to_a_host_not_allowed(settings, shared_cache, 
 # ---------------------------------------------------------------- static export
 
 
-def test_a_withdrawal_whose_export_task_was_lost_is_removed_by_the_next_refresh(settings, tmp_path, published,
-                                                                                 publisher):
+def test_a_withdrawal_whose_export_task_was_lost_is_removed_by_the_next_refresh(
+    settings, tmp_path, published, publisher
+):
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
     page = tmp_path / "articles" / "sample-condition" / "index.html"
@@ -168,13 +183,15 @@ def test_production_refuses_a_page_cache_each_process_keeps_for_itself():
 
 @pytest.mark.parametrize("cache_url, cached", [("", "False"), ("redis://127.0.0.1:6379/1", "True")])
 def test_the_page_cache_is_on_only_when_cache_url_names_a_shared_cache(cache_url, cached):
-    result = run_django("from django.conf import settings; print(settings.PUBLIC_PAGE_CACHE)",
-                        **PRODUCTION_ENV, CACHE_URL=cache_url)
+    result = run_django(
+        "from django.conf import settings; print(settings.PUBLIC_PAGE_CACHE)", **PRODUCTION_ENV, CACHE_URL=cache_url
+    )
     assert result.stdout.strip() == cached, result.stderr
 
 
-def test_a_follow_up_claimed_by_a_worker_that_died_is_applied_by_a_later_sweep(settings, tmp_path, published,
-                                                                               publisher):
+def test_a_follow_up_claimed_by_a_worker_that_died_is_applied_by_a_later_sweep(
+    settings, tmp_path, published, publisher
+):
     from datetime import timedelta
 
     from django.utils import timezone

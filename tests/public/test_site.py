@@ -12,15 +12,23 @@ def empty_cache():
 
 
 def publish_article(slug, title, body, editor, reviewer, publisher):
-    article = services.article_create(actor=editor, slug=slug, topic="Heart", note="n", content=Content(title=title, body=body))
+    article = services.article_create(
+        actor=editor, slug=slug, topic="Heart", note="n", content=Content(title=title, body=body)
+    )
     submit(article, editor), claim(article, reviewer), approve(article, reviewer), publish(article, publisher)
     return article
 
 
 @pytest.fixture
 def two_live(editor, reviewer, publisher):
-    return (publish_article("statins", "Statins and the heart", "Statins lower cholesterol in adults.", editor, reviewer, publisher),
-            publish_article("aspirin", "Aspirin facts", "Aspirin thins the blood; statins are different.", editor, reviewer, publisher))
+    return (
+        publish_article(
+            "statins", "Statins and the heart", "Statins lower cholesterol in adults.", editor, reviewer, publisher
+        ),
+        publish_article(
+            "aspirin", "Aspirin facts", "Aspirin thins the blood; statins are different.", editor, reviewer, publisher
+        ),
+    )
 
 
 def test_search_ranks_published_articles_and_ignores_drafts(client, two_live, draft):
@@ -29,8 +37,18 @@ def test_search_ranks_published_articles_and_ignores_drafts(client, two_live, dr
     assert "What is sample condition?" not in client.get("/articles/", {"q": "condition"}).content.decode()
 
 
-@pytest.mark.parametrize("query", ['"unclosed quote', "statins OR -aspirin", "a & | ! :*", "x" * 10_000,
-                                   "nul\x00byte", "%", "';DROP TABLE articles_article;--"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unclosed quote',
+        "statins OR -aspirin",
+        "a & | ! :*",
+        "x" * 10_000,
+        "nul\x00byte",
+        "%",
+        "';DROP TABLE articles_article;--",
+    ],
+)
 def test_search_answers_odd_input_normally(client, two_live, query):
     assert client.get("/articles/", {"q": query}).status_code == 200
 
@@ -58,17 +76,26 @@ def test_editorial_policy_is_public_and_only_publishers_edit_it(client, publishe
     assert client.get("/desk/pages/editorial-policy/").status_code == 403
     assert client.post("/desk/pages/editorial-policy/", {"title": "Hacked", "body": "x"}).status_code == 403
     client.force_login(publisher)
-    response = client.post("/desk/pages/editorial-policy/", {"title": "Editorial policy", "body": "## New rules\n\nText"})
+    response = client.post(
+        "/desk/pages/editorial-policy/", {"title": "Editorial policy", "body": "## New rules\n\nText"}
+    )
     assert response.status_code == 302
     assert "New rules" in client.get("/editorial-policy/").content.decode()
 
 
-def test_publishing_writes_static_pages_and_unpublishing_removes_them(settings, tmp_path, editor, reviewer, publisher,
-                                                                      django_capture_on_commit_callbacks):
+def test_publishing_writes_static_pages_and_unpublishing_removes_them(
+    settings, tmp_path, editor, reviewer, publisher, django_capture_on_commit_callbacks
+):
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
-        article = publish_article("statins", "Statins and the heart", "::: audience professional\nPro text\n:::\n",
-                                  editor, reviewer, publisher)
+        article = publish_article(
+            "statins",
+            "Statins and the heart",
+            "::: audience professional\nPro text\n:::\n",
+            editor,
+            reviewer,
+            publisher,
+        )
     default = tmp_path / "articles" / "statins" / "index.html"
     professional = tmp_path / "articles" / "statins" / "professional" / "index.html"
     assert "Statins and the heart" in default.read_text() and "Pro text" not in default.read_text()

@@ -41,8 +41,9 @@ def test_an_approval_of_other_content_fails_the_check_naming_the_signer(publishe
     assert "does not match the hash" in problem and signature.printed_name in problem
 
 
-def test_a_live_page_whose_content_was_altered_is_withheld_at_its_next_rendering(client, published, publisher,
-                                                                                  settings, tmp_path):
+def test_a_live_page_whose_content_was_altered_is_withheld_at_its_next_rendering(
+    client, published, publisher, settings, tmp_path
+):
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
     assert (tmp_path / "articles" / "sample-condition" / "index.html").exists()

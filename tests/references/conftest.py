@@ -13,8 +13,16 @@ SAMPLES = Path(__file__).with_name("samples")
 
 
 def reference_fields(title="A sample trial", family="Smith", year=2020, **extra):
-    fields = {"kind": "research", "title": title, "authors": [{"family": family, "given": "Jo"}],
-              "source": "J Sample Med", "year": year, "volume": "1", "pages": "1-9", **extra}
+    fields = {
+        "kind": "research",
+        "title": title,
+        "authors": [{"family": family, "given": "Jo"}],
+        "source": "J Sample Med",
+        "year": year,
+        "volume": "1",
+        "pages": "1-9",
+        **extra,
+    }
     fields["title_key"] = normalize_title(fields["title"])
     return fields
 
@@ -40,15 +48,32 @@ def jones(add_reference):
 # A local HTTP server answering like Crossref, for the retraction watch.
 RETRACTED_DOI = "10.5555/retracted"
 RECORDED = {
-    RETRACTED_DOI: {"status": "ok", "message-type": "work", "message": {
-        "DOI": RETRACTED_DOI, "title": ["A retracted sample"],
-        "updated-by": [{"DOI": "10.5555/retraction-notice", "type": "retraction", "source": "retraction-watch",
-                        "label": "Retraction", "updated": {"date-parts": [[2026, 11, 1]]}}],
-    }},
-    "10.5555/fine": {"status": "ok", "message-type": "work", "message": {
-        "DOI": "10.5555/fine", "title": ["A sound sample"],
-        "updated-by": [{"DOI": "10.5555/erratum", "type": "correction"}],
-    }},
+    RETRACTED_DOI: {
+        "status": "ok",
+        "message-type": "work",
+        "message": {
+            "DOI": RETRACTED_DOI,
+            "title": ["A retracted sample"],
+            "updated-by": [
+                {
+                    "DOI": "10.5555/retraction-notice",
+                    "type": "retraction",
+                    "source": "retraction-watch",
+                    "label": "Retraction",
+                    "updated": {"date-parts": [[2026, 11, 1]]},
+                }
+            ],
+        },
+    },
+    "10.5555/fine": {
+        "status": "ok",
+        "message-type": "work",
+        "message": {
+            "DOI": "10.5555/fine",
+            "title": ["A sound sample"],
+            "updated-by": [{"DOI": "10.5555/erratum", "type": "correction"}],
+        },
+    },
 }
 
 

@@ -17,8 +17,17 @@ def test_markers_are_found_with_their_lines_and_code_is_ignored():
     assert keys_in_order(body) == ["smith2020", "nccn-lung"]
 
 
-@pytest.mark.parametrize("numbers, text", [([1], "1"), ([1, 2], "1, 2"), ([1, 2, 3], "1-3"), ([4, 1], "1, 4"),
-                                           ([1, 2, 3, 5, 6, 7, 9], "1-3, 5-7, 9"), ([2, 2, 1], "1, 2")])
+@pytest.mark.parametrize(
+    "numbers, text",
+    [
+        ([1], "1"),
+        ([1, 2], "1, 2"),
+        ([1, 2, 3], "1-3"),
+        ([4, 1], "1, 4"),
+        ([1, 2, 3, 5, 6, 7, 9], "1-3, 5-7, 9"),
+        ([2, 2, 1], "1, 2"),
+    ],
+)
 def test_numbers_collapse_into_runs_and_lists(numbers, text):
     assert label(numbers) == text
 

@@ -46,24 +46,29 @@ def test_pubmed_sample_marks_the_retracted_publication():
     assert records[0].location == "record 1 (line 1)" and records[1].location == "record 2 (line 25)"
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"TY  - JOUR\x00\x01", "binary"),
-    ("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"), "not UTF-8"),
-    (b"x" * (MAX_BYTES + 1), "larger than"),
-    (b"just some words", "could not be recognised"),
-    (b'[{"title": "x",', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"TY  - JOUR\x00\x01", "binary"),
+        ("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"), "not UTF-8"),
+        (b"x" * (MAX_BYTES + 1), "larger than"),
+        (b"just some words", "could not be recognised"),
+        (b'[{"title": "x",', "not valid JSON"),
+    ],
+)
 def test_unusable_files_are_refused_with_a_clear_reason(data, message):
     with pytest.raises(FileRejected, match=message):
         parse(data, filename="upload")
 
 
 def test_a_bad_record_is_rejected_with_its_place_and_the_rest_are_kept():
-    ris = (b"TY  - JOUR\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\n"
-           b"TY  - JOUR\nTI  - Fine\nAU  - Roe, Jo\nPY  - 2021\nDO  - not-a-doi\nER  - \n\n"
-           b"TY  - JOUR\nTI  - Good\nAU  - Poe, Al\nPY  - 2022\nER  - \n")
+    ris = (
+        b"TY  - JOUR\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\n"
+        b"TY  - JOUR\nTI  - Fine\nAU  - Roe, Jo\nPY  - 2021\nDO  - not-a-doi\nER  - \n\n"
+        b"TY  - JOUR\nTI  - Good\nAU  - Poe, Al\nPY  - 2022\nER  - \n"
+    )
     _, records = parse(ris, filename="x.ris")
     assert [(r.location, r.error) for r in records[:2]] == [
         ("record 1 (line 1)", "it has no title"),
@@ -73,7 +78,8 @@ def test_a_bad_record_is_rejected_with_its_place_and_the_rest_are_kept():
 
 
 def test_a_broken_bibtex_entry_is_reported_with_its_line():
-    _, records = parse(b"@article{ok, title={T}, author={Doe, J}, year={2020}}\n\n@article{broken, title={x\n",
-                       filename="x.bib")
+    _, records = parse(
+        b"@article{ok, title={T}, author={Doe, J}, year={2020}}\n\n@article{broken, title={x\n", filename="x.bib"
+    )
     assert records[0].error.startswith("it is not a valid BibTeX entry") and records[0].location.startswith("line ")
     assert records[1].fields["title"] == "T"

@@ -24,9 +24,17 @@ def retracted(draft, editor, add_reference):
 
 
 def edit_form(reference, **changes):
-    form = {"key": reference.key, "kind": reference.kind, "title": reference.title, "authors": "Smith, Jo",
-            "source": reference.source, "year": reference.year, "doi": reference.doi,
-            "updated_at": reference.updated_at.isoformat(), **changes}
+    form = {
+        "key": reference.key,
+        "kind": reference.kind,
+        "title": reference.title,
+        "authors": "Smith, Jo",
+        "source": reference.source,
+        "year": reference.year,
+        "doi": reference.doi,
+        "updated_at": reference.updated_at.isoformat(),
+        **changes,
+    }
     return {name: value for name, value in form.items() if value is not None}
 
 
@@ -40,16 +48,26 @@ def test_an_editor_saving_the_reference_form_does_not_clear_the_retraction_flag(
 
 
 def test_the_edit_service_ignores_a_retraction_flag_in_its_fields(editor, retracted):
-    services.reference_update(actor=editor, reference_id=retracted.pk, key=retracted.key, expected_updated_at=None,
-                              fields=reference_fields(doi=RETRACTED_DOI, retracted=False))
+    services.reference_update(
+        actor=editor,
+        reference_id=retracted.pk,
+        key=retracted.key,
+        expected_updated_at=None,
+        fields=reference_fields(doi=RETRACTED_DOI, retracted=False),
+    )
     retracted.refresh_from_db()
     assert retracted.retracted
 
 
 def test_an_editors_change_to_a_reference_is_audited_under_their_name_not_system(draft, editor, smith):
     cite(draft, editor, "Claim [@smith2020].")
-    services.reference_update(actor=editor, reference_id=smith.pk, key="smith2020", expected_updated_at=None,
-                              fields=reference_fields(title="A corrected title", doi="10.5555/smith"))
+    services.reference_update(
+        actor=editor,
+        reference_id=smith.pk,
+        key="smith2020",
+        expected_updated_at=None,
+        fields=reference_fields(title="A corrected title", doi="10.5555/smith"),
+    )
     flag = Event.objects.get(article=draft, action="flag")
     assert flag.actor == editor and flag.actor_name == editor.profile.printed_name
 
@@ -67,8 +85,9 @@ def test_an_editor_cannot_clear_a_retraction_flag(client, editor, retracted):
 
 
 def test_a_publisher_clears_the_flag_with_a_reason_and_the_audit_names_them(draft, publisher, retracted):
-    services.reference_clear_retraction(actor=publisher, reference_id=retracted.pk,
-                                        reason="The notice retracts a different article")
+    services.reference_clear_retraction(
+        actor=publisher, reference_id=retracted.pk, reason="The notice retracts a different article"
+    )
     retracted.refresh_from_db()
     assert not retracted.retracted and retracted.retraction_checked_at is None
     event = Event.objects.filter(article=draft, action="flag").latest("id")
@@ -84,8 +103,10 @@ def test_clearing_needs_a_reason_and_keeps_what_was_typed_on_a_stale_page(client
     client.force_login(publisher)
     response = client.post(f"/desk/references/{retracted.pk}/clear-retraction/", {"reason": ""})
     assert response.status_code == 400 and "Give a reason" in response.content.decode()
-    response = client.post(f"/desk/references/{retracted.pk}/clear-retraction/",
-                           {"reason": "My careful reason", "updated_at": "2000-01-01T00:00:00+00:00"})
+    response = client.post(
+        f"/desk/references/{retracted.pk}/clear-retraction/",
+        {"reason": "My careful reason", "updated_at": "2000-01-01T00:00:00+00:00"},
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "changed this reference" in page and "My careful reason" in page
@@ -99,8 +120,10 @@ def test_clearing_the_flag_makes_the_watch_ask_the_source_again_at_once(
 ):
     client.force_login(publisher)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(f"/desk/references/{retracted.pk}/clear-retraction/",
-                               {"reason": "Looks wrong", "updated_at": retracted.updated_at.isoformat()})
+        response = client.post(
+            f"/desk/references/{retracted.pk}/clear-retraction/",
+            {"reason": "Looks wrong", "updated_at": retracted.updated_at.isoformat()},
+        )
     assert response.status_code == 302 and len(callbacks) >= 1
     assert crossref.requests == [RETRACTED_DOI]
     # Crossref still lists the retraction, so the watch marks it again.

@@ -10,8 +10,13 @@ from tests.references.conftest import RETRACTED_DOI
 
 def cite_all(draft, editor, keys):
     body = " ".join(f"[@{key}]" for key in keys)
-    article_services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                          note="cite", content=Content(title="T", body=body))
+    article_services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
+        content=Content(title="T", body=body),
+    )
 
 
 def test_a_retraction_notice_marks_the_reference_and_flags_the_article(

@@ -35,14 +35,20 @@ def test_reviewers_cannot_change_the_library(reviewer):
 
 
 def test_importing_the_same_record_from_three_formats_stores_it_once(editor):
-    ris = services.import_references(actor=editor, data=(SAMPLES / "references.ris").read_bytes(), filename="r.ris", commit=True)
+    ris = services.import_references(
+        actor=editor, data=(SAMPLES / "references.ris").read_bytes(), filename="r.ris", commit=True
+    )
     assert len(ris.created) == 3
-    bib = services.import_references(actor=editor, data=(SAMPLES / "references.bib").read_bytes(), filename="r.bib", commit=True)
-    json_report = services.import_references(actor=editor, data=(SAMPLES / "references.json").read_bytes(),
-                                             filename="r.json", commit=True)
+    bib = services.import_references(
+        actor=editor, data=(SAMPLES / "references.bib").read_bytes(), filename="r.bib", commit=True
+    )
+    json_report = services.import_references(
+        actor=editor, data=(SAMPLES / "references.json").read_bytes(), filename="r.json", commit=True
+    )
     okafor = Reference.objects.get(doi="10.5555/sample.2021.0101")
     assert [(title, existing, why) for _, title, existing, why in bib.duplicates] == [
-        ("Early mobilisation and delirium in older inpatients: a randomised trial", okafor, "same DOI")]
+        ("Early mobilisation and delirium in older inpatients: a randomised trial", okafor, "same DOI")
+    ]
     assert [existing for _, _, existing, _ in json_report.duplicates] == [okafor]
     assert Reference.objects.filter(title_key__startswith="early mobilisation").count() == 1
     assert Reference.objects.count() == 3 + 2 + 1
@@ -58,13 +64,18 @@ def test_a_record_repeated_inside_one_file_is_reported_once(editor):
 def test_a_preview_stores_nothing_and_a_pubmed_retraction_is_kept(editor):
     report = services.import_references(actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib")
     assert len(report.created) == 2 and not Reference.objects.exists()
-    services.import_references(actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib", commit=True)
+    services.import_references(
+        actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib", commit=True
+    )
     assert Reference.objects.get(pmid="99000003").retracted is True
 
 
 def test_a_body_citing_an_unknown_key_cannot_be_submitted_and_the_key_and_line_are_named(draft, editor, smith):
     article_services.article_save_version(
-        article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id, note="cite",
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
         content=Content(title="T", body="Known [@smith2020].\nUnknown [@ghost2019]."),
     )
     with pytest.raises(TransitionNotAllowed) as refusal:
@@ -74,23 +85,35 @@ def test_a_body_citing_an_unknown_key_cannot_be_submitted_and_the_key_and_line_a
 
 def test_citing_a_retracted_reference_blocks_submission(draft, editor, add_reference):
     add_reference(key="bad2001", title="Withdrawn", retracted=True)
-    article_services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                          note="cite", content=Content(title="T", body="See [@bad2001]."))
+    article_services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
+        content=Content(title="T", body="See [@bad2001]."),
+    )
     with pytest.raises(TransitionNotAllowed, match="retracted"):
         submit(draft, editor)
 
 
 def cite(article, editor, body):
     article.refresh_from_db()
-    return article_services.article_save_version(article_id=article.pk, actor=editor, note="cite",
-                                                 base_version_id=article.working_version_id, content=Content(title="T", body=body))
+    return article_services.article_save_version(
+        article_id=article.pk,
+        actor=editor,
+        note="cite",
+        base_version_id=article.working_version_id,
+        content=Content(title="T", body=body),
+    )
 
 
 def test_a_version_freezes_its_references_in_citation_order(draft, editor, smith, jones):
     version = cite(draft, editor, "B [@jones2021] then A [@smith2020; @jones2021].")
     assert [item["key"] for item in version.references] == ["jones2021", "smith2020"]
     assert list(Citation.objects.filter(version=version).values_list("reference__key", "number")) == [
-        ("jones2021", 1), ("smith2020", 2)]
+        ("jones2021", 1),
+        ("smith2020", 2),
+    ]
 
 
 def test_editing_a_reference_changes_neither_an_approved_version_nor_its_hash_but_flags_the_article(
@@ -102,8 +125,13 @@ def test_editing_a_reference_changes_neither_an_approved_version_nor_its_hash_bu
     approve(draft, reviewer)
     publish(draft, publisher)
     signed_hash = version.content_hash
-    services.reference_update(actor=editor, reference_id=smith.pk, fields=reference_fields(title="A corrected title", doi="10.5555/smith"),
-                              key="smith2020", expected_updated_at=None)
+    services.reference_update(
+        actor=editor,
+        reference_id=smith.pk,
+        fields=reference_fields(title="A corrected title", doi="10.5555/smith"),
+        key="smith2020",
+        expected_updated_at=None,
+    )
     version.refresh_from_db()
     draft.refresh_from_db()
     assert version.content_hash == signed_hash and version.references[0]["title"] == "A sample trial"
@@ -114,8 +142,13 @@ def test_editing_a_reference_changes_neither_an_approved_version_nor_its_hash_bu
 
 def test_a_stale_reference_form_is_refused(smith, editor):
     with pytest.raises(TransitionNotAllowed, match="changed this reference"):
-        services.reference_update(actor=editor, reference_id=smith.pk, fields=reference_fields(), key="smith2020",
-                                  expected_updated_at="2000-01-01T00:00:00+00:00")
+        services.reference_update(
+            actor=editor,
+            reference_id=smith.pk,
+            fields=reference_fields(),
+            key="smith2020",
+            expected_updated_at="2000-01-01T00:00:00+00:00",
+        )
 
 
 def test_marking_a_reference_retracted_flags_citing_articles_with_an_event_and_mails_editors(

@@ -23,15 +23,26 @@ def assert_trail_intact(capsys):
 
 def test_a_reference_added_by_hand_is_an_event_with_its_values(client, editor, capsys):
     client.force_login(editor)
-    response = client.post("/desk/references/new/", {
-        "kind": "guideline", "title": "Hypertension guideline", "organisation": "NICE", "year": "2023",
-        "key": "nice2023",
-    }, REMOTE_ADDR="192.0.2.44")
+    response = client.post(
+        "/desk/references/new/",
+        {
+            "kind": "guideline",
+            "title": "Hypertension guideline",
+            "organisation": "NICE",
+            "year": "2023",
+            "key": "nice2023",
+        },
+        REMOTE_ADDR="192.0.2.44",
+    )
     assert response.status_code == 302, response.content.decode()
     reference = Reference.objects.get(key="nice2023")
     [event] = reference_events("create")
     assert (event.subject_id, event.actor, event.actor_username, event.client_ip) == (
-        str(reference.pk), editor, "edna", "192.0.2.44")
+        str(reference.pk),
+        editor,
+        "edna",
+        "192.0.2.44",
+    )
     assert event.details["old"] == {}
     assert event.details["new"]["title"] == "Hypertension guideline"
     assert event.details["new"]["organisation"] == "NICE" and event.details["new"]["key"] == "nice2023"
@@ -39,8 +50,13 @@ def test_a_reference_added_by_hand_is_an_event_with_its_values(client, editor, c
 
 
 def test_an_edit_records_only_the_changed_fields_old_and_new(editor, smith, capsys):
-    services.reference_update(actor=editor, reference_id=smith.pk, key="smith2020", expected_updated_at=None,
-                              fields=reference_fields(doi="10.5555/smith", year=2021, volume="7"))
+    services.reference_update(
+        actor=editor,
+        reference_id=smith.pk,
+        key="smith2020",
+        expected_updated_at=None,
+        fields=reference_fields(doi="10.5555/smith", year=2021, volume="7"),
+    )
     [event] = reference_events("edit")
     assert event.details == {"old": {"year": 2020, "volume": "1"}, "new": {"year": 2021, "volume": "7"}}
     assert event.actor == editor and event.subject_id == str(smith.pk)
@@ -48,8 +64,13 @@ def test_an_edit_records_only_the_changed_fields_old_and_new(editor, smith, caps
 
 
 def test_an_edit_that_changes_nothing_writes_no_event(editor, smith):
-    services.reference_update(actor=editor, reference_id=smith.pk, key="smith2020", expected_updated_at=None,
-                              fields=reference_fields(doi="10.5555/smith"))
+    services.reference_update(
+        actor=editor,
+        reference_id=smith.pk,
+        key="smith2020",
+        expected_updated_at=None,
+        fields=reference_fields(doi="10.5555/smith"),
+    )
     assert not reference_events("edit").exists()
 
 
@@ -59,8 +80,10 @@ def test_marking_and_clearing_a_retraction_are_events_on_the_reference(editor, p
     services.reference_clear_retraction(actor=publisher, reference_id=smith.pk, reason="Notice was for another paper")
     marked, cleared = reference_events().exclude(action="create")
     assert (marked.action, marked.actor, marked.subject_id) == ("mark_retracted", editor, str(smith.pk))
-    assert marked.details == {"old": {"retracted": False, "retraction_notice": ""},
-                              "new": {"retracted": True, "retraction_notice": "Retraction notice 10.5555/r"}}
+    assert marked.details == {
+        "old": {"retracted": False, "retraction_notice": ""},
+        "new": {"retracted": True, "retraction_notice": "Retraction notice 10.5555/r"},
+    }
     assert (cleared.action, cleared.actor) == ("clear_retraction", publisher)
     assert "Notice was for another paper" in cleared.comment
     assert cleared.details["new"] == {"retracted": False, "retraction_notice": ""}
@@ -80,15 +103,18 @@ def test_a_confirmed_upload_is_one_event_with_the_files_name_and_the_counts(clie
     payload = preview.split('name="payload" value="')[1].split('"')[0]
     filename = preview.split('name="filename" value="')[1].split('"')[0]
     assert not reference_events("import").exists()  # a preview stores nothing
-    done = client.post("/desk/references/import/", {"payload": payload, "fmt": "ris", "filename": filename},
-                       REMOTE_ADDR="192.0.2.9")
+    done = client.post(
+        "/desk/references/import/", {"payload": payload, "fmt": "ris", "filename": filename}, REMOTE_ADDR="192.0.2.9"
+    )
     assert done.status_code == 200
     [event] = reference_events("import")
     added = Reference.objects.exclude(pk=smith.pk).count()
     assert event.details["file"] == "board-refs.ris" and event.details["format"] == "ris"
     assert (event.details["added"], event.details["rejected"]) == (added, 0)
     assert event.details["added"] + event.details["duplicates"] == 3
-    assert sorted(event.details["added_keys"]) == sorted(Reference.objects.exclude(pk=smith.pk).values_list("key", flat=True))
+    assert sorted(event.details["added_keys"]) == sorted(
+        Reference.objects.exclude(pk=smith.pk).values_list("key", flat=True)
+    )
     assert (event.actor, event.client_ip) == (editor, "192.0.2.9")
     assert "board-refs.ris" in event.comment
     # One event for the import, none per reference it added.

@@ -14,9 +14,13 @@ def signed_in_editor(client, editor):
 
 
 def test_library_search_finds_by_title_author_key_doi_and_pmid(signed_in_editor, smith, jones):
-    for query, found, absent in [("sample trial", "@smith2020", "@jones2021"), ("Jones", "@jones2021", "@smith2020"),
-                                 ("smith20", "@smith2020", "@jones2021"), ("https://doi.org/10.5555/SMITH", "@smith2020", "@jones2021"),
-                                 ("123", "@jones2021", "@smith2020")]:
+    for query, found, absent in [
+        ("sample trial", "@smith2020", "@jones2021"),
+        ("Jones", "@jones2021", "@smith2020"),
+        ("smith20", "@smith2020", "@jones2021"),
+        ("https://doi.org/10.5555/SMITH", "@smith2020", "@jones2021"),
+        ("123", "@jones2021", "@smith2020"),
+    ]:
         page = signed_in_editor.get("/desk/references/", {"q": query}).content.decode()
         assert found in page and absent not in page, query
 
@@ -39,25 +43,41 @@ def test_library_pages_and_keeps_a_constant_query_count(signed_in_editor, add_re
 
 
 def test_a_duplicate_entered_by_hand_is_shown_and_the_typed_fields_are_kept(signed_in_editor, smith):
-    response = signed_in_editor.post("/desk/references/new/", {
-        "kind": "research", "title": "Something new", "authors": "Roe, Jane", "doi": "doi:10.5555/SMITH", "year": "2020",
-    })
+    response = signed_in_editor.post(
+        "/desk/references/new/",
+        {
+            "kind": "research",
+            "title": "Something new",
+            "authors": "Roe, Jane",
+            "doi": "doi:10.5555/SMITH",
+            "year": "2020",
+        },
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "already in the library as @smith2020" in page and "Something new" in page and "Roe, Jane" in page
 
 
 def test_bad_reference_input_gets_field_messages(signed_in_editor):
-    response = signed_in_editor.post("/desk/references/new/", {"kind": "research", "title": "T", "authors": "NoComma",
-                                                               "doi": "nonsense", "year": "20x"})
+    response = signed_in_editor.post(
+        "/desk/references/new/",
+        {"kind": "research", "title": "T", "authors": "NoComma", "doi": "nonsense", "year": "20x"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Author line 1" in page and "is not a DOI" in page and "Enter a whole number" in page
 
 
 def test_hostile_reference_fields_never_become_markup(signed_in_editor):
-    signed_in_editor.post("/desk/references/new/", {"kind": "research", "title": "<script>alert(1)</script>",
-                                                     "authors": "<img src=x onerror=alert(1)>, X", "year": "2020"})
+    signed_in_editor.post(
+        "/desk/references/new/",
+        {
+            "kind": "research",
+            "title": "<script>alert(1)</script>",
+            "authors": "<img src=x onerror=alert(1)>, X",
+            "year": "2020",
+        },
+    )
     reference = Reference.objects.get()
     page = signed_in_editor.get(reference.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page and "<img src=x" not in page
@@ -68,8 +88,13 @@ def test_reference_page_lists_the_articles_citing_it(signed_in_editor, draft, ed
     from articles import services
     from articles.services import Content
 
-    services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                  note="cite", content=Content(title="Citing article", body="X [@smith2020]"))
+    services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
+        content=Content(title="Citing article", body="X [@smith2020]"),
+    )
     page = signed_in_editor.get(smith.get_absolute_url()).content.decode()
     assert "Citing article" in page
 
@@ -134,10 +159,17 @@ def test_an_article_with_150_citations_to_100_references_renders_in_constant_que
     for references, citations in ((5, 8), (100, 150)):
         for n in range(Reference.objects.count(), references):
             add_reference(key=f"ref{n}", title=f"Study {n}", year=1990 + n % 30, family=f"Author{n}")
-        body = "\n\n".join(f"Claim {i} [@ref{(2 * i) % references}; @ref{(2 * i + 1) % references}]." for i in range(citations // 2))
+        body = "\n\n".join(
+            f"Claim {i} [@ref{(2 * i) % references}; @ref{(2 * i + 1) % references}]." for i in range(citations // 2)
+        )
         draft.refresh_from_db()
-        version = services.article_save_version(article_id=draft.pk, actor=editor, base_version_id=draft.working_version_id,
-                                                note=f"{citations} citations", content=Content(title="Cited", body=body))
+        version = services.article_save_version(
+            article_id=draft.pk,
+            actor=editor,
+            base_version_id=draft.working_version_id,
+            note=f"{citations} citations",
+            content=Content(title="Cited", body=body),
+        )
         assert len(version.references) == references
         client.force_login(publisher)
         with django_assert_max_num_queries(30) as captured:

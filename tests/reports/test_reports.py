@@ -17,22 +17,34 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
 
 
-def take_through(editor, reviewer, publisher, *, slug, topic, title="What is it?", submit_after=1, approve_after=3,
-                 publish_after=2):
+def take_through(
+    editor, reviewer, publisher, *, slug, topic, title="What is it?", submit_after=1, approve_after=3, publish_after=2
+):
     """An article submitted, approved and published at known times after T0."""
-    article = services.article_create(actor=editor, slug=slug, topic=topic, content=Content(title=title, body=BODY),
-                                      note="v1", now=T0)
+    article = services.article_create(
+        actor=editor, slug=slug, topic=topic, content=Content(title=title, body=BODY), note="v1", now=T0
+    )
     submitted = T0 + submit_after * DAY
-    services.article_submit(article_id=article.pk, actor=editor, expected_version_id=article.working_version_id,
-                            now=submitted)
+    services.article_submit(
+        article_id=article.pk, actor=editor, expected_version_id=article.working_version_id, now=submitted
+    )
     services.article_claim(article_id=article.pk, actor=reviewer, now=submitted + timedelta(hours=1))
     approved = submitted + approve_after * DAY
     article.refresh_from_db()
-    services.article_approve(article_id=article.pk, actor=reviewer, password=PERSONA_PASSWORD,
-                             expected_hash=article.working_version.content_hash, now=approved)
+    services.article_approve(
+        article_id=article.pk,
+        actor=reviewer,
+        password=PERSONA_PASSWORD,
+        expected_hash=article.working_version.content_hash,
+        now=approved,
+    )
     if publish_after is not None:
-        services.article_publish(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id,
-                                 now=approved + publish_after * DAY)
+        services.article_publish(
+            article_id=article.pk,
+            actor=publisher,
+            expected_version_id=article.working_version_id,
+            now=approved + publish_after * DAY,
+        )
     return article
 
 
@@ -67,7 +79,8 @@ def test_cycle_times_count_only_spans_ending_in_the_range_and_topic(editor, revi
     april = ReportFilters(start=date(2026, 4, 1), end=date(2026, 4, 30))
     per_month, _ = selectors.cycle_times(april, T0 + 60 * DAY)
     assert [(row["span"], row["month"], row["articles"]) for row in per_month] == [
-        ("Approval to publication", "2026-04", 1)]
+        ("Approval to publication", "2026-04", 1)
+    ]
     may = ReportFilters(start=date(2026, 5, 1), end=date(2026, 5, 31))
     assert selectors.cycle_times(may, T0 + 90 * DAY) == ([], [])
     per_month, _ = selectors.cycle_times(march(topic="Oncology"), T0 + 30 * DAY)
@@ -76,10 +89,12 @@ def test_cycle_times_count_only_spans_ending_in_the_range_and_topic(editor, revi
 
 def test_queue_aging_and_articles_by_state_count_open_items_by_how_long_they_waited(editor, reviewer, publisher):
     take_through(editor, reviewer, publisher, slug="live", topic="Cardiology")
-    waiting = services.article_create(actor=editor, slug="waiting", topic="Cardiology",
-                                      content=Content(title="Waiting", body=BODY), note="v1", now=T0)
-    services.article_submit(article_id=waiting.pk, actor=editor, expected_version_id=waiting.working_version_id,
-                            now=T0 + DAY)
+    waiting = services.article_create(
+        actor=editor, slug="waiting", topic="Cardiology", content=Content(title="Waiting", body=BODY), note="v1", now=T0
+    )
+    services.article_submit(
+        article_id=waiting.pk, actor=editor, expected_version_id=waiting.working_version_id, now=T0 + DAY
+    )
 
     now = T0 + 41 * DAY
     states = {row["state"]: row["articles"] for row in selectors.articles_by_state(march(), now)}
@@ -92,11 +107,13 @@ def test_queue_aging_and_articles_by_state_count_open_items_by_how_long_they_wai
 
 
 def test_overdue_reviews_rereviews_and_workload_follow_the_reviewer_filter(editor, reviewer, reviewer2, publisher):
-    article = services.article_create(actor=editor, slug="late", topic="Cardiology",
-                                      content=Content(title="Late one", body=BODY), note="v1", now=T0)
+    article = services.article_create(
+        actor=editor, slug="late", topic="Cardiology", content=Content(title="Late one", body=BODY), note="v1", now=T0
+    )
     services.article_submit(article_id=article.pk, actor=editor, expected_version_id=article.working_version_id, now=T0)
-    services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=reviewer2.pk, due_at=T0 + 5 * DAY,
-                            now=T0)
+    services.article_assign(
+        article_id=article.pk, actor=publisher, reviewer_id=reviewer2.pk, due_at=T0 + 5 * DAY, now=T0
+    )
     take_through(editor, reviewer, publisher, slug="signed", topic="Oncology")
     now = T0 + 10 * DAY
 
@@ -105,7 +122,11 @@ def test_overdue_reviews_rereviews_and_workload_follow_the_reviewer_filter(edito
     assert overdue[0]["overdue_days"] == pytest.approx(5)
     assert selectors.overdue_reviews(march(reviewer_id=reviewer.pk), now) == []
     workload = {row["reviewer"]: row for row in selectors.reviewer_workload(march(), now)}
-    assert (workload["ravi"]["open_assignments"], workload["ravi"]["overdue"], workload["ravi"]["signatures"]) == (1, 1, 0)
+    assert (workload["ravi"]["open_assignments"], workload["ravi"]["overdue"], workload["ravi"]["signatures"]) == (
+        1,
+        1,
+        0,
+    )
     assert workload["rhea"]["signatures"] == 1
     assert workload["rhea"]["median_days_to_sign"] == pytest.approx(3 - 1 / 24)
     assert selectors.signatures_per_month(march(reviewer_id=reviewer2.pk), now) == []
@@ -117,17 +138,21 @@ def test_overdue_reviews_rereviews_and_workload_follow_the_reviewer_filter(edito
     # Reviewed in March with a 12-month interval: due next March, within 90 days of 2027-01-15.
     assert selectors.rereviews_due(march(), T0 + 200 * DAY) == []
     assert [row["title"] for row in selectors.rereviews_due(march(), datetime(2027, 1, 15, tzinfo=timezone.utc))] == [
-        "What is it?"]
+        "What is it?"
+    ]
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"from": "2026-13-01"}, "is not a date"),
-    ({"from": "2026-03-10", "to": "2026-03-01"}, "starts"),
-    ({"from": "2010-01-01", "to": "2026-01-01"}, "five years"),
-    ({"topic": "Astrology"}, "No article has the topic"),
-    ({"reviewer": "abc"}, "is not a member of the board"),
-    ({"reviewer": "999"}, "is not a member of the board"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"from": "2026-13-01"}, "is not a date"),
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "starts"),
+        ({"from": "2010-01-01", "to": "2026-01-01"}, "five years"),
+        ({"topic": "Astrology"}, "No article has the topic"),
+        ({"reviewer": "abc"}, "is not a member of the board"),
+        ({"reviewer": "999"}, "is not a member of the board"),
+    ],
+)
 def test_bad_filters_are_refused_with_the_reason(params, message):
     with pytest.raises(FilterError, match=message):
         parse_filters(params, today=date(2026, 3, 31), topics={"Cardiology"}, reviewer_ids={1})
@@ -135,15 +160,21 @@ def test_bad_filters_are_refused_with_the_reason(params, message):
 
 def test_missing_filters_default_to_the_last_year():
     filters = parse_filters({}, today=date(2026, 3, 31), topics=set(), reviewer_ids=set())
-    assert (filters.start, filters.end, filters.topic, filters.reviewer_id) == (date(2025, 3, 31), date(2026, 3, 31), "", None)
+    assert (filters.start, filters.end, filters.topic, filters.reviewer_id) == (
+        date(2025, 3, 31),
+        date(2026, 3, 31),
+        "",
+        None,
+    )
 
 
 # ---------------------------------------------------------------- the page
 
 
 @pytest.mark.parametrize("persona", ["editor", "publisher"])
-def test_editors_and_publishers_see_the_reports_page_with_charts_and_tables(client, request, persona, editor, reviewer,
-                                                                           publisher):
+def test_editors_and_publishers_see_the_reports_page_with_charts_and_tables(
+    client, request, persona, editor, reviewer, publisher
+):
     take_through(editor, reviewer, publisher, slug="a", topic="Cardiology")
     client.force_login(request.getfixturevalue(persona))
     response = client.get("/desk/reports/", {"from": "2026-01-01", "to": "2026-12-31"})
@@ -178,8 +209,14 @@ def test_bad_filter_input_gets_a_400_page_that_says_why_and_keeps_what_was_typed
 
 
 def test_each_table_downloads_as_csv_with_formula_cells_neutralised(client, editor, reviewer2, publisher):
-    article = services.article_create(actor=editor, slug="f", topic="=cmd|' /C calc'!A0",
-                                      content=Content(title="@SUM(A1:A2)", body=BODY), note="v1", now=T0)
+    article = services.article_create(
+        actor=editor,
+        slug="f",
+        topic="=cmd|' /C calc'!A0",
+        content=Content(title="@SUM(A1:A2)", body=BODY),
+        note="v1",
+        now=T0,
+    )
     services.article_submit(article_id=article.pk, actor=editor, expected_version_id=article.working_version_id, now=T0)
     services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=reviewer2.pk, due_at=T0 + DAY, now=T0)
     client.force_login(publisher)
@@ -214,4 +251,7 @@ def test_the_migration_backfill_derives_the_same_spans_as_the_trigger(editor, re
     CycleSpan.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL)
-    assert sorted(CycleSpan.objects.values_list("event_id", "article_id", "topic", "span", "ended_at", "days")) == from_trigger
+    assert (
+        sorted(CycleSpan.objects.values_list("event_id", "article_id", "topic", "span", "ended_at", "days"))
+        == from_trigger
+    )

@@ -63,7 +63,11 @@ def test_publishing_posts_a_signed_delivery_to_a_registered_endpoint(
     assert document["data"]["article"]["url"].endswith("/articles/sample-condition/")
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts, delivery.last_status, delivery.last_response) == (
-        Delivery.DELIVERED, 1, 200, "thanks")
+        Delivery.DELIVERED,
+        1,
+        200,
+        "thanks",
+    )
 
 
 def test_a_delivery_row_is_written_with_the_change_and_rolls_back_with_it(editor, reviewer, publisher, receiver):
@@ -132,7 +136,11 @@ def test_failed_deliveries_back_off_exponentially_then_stop(publisher, receiver,
     base = timedelta(seconds=settings.WEBHOOK_RETRY_BASE_SECONDS)
     assert waits[:2] == [base, 2 * base]
     assert (delivery.state, delivery.attempts, delivery.last_status, delivery.last_response) == (
-        Delivery.FAILED, 3, 503, "not now")
+        Delivery.FAILED,
+        3,
+        503,
+        "not now",
+    )
     assert webhooks.deliver_due(now=now + timedelta(days=1)) == 0
     assert len(receiver.received) == 3
 
@@ -152,14 +160,19 @@ def test_a_scheduled_unpublication_is_announced(editor, reviewer, publisher, rec
     article = approved_article(editor, reviewer)
     publish(article, publisher)
     now = timezone.now()
-    services.article_schedule_unpublish(article_id=article.pk, actor=publisher, unpublish_at=now + timedelta(hours=1),
-                                        reason="Superseded by new guidance")
+    services.article_schedule_unpublish(
+        article_id=article.pk,
+        actor=publisher,
+        unpublish_at=now + timedelta(hours=1),
+        reason="Superseded by new guidance",
+    )
     services.publish_due_articles(now=now + timedelta(hours=2))
     assert list(Delivery.objects.order_by("id").values_list("event", flat=True)) == ["published", "unpublished"]
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/hook", "file:///etc/passwd", "javascript:alert(1)", "example.org",
-                                 "http://"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/hook", "file:///etc/passwd", "javascript:alert(1)", "example.org", "http://"]
+)
 def test_addresses_other_than_http_and_https_are_refused_with_a_clear_message(publisher, url):
     with pytest.raises(webhooks.EndpointRefused, match="http|host"):
         register(publisher, url)

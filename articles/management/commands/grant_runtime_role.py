@@ -40,8 +40,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("role", help="the login name the app will use in DATABASE_URL")
-        parser.add_argument("--password-env", metavar="VARIABLE",
-                            help="set the role's password from this environment variable")
+        parser.add_argument(
+            "--password-env", metavar="VARIABLE", help="set the role's password from this environment variable"
+        )
 
     def handle(self, *args, role, password_env=None, **options):
         if connection.vendor != "postgresql":
@@ -64,13 +65,17 @@ class Command(BaseCommand):
             if owned:
                 raise CommandError(f"{role} owns tables ({owned}); the runtime role must own none.")
             # A database migrated to an older state may not have every table yet.
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
-                           [list(APPEND_ONLY_TABLES)])
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
+                [list(APPEND_ONLY_TABLES)],
+            )
             present = sorted(name for (name,) in cursor.fetchall())
             for statement in grant_statements(role, database, present):
                 cursor.execute(statement)
             if password:
                 cursor.execute(f"ALTER ROLE {connection.ops.quote_name(role)} PASSWORD %s", [password])
-        self.stdout.write(self.style.SUCCESS(
-            f"{role} may use {database}: append-only on {', '.join(APPEND_ONLY_TABLES)}, no TRUNCATE, owns nothing."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{role} may use {database}: append-only on {', '.join(APPEND_ONLY_TABLES)}, no TRUNCATE, owns nothing."
+            )
+        )

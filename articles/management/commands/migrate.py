@@ -15,7 +15,9 @@ LOGIN_KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 
 
 class Command(DjangoMigrate):
-    help = DjangoMigrate.help + " With MIGRATE_DATABASE_URL set, runs as that owner login, then grants the runtime role."
+    help = (
+        DjangoMigrate.help + " With MIGRATE_DATABASE_URL set, runs as that owner login, then grants the runtime role."
+    )
 
     def handle(self, *args, **options):
         owner = settings.MIGRATE_DATABASE

@@ -31,8 +31,10 @@ class Command(BaseCommand):
             articles.close()
         if problem is None:
             others = Event.objects.filter(article__isnull=True).order_by("chain", "seq").iterator(chunk_size=CHUNK)
-            heads = {name: (head_id, head_hash) for name, head_id, head_hash
-                     in AuditChain.objects.values_list("name", "head_id", "head_hash")}
+            heads = {
+                name: (head_id, head_hash)
+                for name, head_id, head_hash in AuditChain.objects.values_list("name", "head_id", "head_hash")
+            }
             try:
                 problem = next(other_chain_problems(others, heads, count), None)
             finally:
@@ -40,9 +42,15 @@ class Command(BaseCommand):
         if problem is None:
             signature = unrecorded_signature()
             if signature is not None:
-                problem = (f"signature {signature.pk} by {signature.printed_name} on version {signature.version_id}"
-                           " has no approval event")
+                problem = (
+                    f"signature {signature.pk} by {signature.printed_name} on version {signature.version_id}"
+                    " has no approval event"
+                )
         if problem:
             self.stderr.write(f"Audit trail broken: {problem}")
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact ({count.events} events, {count.articles} articles, {count.chains} other chains)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit trail intact ({count.events} events, {count.articles} articles, {count.chains} other chains)."
+            )
+        )

@@ -14,7 +14,13 @@ class Command(BaseCommand):
         verb = "would send" if options["dry_run"] else "sent"
         for item in result.planned:
             out = item.outgoing
-            self.stdout.write(f"{verb} {out.kind} to user {out.recipient_id} about article {out.article_id}: {item.why}")
+            self.stdout.write(
+                f"{verb} {out.kind} to user {out.recipient_id} about article {out.article_id}: {item.why}"
+            )
         for article_id, reason in result.rereviews:
-            self.stdout.write(f"{'would open' if options['dry_run'] else 'opened'} re-review of article {article_id}: {reason}")
-        self.stdout.write(self.style.SUCCESS(f"{len(result.planned)} reminder(s), {len(result.rereviews)} re-review(s)"))
+            self.stdout.write(
+                f"{'would open' if options['dry_run'] else 'opened'} re-review of article {article_id}: {reason}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(result.planned)} reminder(s), {len(result.rereviews)} re-review(s)")
+        )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--format", choices=sorted(FORMATS), help="detected from the file when omitted")
-        parser.add_argument("--user", default="admin", help="the account recorded as importing (an editor or publisher)")
+        parser.add_argument(
+            "--user", default="admin", help="the account recorded as importing (an editor or publisher)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="report without storing anything")
 
     def handle(self, *args, **options):
@@ -27,8 +29,13 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {options['user']}")
         try:
-            report = import_references(actor=user, data=path.read_bytes(), fmt=options["format"], filename=path.name,
-                                       commit=not options["dry_run"])
+            report = import_references(
+                actor=user,
+                data=path.read_bytes(),
+                fmt=options["format"],
+                filename=path.name,
+                commit=not options["dry_run"],
+            )
         except FileRejected as rejected:
             raise CommandError(f"{rejected.message} Nothing was stored.") from None
         except TransitionNotAllowed as refusal:
