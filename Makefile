@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imprimatur
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-public bench-audit install install-dev clean
+.PHONY: run test lint bench bench-public bench-audit install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# Lint, format and the import boundaries between apps (.importlinter) come before the tests.
+LINT = $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --no-logo --no-cache
+
+lint: $(VENV)/.installed-dev
+	$(LINT)
+
 test: $(VENV)/.installed-dev node_modules/.installed
+	$(LINT)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev

@@ -21,7 +21,7 @@ User = get_user_model()
 class ProfileAdminForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - ProfileAdmin's read-only fields decide what may change
 
     def clean(self):
         cleaned = super().clean()

@@ -3,7 +3,6 @@
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-
 from django.utils import timezone
 from django.utils.text import slugify
 

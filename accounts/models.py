@@ -22,6 +22,9 @@ class Profile(models.Model):
     def __str__(self):
         return self.printed_name
 
+    def get_absolute_url(self):
+        return reverse("profile", args=[self.slug])
+
     @property
     def name(self):
         return self.display_name or self.user.get_full_name() or self.user.get_username()
@@ -30,9 +33,6 @@ class Profile(models.Model):
     def printed_name(self):
         """The name as printed on a review line or signature: "Jane Roe, M.D., FACP"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
-
-    def get_absolute_url(self):
-        return reverse("profile", args=[self.slug])
 
 
 IDENTITY_FIELDS = ("display_name", "credentials", "specialty")

@@ -72,8 +72,8 @@ def my_profile(request):
 
 @require_safe
 def profile(request, slug):
-    from articles.public import published_articles
     from articles.models import Signature
+    from articles.public import published_articles
 
     staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
     reviewed = (

@@ -1,6 +1,7 @@
 """Query filters shared by the list endpoints: state, topic, updated since."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime

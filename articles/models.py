@@ -76,12 +76,12 @@ class Article(models.Model):
             ]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:desk", args=[self.pk])
+
     @property
     def state_label(self):
         return State(self.state).label
-
-    def get_absolute_url(self):
-        return reverse("articles:desk", args=[self.pk])
 
     def get_public_url(self):
         return reverse("public:article", args=[self.slug])

@@ -4,9 +4,9 @@ static export alike."""
 
 import json
 import math
-from datetime import timezone as dt_timezone
 import re
 from dataclasses import dataclass
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 
 from django.conf import settings
@@ -253,7 +253,7 @@ class PublicPage:
 
     def __init__(self, row):
         # A raw row skips Django's converters: SQLite gives naive times, 0/1 and JSON text.
-        for name, value in zip(PAGE_COLUMNS, row):
+        for name, value in zip(PAGE_COLUMNS, row, strict=True):
             if name in TIME_COLUMNS and value is not None:
                 value = parse_datetime(value) if isinstance(value, str) else value
                 value = value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)

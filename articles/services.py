@@ -6,10 +6,9 @@ Views, admin, commands and tasks all call these; none of them decide who may act
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass, replace
 from datetime import timezone as dt_timezone
-
-import logging
 
 import reversion
 from django.conf import settings
@@ -19,7 +18,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
+from articles import citing, notices, public, public_changes
 from articles.audit import record_event, record_trail_event
+from articles.integrity import verify_version_content
 from articles.lifecycle import (
     REVIEW_AFTER,
     SYSTEM,
@@ -31,8 +32,6 @@ from articles.lifecycle import (
     is_allowed,
     may_set_review_policy,
 )
-from articles import citing, notices, public, public_changes
-from articles.integrity import verify_version_content
 from articles.models import (
     Article,
     ArticleVersion,

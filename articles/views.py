@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
-from articles import selectors, services
+from articles import citing, selectors, services
 from articles.diff import compare_versions
 from articles.forms import (
     SCHEDULE_ZONE_NAME,
@@ -42,7 +42,6 @@ from articles.lifecycle import (
     may_use_desk,
 )
 from articles.models import Article, ArticleVersion, Signature
-from articles import citing
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row

@@ -8,10 +8,10 @@ time and SQL query count, then the same for a second run (which must write nothi
 import os
 import time
 
-from harness import person, run_in_throwaway_database
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from harness import person, run_in_throwaway_database
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 100_000))
 OVERDUE = int(os.environ.get("BENCH_OVERDUE", 10_000))
@@ -24,10 +24,12 @@ GENERATE = [
        FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
            reference_list, "references", note, content_hash, created_by_id, created_at)
-       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, 'bench',
+       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb,
+           '[]'::jsonb, 'bench',
               md5(id::text) || md5(id::text), %(editor)s, now()
        FROM articles_article""",
-    """UPDATE articles_article AS a SET working_version_id = v.id FROM articles_articleversion AS v WHERE v.article_id = a.id""",
+    """UPDATE articles_article AS a SET working_version_id = v.id
+       FROM articles_articleversion AS v WHERE v.article_id = a.id""",
     """INSERT INTO articles_reviewround (article_id, version_id, number, outcome, opened_by_id, opened_at, due_at)
        SELECT id, working_version_id, 1, 'open', %(editor)s, now() - interval '30 days', now() - interval '10 days'
        FROM articles_article WHERE state = 'under_review'""",

@@ -9,10 +9,10 @@ numbered reference list) and the queries the desk page runs.
 import statistics
 import time
 
-from harness import person, run_in_throwaway_database
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from harness import person, run_in_throwaway_database
 
 
 def run():
@@ -42,7 +42,8 @@ def run():
         reference_create(actor=editor, fields=fields, key=f"ref{n}")
     print(f"created 100 references (formatted in AMA and Vancouver) in {time.perf_counter() - started:.2f} s")
     body = "\n\n".join(
-        f"## Section {i}\n\nA claim with a dose of {i} mg [@ref{(3 * i) % 100}; @ref{(3 * i + 1) % 100}; @ref{(3 * i + 2) % 100}]."
+        f"## Section {i}\n\nA claim with a dose of {i} mg "
+        f"[@ref{(3 * i) % 100}; @ref{(3 * i + 1) % 100}; @ref{(3 * i + 2) % 100}]."
         for i in range(50)
     )
     article = services.article_create(

@@ -12,11 +12,11 @@ report's query, then of the whole page (three runs) and its SQL query count.
 import os
 import time
 
-from harness import person, run_in_throwaway_database
-
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+from harness import person, run_in_throwaway_database
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 100_000))
 EVENTS_PER_ARTICLE = int(os.environ.get("BENCH_EVENTS_PER_ARTICLE", 20))
@@ -31,7 +31,8 @@ GENERATE = [
         FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
            reference_list, "references", note, content_hash, created_by_id, created_at)
-       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, 'bench',
+       SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb,
+           '[]'::jsonb, 'bench',
               md5(id::text) || md5(id::text), %(editor)s, created_at
        FROM articles_article""",
     """UPDATE articles_article AS a SET working_version_id = v.id,
@@ -43,11 +44,13 @@ GENERATE = [
               now() - (id %% 700) * interval '1 day' + (id %% 9) * interval '1 day' FROM articles_article""",
     """INSERT INTO articles_signature (kind, review_round_id, version_id, signer_id, signer_username, printed_name,
            credentials, meaning, content_hash, signed_at)
-       SELECT 'approval', r.id, r.version_id, (%(reviewers)s::bigint[])[1 + r.article_id %% 20], 'bench', 'Bench Reviewer',
+       SELECT 'approval', r.id, r.version_id, (%(reviewers)s::bigint[])[1 + r.article_id %% 20], 'bench',
+           'Bench Reviewer',
               'M.D.', 'Approved for medical accuracy', md5(r.article_id::text) || md5(r.article_id::text), r.closed_at
        FROM articles_reviewround r""",
     """INSERT INTO articles_reviewassignment (review_round_id, reviewer_id, assigned_by_id, assigned_at, due_at)
-       SELECT id, (%(reviewers)s::bigint[])[1 + article_id %% 20], %(publisher)s, opened_at, NULL FROM articles_reviewround""",
+       SELECT id, (%(reviewers)s::bigint[])[1 + article_id %% 20], %(publisher)s, opened_at, NULL FROM
+           articles_reviewround""",
     """INSERT INTO articles_reviewround (article_id, version_id, number, outcome, opened_by_id, opened_at, due_at)
        SELECT id, working_version_id, 2, 'open', %(editor)s, state_changed_at, state_changed_at + interval '30 days'
        FROM articles_article WHERE state = 'under_review'""",
@@ -60,7 +63,8 @@ GENERATE = [
        SELECT a.id, 'article:' || a.id, '', s, %(editor)s, 'Bench', 'bench',
               now() - interval '3 years' + (a.id %% 97) * interval '1 day' + s * interval '45 days'
                   + (a.id %% 13) * (s %% 5) * interval '1 day',
-              (ARRAY['publish', 'submit', 'claim', 'comment', 'approve'])[1 + s %% 5], '', 'approved', '', '', '{}'::jsonb,
+              (ARRAY['publish', 'submit', 'claim', 'comment', 'approve'])[1 + s %% 5], '', 'approved', '', '',
+                  '{}'::jsonb,
               '1', '', md5(a.id || ':' || s) || md5(s || ':' || a.id)
        FROM articles_article a CROSS JOIN generate_series(1, %(events)s) AS s""",
 ]
@@ -70,10 +74,11 @@ MAINTENANCE = "VACUUM ANALYZE"
 
 
 def run():
+    from django.utils import timezone
+
     from accounts.roles import EDITOR, PUBLISHER, REVIEWER
     from reports import selectors
     from reports.filters import parse_filters
-    from django.utils import timezone
 
     people = {name: person(f"bench-{name}", role).pk for name, role in (("editor", EDITOR), ("publisher", PUBLISHER))}
     reviewers = [person(f"bench-reviewer-{n}", REVIEWER).pk for n in range(REVIEWERS)]

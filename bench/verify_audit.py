@@ -14,10 +14,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from harness import person, run_in_throwaway_database
-
 from django.conf import settings
 from django.db import connection
+
+from harness import person, run_in_throwaway_database
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))
 PER_ARTICLE = 100

@@ -3,10 +3,9 @@
 import hashlib
 import itertools
 import json
+import logging
 import re
 from dataclasses import dataclass, field
-
-import logging
 
 import reversion
 from django.db import IntegrityError, transaction

@@ -30,7 +30,7 @@ def _rows(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column.name for column in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _params(filters, now, **more):
@@ -50,7 +50,8 @@ def filter_choices():
         """SELECT 'topic' AS kind, NULL::bigint AS id, topic AS label FROM articles_article
            WHERE topic <> '' GROUP BY topic
            UNION ALL
-           SELECT 'reviewer', u.id, coalesce(nullif(p.display_name, ''), nullif(trim(u.first_name || ' ' || u.last_name), ''),
+           SELECT 'reviewer', u.id,
+               coalesce(nullif(p.display_name, ''), nullif(trim(u.first_name || ' ' || u.last_name), ''),
                   u.username)
            FROM auth_user u JOIN auth_user_groups ug ON ug.user_id = u.id
            JOIN auth_group g ON g.id = ug.group_id AND g.name = %(role)s
@@ -104,7 +105,7 @@ def queue_aging(filters, now):
     return [{**rows.get(state.value, empty), "state": state.label} for state in OPEN_STATES]
 
 
-CYCLE_TIMES = f"""
+CYCLE_TIMES = """
 SELECT span, to_char(month, 'YYYY-MM') AS month, topic, GROUPING(month) = 0 AS by_month, count(*) AS articles,
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days) AS percentiles
 FROM (SELECT s.span, date_trunc('month', s.ended_at) AS month, s.topic, s.days
@@ -140,7 +141,8 @@ def overdue_reviews(filters, now, limit=LIST_LIMIT):
     return _rows(
         f"""SELECT late.article_id, v.title, a.topic, u.username AS reviewer, late.due_at,
                    extract(epoch FROM %(now)s - late.due_at) / 86400 AS overdue_days, late.total
-            FROM (SELECT r.article_id, ra.reviewer_id, coalesce(ra.due_at, r.due_at) AS due_at, count(*) OVER () AS total
+            FROM (SELECT r.article_id, ra.reviewer_id, coalesce(ra.due_at, r.due_at) AS due_at,
+                         count(*) OVER () AS total
                   FROM articles_reviewassignment ra
                   JOIN articles_reviewround r ON r.id = ra.review_round_id AND r.outcome = 'open'
                   {_topic_join(filters, "r.article_id")}
@@ -174,7 +176,8 @@ def reviewer_workload(filters, now):
     return _rows(
         f"""WITH board AS (
                 SELECT u.id, u.username FROM auth_user u
-                JOIN auth_user_groups ug ON ug.user_id = u.id JOIN auth_group g ON g.id = ug.group_id AND g.name = %(role)s
+                JOIN auth_user_groups ug ON ug.user_id = u.id JOIN auth_group g ON g.id = ug.group_id AND
+                    g.name = %(role)s
                 WHERE {REVIEWER_IS.format(column="u.id")}
             ), open_work AS (
                 SELECT ra.reviewer_id, count(*) AS open_assignments,

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import app_database_url
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -118,9 +118,9 @@ def test_a_form_opened_on_an_older_identity_is_refused(reviewer, admin_user):
 
 
 def test_a_new_signature_prints_the_name_as_recorded_by_the_service(draft, editor, reviewer):
-    from tests.workflow import approve, claim, submit
-
     from django.contrib.auth import get_user_model
+
+    from tests.workflow import approve, claim, submit
 
     _update(reviewer, reviewer, display_name="Rhea T. Tester", credentials="M.D., FACP, FASN")
     reviewer = get_user_model().objects.get(pk=reviewer.pk)  # the next request's user

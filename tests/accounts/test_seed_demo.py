@@ -1,7 +1,7 @@
 import pytest
-from django.db import models
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db import models
 
 from accounts.demo import DEMO_PASSWORD
 

@@ -78,7 +78,8 @@ def test_secret_key_is_required_when_debug_is_off():
 
 def test_a_first_run_needs_no_settings_with_debug_on():
     result = run_django(
-        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)",
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)",
         DEBUG="true",
     )
     assert result.returncode == 0, result.stderr

@@ -3,7 +3,6 @@ from django.core.cache import cache
 
 from articles import services
 from articles.models import Article, VersionPage
-from tests.workflow import make_draft
 
 pytestmark = pytest.mark.django_db
 SLUG = "sample-condition"

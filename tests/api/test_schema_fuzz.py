@@ -27,7 +27,6 @@ def seeded(make_staff, published, editor):
     # test client disconnects these signals itself, so do the same here.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    from tests.workflow import make_draft
 
     everyone = make_staff("fuzz", EDITOR, REVIEWER, PUBLISHER, credentials="M.D.")
     token = api_token_create(actor=everyone, name="fuzz")[1]

@@ -274,7 +274,7 @@ def test_a_scheduled_unpublication_takes_the_live_version_down_with_its_reason(p
 
 def test_a_scheduled_unpublication_is_refused_when_another_version_went_live(published, editor, reviewer2, publisher):
     now = timezone.now()
-    schedule = schedule_expiry(published, publisher, now)
+    schedule_expiry(published, publisher, now)
     save_500_mg(published, editor)
     submit(published, editor)
     claim(published, reviewer2)

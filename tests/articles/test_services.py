@@ -4,12 +4,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from reversion.models import Version
 
 from articles import services
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, ReviewRound, Signature
 from articles.services import Content, StaleVersion
-from reversion.models import Version
 from tests.conftest import as_owner
 from tests.workflow import approve, claim, fast_track, publish, submit
 
@@ -221,7 +221,7 @@ def test_the_database_refuses_to_update_or_delete_an_event(draft):
 def test_each_event_chains_to_the_previous_one(approved):
     events = list(Event.objects.filter(article=approved).order_by("id"))
     assert [e.action for e in events] == ["create", "submit", "claim", "approve"]
-    for before, after in zip(events, events[1:]):
+    for before, after in zip(events, events[1:], strict=False):
         assert after.previous_hash == before.event_hash
     assert all(e.compute_hash() == e.event_hash for e in events)
 

@@ -24,7 +24,8 @@ def test_editor_imports_cites_previews_and_submits(page, sign_in, editor):
     page.fill("#id_slug", "delirium-in-hospital")
     body = (
         f"## Moving early\n\nGetting up early helps [@{okafor}].\n\n"
-        f"## Infections\n\nTreat pneumonia promptly [@{guideline}; @{okafor}] and consider statins [@{statins}; @nobody2024]."
+        f"## Infections\n\nTreat pneumonia promptly [@{guideline}; @{okafor}] "
+        f"and consider statins [@{statins}; @nobody2024]."
     )
     page.fill("#id_body", body)
     page.fill("#id_note", "First draft with sources")

@@ -4,8 +4,8 @@ a reason, cannot confirm it alone, and a second publisher confirms with their pa
 import pytest
 
 from articles.models import Event
-from tests.conftest import PERSONA_PASSWORD
 from tests.browser.test_review_journey import switch_to
+from tests.conftest import PERSONA_PASSWORD
 
 
 @pytest.fixture

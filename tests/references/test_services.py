@@ -7,8 +7,8 @@ from articles.models import Citation, Event
 from articles.services import Content
 from references import services
 from references.models import Reference
-from tests.workflow import approve, claim, publish, submit
 from tests.references.conftest import SAMPLES, reference_fields
+from tests.workflow import approve, claim, publish, submit
 
 
 def test_a_new_reference_gets_a_key_from_first_author_and_year_and_its_formatting(editor):

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"{rejected.message} Nothing was stored.") from None
         except TransitionNotAllowed as refusal:
             raise CommandError(refusal.message) from None
-        for location, item, key in report.created:
+        for location, _item, key in report.created:
             self.stdout.write(f"{'would add' if options['dry_run'] else 'added'} @{key}: {location}")
         for location, title, existing, why in report.duplicates:
             stored = f"@{existing.key}" if existing else "earlier in the file"
