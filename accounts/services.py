@@ -18,6 +18,7 @@ from accounts.models import IDENTITY_FIELDS, Profile, UsedUsername
 from articles.audit import record_trail_event
 from articles.lifecycle import may_change_identity, may_set_roles
 from articles.models import Event, Signature
+from core.errors import DomainError
 from notifications.services import notify
 
 IDENTITY_LABELS = {"display_name": "Printed name", "credentials": "Credentials", "specialty": "Specialty"}
@@ -27,12 +28,8 @@ ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "
 POWER_FIELDS = ("is_staff", "is_superuser")
 
 
-class AccountChangeRefused(Exception):
+class AccountChangeRefused(DomainError):
     """A refused change to an account or a profile, with a message for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class StaleIdentity(AccountChangeRefused):

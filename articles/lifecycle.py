@@ -9,6 +9,8 @@ row in `RULES`.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.errors import DomainError
+
 EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
 SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
@@ -65,12 +67,8 @@ REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
 IN_REVIEW = frozenset({State.SUBMITTED, State.UNDER_REVIEW})
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(DomainError):
     """A domain refusal with a message meant for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from articles.lifecycle import REVIEW_AFTER, State
 from articles.models import Article, VersionPage
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
-from notifications.reminders import add_months
+from core.dates import add_months
 
 RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200

@@ -46,16 +46,15 @@ from articles.models import (
     content_hash,
     hashed_reference,
 )
+from core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 
-class StaleVersion(Exception):
+class StaleVersion(DomainError):
     """The page was opened on a version that is no longer the working one."""
 
-    def __init__(self, message="Someone saved a newer version since you opened this page."):
-        super().__init__(message)
-        self.message = message
+    default_message = "Someone saved a newer version since you opened this page."
 
 
 class ContentMismatch(TransitionNotAllowed):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.roles import PUBLISHER
 from articles.lifecycle import State
 from articles.models import Article, ReviewAssignment, ReviewRound, Signature
+from core.dates import add_months
 from notifications.services import Outgoing, existing_keys, write
 
 DAY = timedelta(days=1)
@@ -145,18 +146,6 @@ def approved_unpublished(now, publishers):
                 ),
                 why=f"approved {since:%Y-%m-%d}, unpublished for {(now - since).days} days",
             )
-
-
-def add_months(moment, months):
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(
-        moment.day,
-        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
-            month - 1
-        ],
-    )
-    return moment.replace(year=year, month=month, day=day)
 
 
 def rereview_due(now):

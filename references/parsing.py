@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from core.errors import DomainError
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -15,12 +16,8 @@ FORMATS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "pubmed": "
 KINDS = {"guideline", "research", "systematic_review", "textbook", "website", "other"}
 
 
-class FileRejected(Exception):
+class FileRejected(DomainError):
     """The whole file is unusable; nothing from it is stored."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
