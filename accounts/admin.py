@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import IDENTITY_FIELDS, Profile, UsedUsername
 from articles.lifecycle import may_set_roles
-from articles.views import client_ip
+from core.web import client_ip
 
 User = get_user_model()
 

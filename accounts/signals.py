@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from accounts import sign_ins
 from accounts.models import Profile, unique_profile_slug
-from articles.views import client_ip
+from core.web import client_ip
 
 
 @receiver(post_save, sender=get_user_model())

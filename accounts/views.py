@@ -11,7 +11,7 @@ from accounts.health import health_report
 from accounts.models import IDENTITY_FIELDS, Profile
 from accounts.roles import REVIEWER
 from accounts.selectors import account_trail, dashboard_for
-from articles.views import client_ip
+from core.web import client_ip
 
 
 @require_safe

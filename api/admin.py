@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from api.models import ApiToken
-from articles.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(ApiToken)

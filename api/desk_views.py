@@ -31,7 +31,7 @@ from articles import selectors, services
 from articles.lifecycle import Action, available_actions
 from articles.models import Article
 from articles.services import Content
-from articles.views import client_ip
+from core.web import client_ip
 
 QUEUES = {
     "editor": "Drafts and articles with changes requested, most recently changed first.",

@@ -2,19 +2,7 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from articles.models import Article, ArticleVersion, Event, FastTrackRequest, ReviewRound, Schedule, Signature
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is never edited in the admin: every change goes through the services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Article)

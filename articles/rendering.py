@@ -3,12 +3,12 @@ sanitised again with nh3, so hostile input never reaches a reader as markup."""
 
 from urllib.parse import quote
 
-import nh3
 from django.utils.html import escape
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
+from core.html import sanitise
 from references.citations import KEY_IN_MARKER, MARKER, collapse
 
 AUDIENCES = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Healthcare professional"}
@@ -65,65 +65,6 @@ def _render_citation(self, tokens, index, options, env):
 
 _markdown.inline.ruler.before("link", "citation", _citation_rule)
 _markdown.add_render_rule("citation", _render_citation)
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "hr",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "blockquote",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "sup",
-    "sub",
-    "section",
-    "div",
-    "span",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id", "class"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "h5": {"id"},
-    "h6": {"id"},
-    "th": {"style"},
-    "td": {"style"},
-    "sup": {"id", "class"},
-    "li": {"id", "class"},
-    "ol": {"class", "start"},
-    "strong": {"class"},
-    "section": {"class", "id", "aria-label"},
-    "div": {"class"},
-    "span": {"class"},
-}
-_cleaner = dict(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes={"http", "https", "mailto"},
-    link_rel="noopener noreferrer",
-    filter_style_properties={"text-align"},
-)
-
-
-def sanitise(html):
-    return nh3.clean(html, **_cleaner)
 
 
 def _headings(tokens):

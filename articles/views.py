@@ -45,20 +45,7 @@ from articles.models import Article, ArticleVersion, Signature
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
-
-
-def client_ip(request):
-    """The client's address. Behind PROXY_COUNT trusted proxies, each appending the
-    address it was reached from to X-Forwarded-For, the client is the entry that many
-    places from the right: entries further left were written by the client itself."""
-    hops = settings.PROXY_COUNT
-    if hops:
-        forwarded = [
-            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR")
+from core.web import client_ip
 
 
 def desk_view(view):

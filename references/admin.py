@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from references.models import Reference
 
 

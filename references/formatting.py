@@ -13,7 +13,7 @@ from pathlib import Path
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
-from articles.rendering import sanitise
+from core.html import sanitise
 
 STYLES = {
     "ama": Path(__file__).with_name("csl") / "american-medical-association.csl",
