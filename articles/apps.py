@@ -20,3 +20,9 @@ class ArticlesConfig(AppConfig):
         for model in (Article, ArticleVersion, SitePage):
             if not reversion.is_registered(model):
                 reversion.register(model)
+
+        from articles.services import flag_articles_citing
+        from references.services import on_reference_changed
+
+        # A changed reference flags the articles citing it, in the reference's transaction.
+        on_reference_changed(flag_articles_citing)

@@ -51,6 +51,30 @@ class DuplicateReference(Exception):
         self.existing, self.reason, self.message = existing, reason, str(self)
 
 
+# What else must change, in the same transaction, when a reference changes: the articles
+# app registers flagging the articles that cite it (ArticlesConfig.ready), so the library
+# knows nothing of articles.
+_change_listeners = []
+
+
+def on_reference_changed(listener):
+    """Call `listener(reference, reason, now, *, actor, notify, include_published)` inside
+    the transaction of every reference edit, retraction and cleared retraction; what it
+    returns (ids of the articles it flagged) is what those services return."""
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+    return listener
+
+
+def _reference_changed(reference, reason, now, *, actor, notify=False, include_published=False):
+    flagged = []
+    for listener in _change_listeners:
+        flagged.extend(
+            listener(reference, reason, now, actor=actor, notify=notify, include_published=include_published) or []
+        )
+    return flagged
+
+
 def _require_librarian(actor):
     if not may_manage_library(roles_of(actor)):
         raise TransitionNotAllowed("Only editors and publishers manage the reference library.")
@@ -169,8 +193,6 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
     working version cites it are flagged: their next version picks up the change and
     goes through review; published and approved versions keep what was reviewed.
     An edit that changes something is an event with the old and new values."""
-    from articles.services import flag_articles_citing
-
     _require_librarian(actor)
     now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
@@ -198,7 +220,7 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
         if _recorded_values(reference) != old:
             _record(reference, "edit", actor, now, old=old, comment=f"Edited @{reference.key}", ip=ip)
         if fingerprint(reference) != before:
-            flag_articles_citing(
+            _reference_changed(
                 reference, f"Reference @{reference.key} was edited; save a new version to include it.", now, actor=actor
             )
     return reference
@@ -209,8 +231,6 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
     retraction watch calls this with no actor; a librarian marking it by hand is named
     in the history and on each article's event. Returns the flagged article ids; none
     when it was already marked."""
-    from articles.services import flag_articles_citing
-
     now = now or timezone.now()
     notice = (notice or "").strip()
     if actor is not None:
@@ -231,7 +251,7 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
             reversion.set_user(actor)
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
         _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {notice[:500]}", ip=ip)
-        return flag_articles_citing(
+        return _reference_changed(
             reference,
             f"Cited reference @{reference.key} was retracted ({notice[:200]}).",
             now,
@@ -246,8 +266,6 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
     every citing article's event name them; the watch asks the source again right
     after commit (and the hourly watch does if the queue is down). Refuses anyone but
     a publisher, a missing reason, a stale page and a reference not marked retracted."""
-    from articles.services import flag_articles_citing
-
     if not may_clear_retraction(roles_of(actor)):
         raise TransitionNotAllowed("Only a publisher can clear a retraction flag.")
     reason = (reason or "").strip()
@@ -278,7 +296,7 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
             ip=ip,
         )
         name = actor.profile.printed_name
-        flag_articles_citing(
+        _reference_changed(
             reference,
             f"Retraction flag on @{reference.key} cleared by {name}: {reason[:200]}"
             + (f" (it read: {was[:100]})" if was else ""),
