@@ -1,14 +1,11 @@
 """The staff roles, held as Django groups.
 
-Group names are the vocabulary the lifecycle speaks (see articles/lifecycle.py).
+Group names are the vocabulary the lifecycle speaks, defined once in core/roles.py.
 `install_roles` takes an app registry so the data migration (historical models)
 and test fixtures (after a flush) create exactly the same groups.
 """
 
-EDITOR = "Editor"
-REVIEWER = "Reviewer"
-PUBLISHER = "Publisher"
-ALL_ROLES = (EDITOR, REVIEWER, PUBLISHER)
+from core.roles import ALL_ROLES, EDITOR, PUBLISHER, REVIEWER
 
 # Model permissions each role holds, as (app_label, codename). The lifecycle module
 # decides the workflow actions; these permissions govern the admin site.

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core.errors import DomainError
+from core.roles import EDITOR, PUBLISHER, REVIEWER
 
-EDITOR, REVIEWER, PUBLISHER = "Editor", "Reviewer", "Publisher"
 SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
 
