@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import IDENTITY_FIELDS, Profile, UsedUsername
 from articles.lifecycle import may_set_roles
+from core.admin import ReadOnlyAdmin
 from core.web import client_ip
 
 User = get_user_model()
@@ -161,17 +162,8 @@ class AccountAdmin(UserAdmin):
 
 
 @admin.register(UsedUsername)
-class UsedUsernameAdmin(admin.ModelAdmin):
+class UsedUsernameAdmin(ReadOnlyAdmin):
     """Login names ever used: read-only, written by the database."""
 
     list_display = ("username", "user_id", "first_used_at")
     search_fields = ("username",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
