@@ -5,7 +5,8 @@ Group names are the vocabulary the lifecycle speaks, defined once in core/roles.
 and test fixtures (after a flush) create exactly the same groups.
 """
 
-from core.roles import ALL_ROLES, EDITOR, PUBLISHER, REVIEWER
+from core.roles import EDITOR, PUBLISHER, REVIEWER
+from core.roles import roles_of as roles_of
 
 # Model permissions each role holds, as (app_label, codename). The lifecycle module
 # decides the workflow actions; these permissions govern the admin site.
@@ -43,14 +44,3 @@ def install_roles(apps):
             for app_label, codename in wanted
         ]
         group.permissions.add(*permissions)
-
-
-def roles_of(user):
-    """The role names a user holds, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-        user._role_names = cached
-    return cached

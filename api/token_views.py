@@ -6,8 +6,7 @@ from django.views.decorators.http import require_http_methods
 from api.models import ApiToken
 from api.tokens import api_token_create, api_token_revoke
 from articles.lifecycle import TransitionNotAllowed
-from articles.views import desk_view
-from core.web import client_ip
+from core.web import client_ip, desk_view
 
 
 def _page(request, *, secret=None, created=None, error=None, name="", status=200):

@@ -9,8 +9,11 @@ row in `RULES`.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from core.errors import DomainError
+from core.errors import TransitionNotAllowed as TransitionNotAllowed
 from core.roles import EDITOR, PUBLISHER, REVIEWER
+from core.roles import may_clear_retraction as may_clear_retraction
+from core.roles import may_manage_library as may_manage_library
+from core.roles import may_use_desk as may_use_desk
 
 SYSTEM = "System"  # scheduled work (re-review cadence), never a person
 
@@ -65,10 +68,6 @@ class Action(_Labelled):
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
 IN_REVIEW = frozenset({State.SUBMITTED, State.UNDER_REVIEW})
-
-
-class TransitionNotAllowed(DomainError):
-    """A domain refusal with a message meant for the person who asked."""
 
 
 @dataclass(frozen=True)
@@ -362,12 +361,9 @@ def available_actions(situation):
     return [action for action in Action if is_allowed(action, hopeful)]
 
 
-# Who may use the staff pages, the audit trail, the library and the site's settings
-# (no transition, but still rules: views, templates and services all ask here).
-def may_use_desk(roles):
-    return bool(set(roles) & {EDITOR, REVIEWER, PUBLISHER})
-
-
+# Who may use the staff pages, the audit trail and the site's settings (no transition,
+# but still rules: views, templates and services all ask here). The desk's and the
+# library's, by role alone, are core.roles' and named here too.
 def may_create_articles(roles):
     return is_allowed(Action.EDIT, Situation(state=State.DRAFT, roles=frozenset(roles)))
 
@@ -381,15 +377,6 @@ def may_edit_site_pages(roles):
 
 
 def may_set_review_policy(roles):
-    return PUBLISHER in roles
-
-
-def may_manage_library(roles):
-    return bool(set(roles) & {EDITOR, PUBLISHER})
-
-
-def may_clear_retraction(roles):
-    """Clearing a retraction flag puts a source back into citable use: publishers only."""
     return PUBLISHER in roles
 
 

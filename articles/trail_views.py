@@ -11,7 +11,7 @@ from articles import selectors
 from articles.forms import TrailFilterForm
 from articles.lifecycle import may_export_audit
 from articles.trail_export import TRAIL_COLUMNS, csv_lines, json_chunks, trail_row
-from articles.views import desk_view
+from core.web import desk_view
 
 # Rows fetched per round trip: memory stays flat however long the trail.
 CHUNK = 2000

@@ -4,12 +4,9 @@ turn a refusal into a 4xx page that says why and keeps what the user typed."""
 import json
 from datetime import datetime, time
 from datetime import timezone as dt_timezone
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -39,27 +36,12 @@ from articles.lifecycle import (
     may_edit_site_pages,
     may_export_audit,
     may_set_review_policy,
-    may_use_desk,
 )
 from articles.models import Article, ArticleVersion, Signature
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
-from core.web import client_ip
-
-
-def desk_view(view):
-    """Signed-in staff holding an editorial role; anyone else is refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_use_desk(roles_of(request.user)):
-            raise PermissionDenied("Only editors, reviewers and publishers use the editorial desk.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+from core.web import client_ip, desk_view
 
 
 def _article_or_404(article_id):

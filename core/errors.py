@@ -7,3 +7,7 @@ class DomainError(Exception):
         message = self.default_message if message is None else message
         super().__init__(message)
         self.message = message
+
+
+class TransitionNotAllowed(DomainError):
+    """A domain refusal with a message meant for the person who asked."""

@@ -1,7 +1,33 @@
 """The staff roles' names, defined once: the Django groups people hold (accounts.roles)
-and the vocabulary the lifecycle's rules speak (articles.lifecycle)."""
+and the vocabulary the lifecycle's rules speak (articles.lifecycle).
+Who may use the desk and the library is decided by role alone, here, for every app;
+the article workflow's rules stay in articles/lifecycle.py."""
 
 EDITOR = "Editor"
 REVIEWER = "Reviewer"
 PUBLISHER = "Publisher"
 ALL_ROLES = (EDITOR, REVIEWER, PUBLISHER)
+
+
+def roles_of(user):
+    """The role names a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def may_use_desk(roles):
+    return bool(set(roles) & {EDITOR, REVIEWER, PUBLISHER})
+
+
+def may_manage_library(roles):
+    return bool(set(roles) & {EDITOR, PUBLISHER})
+
+
+def may_clear_retraction(roles):
+    """Clearing a retraction flag puts a source back into citable use: publishers only."""
+    return PUBLISHER in roles

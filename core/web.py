@@ -1,4 +1,11 @@
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from core.roles import may_use_desk, roles_of
 
 
 def client_ip(request):
@@ -13,3 +20,17 @@ def client_ip(request):
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+def desk_view(view):
+    """Signed-in staff holding an editorial role; anyone else is refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_use_desk(roles_of(request.user)):
+            raise PermissionDenied("Only editors, reviewers and publishers use the editorial desk.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.roles import roles_of
 from articles.audit import record_trail_event
-from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
+from core.errors import TransitionNotAllowed
+from core.roles import may_clear_retraction, may_manage_library
 from references import parsing
 from references.citations import KEY
 from references.formatting import STYLES, format_reference

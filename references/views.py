@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
-from articles.lifecycle import TransitionNotAllowed, may_clear_retraction, may_manage_library
 from articles.models import Article
-from articles.views import desk_view
-from core.web import client_ip
+from core.errors import TransitionNotAllowed
+from core.roles import may_clear_retraction, may_manage_library
+from core.web import client_ip, desk_view
 from references import exporting, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference

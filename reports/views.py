@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
 from articles.lifecycle import may_view_reports
-from articles.views import desk_view
+from core.web import desk_view
 from reports import selectors
 from reports.charts import bar_chart
 from reports.filters import FilterError, parse_filters

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import roles_of
 from articles.lifecycle import may_manage_webhooks
-from articles.views import desk_view
+from core.web import desk_view
 from webhooks import selectors, services
 from webhooks.models import EVENTS, Endpoint
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.lifecycle import TransitionNotAllowed
+from core.errors import TransitionNotAllowed
 from references.parsing import FORMATS, MAX_BYTES, FileRejected
 from references.services import import_references
 
