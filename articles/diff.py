@@ -10,6 +10,8 @@ from difflib import SequenceMatcher
 
 from django.utils.html import escape
 
+from articles.models import faq_as_text
+
 UNITS = (
     r"%|mg/kg|mg/dL|mmol/L|mmHg|mcg|µg|mg|kg|g|mL|ml|L|IU|units?|tablets?|doses?|hours?|hrs?|h|"
     r"minutes?|min|days?|weeks?|months?|years?|times"
@@ -77,7 +79,7 @@ COMPARED_FIELDS = [
 
 def _field_text(version, name):
     if name == "faq_text":
-        return "\n\n".join(f"Q: {item['question']}\nA: {item['answer']}" for item in version.faq)
+        return faq_as_text(version.faq)
     if name == "aliases_text":
         return ", ".join(version.aliases)
     return getattr(version, name)

@@ -7,7 +7,7 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 
 from articles.lifecycle import REVIEW_BEFORE
-from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article
+from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text
 from articles.services import Content
 
 FAQ_HELP = (
@@ -42,10 +42,6 @@ def parse_faq(text):
             (current["answer"] or current["question"]).append(line)
     close(current)
     return items
-
-
-def faq_as_text(faq):
-    return "\n\n".join(f"Q: {item['question']}\nA: {item['answer']}" for item in faq)
 
 
 class ArticleContentForm(forms.Form):

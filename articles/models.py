@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from articles.lifecycle import REVIEW_AFTER, REVIEW_BEFORE, State
+from core.dates import add_months
 
 STATE_CHOICES = [(state.value, state.label) for state in State]
 POLICY_CHOICES = [
@@ -176,6 +177,22 @@ class PublicChange(models.Model):
 def hashed_reference(snapshot):
     """The part of a reference snapshot a signature covers: what readers see, not ids."""
     return {name: value for name, value in snapshot.items() if name not in ("id", "formatted", "kind_label")}
+
+
+def rereview_due_at(reviewed_at, months):
+    """When a published, approved article is due for review again: its last review plus its
+    interval (the public page shows it; the reminder sweep tells the signers)."""
+    return add_months(reviewed_at, months)
+
+
+def rereview_cutoff(now, months):
+    """Articles on a `months` interval last reviewed before this moment are due for review."""
+    return add_months(now, -months)
+
+
+def faq_as_text(faq):
+    """The FAQ as editors type it ("Q: ...\nA: ..." blocks; articles.forms.parse_faq reads it back)."""
+    return "\n\n".join(f"Q: {item['question']}\nA: {item['answer']}" for item in faq)
 
 
 def canonical_content(*, title, summary, body, key_points, faq, aliases, reference_list=(), references=()):

@@ -18,9 +18,8 @@ from django.utils.dates import MONTHS
 from django.utils.html import escape
 
 from articles.lifecycle import REVIEW_AFTER, State
-from articles.models import Article, VersionPage
+from articles.models import Article, VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, render_markdown, render_reference_list
-from core.dates import add_months
 
 RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
@@ -77,7 +76,7 @@ def review_facts(article, now=None):
         step = "submitted"
     due_at = None
     if article.public_approved and article.public_reviewed_at:
-        due_at = add_months(article.public_reviewed_at, article.rereview_months)
+        due_at = rereview_due_at(article.public_reviewed_at, article.rereview_months)
     return ReviewFacts(
         approved=article.public_approved,
         step=step,

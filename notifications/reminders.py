@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import PUBLISHER
 from articles.lifecycle import State
-from articles.models import Article, ReviewAssignment, ReviewRound, Signature
-from core.dates import add_months
+from articles.models import Article, ReviewAssignment, ReviewRound, Signature, rereview_cutoff, rereview_due_at
 from notifications.services import Outgoing, existing_keys, write
 
 DAY = timedelta(days=1)
@@ -153,14 +152,14 @@ def rereview_due(now):
     months = sorted({months for months, _ in Article._meta.get_field("rereview_months").choices})
     overdue = Q()
     for count in months:
-        overdue |= Q(rereview_months=count, public_reviewed_at__lt=add_months(now, -count))
+        overdue |= Q(rereview_months=count, public_reviewed_at__lt=rereview_cutoff(now, count))
     rows = (
         Article.objects.filter(overdue, published_version__isnull=False, public_approved=True)
         .exclude(state__in=(State.SUBMITTED, State.UNDER_REVIEW))
         .values_list("pk", "public_reviewed_at", "rereview_months", "published_version__title")
     )
     for article_id, last_approved, months_between, title in rows.iterator(chunk_size=5000):
-        yield article_id, add_months(last_approved, months_between), title
+        yield article_id, rereview_due_at(last_approved, months_between), title
 
 
 def rereview_notices(due, now):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
+from articles.public import review_facts
 from notifications.models import Notification
 from notifications.reminders import sweep
 from tests.workflow import approve, claim, submit
@@ -114,3 +115,11 @@ def test_the_sweep_runs_a_bounded_number_of_queries(editor, reviewer, publisher,
         assert result.counts()["review_overdue"] == size
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_sweep_and_the_public_page_name_the_same_re_review_due_date(published):
+    due_at = review_facts(published).due_at
+    assert due_at is not None
+    sweep(now=due_at + timedelta(days=1))
+    published.refresh_from_db()
+    assert published.attention.startswith(f"Re-review due since {due_at:%Y-%m-%d}")
