@@ -14,20 +14,13 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 
 from core.html import sanitise
+from references.kinds import CSL_TYPES
 
 STYLES = {
     "ama": Path(__file__).with_name("csl") / "american-medical-association.csl",
     "vancouver": Path(__file__).with_name("csl") / "nlm-citation-sequence.csl",
 }
 STYLE_NAMES = {"ama": "AMA", "vancouver": "Vancouver (NLM)"}
-CSL_TYPES = {
-    "guideline": "report",
-    "research": "article-journal",
-    "systematic_review": "article-journal",
-    "textbook": "book",
-    "website": "webpage",
-    "other": "document",
-}
 LEADING_NUMBER = re.compile(r"^\s*\d+\.\s*")
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from references.models import KIND_CHOICES
+from references.kinds import KIND_CHOICES
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
 from references.parsing import FORMATS
 

@@ -3,14 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-KIND_CHOICES = [
-    ("guideline", "Guideline"),
-    ("research", "Research"),
-    ("systematic_review", "Systematic review"),
-    ("textbook", "Textbook"),
-    ("website", "Website"),
-    ("other", "Other"),
-]
+from references.kinds import KIND_CHOICES
 
 
 class Reference(models.Model):

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 
 from core.errors import DomainError
+from references.kinds import KINDS
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_RECORDS = 5000
 FORMATS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "pubmed": "PubMed (MEDLINE .nbib)"}
-KINDS = {"guideline", "research", "systematic_review", "textbook", "website", "other"}
 
 
 class FileRejected(DomainError):
