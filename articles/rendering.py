@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
 from core.html import sanitise
-from references.citations import KEY_IN_MARKER, MARKER, collapse
+from references.citations import KEY_IN_MARKER, MARKER, label_runs
 
 AUDIENCES = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Healthcare professional"}
 DEFAULT_AUDIENCE = "patient"
@@ -52,12 +52,9 @@ def _render_citation(self, tokens, index, options, env):
     known = [numbers[key] for key in keys if key in numbers]
     unknown = [key for key in keys if key not in numbers]
     parts = []
-    for start, end in collapse(known):
+    for start, end in label_runs(known):
         link = f'<a href="#ref-{start}">{start}</a>'
-        if end - start >= 2:
-            parts.append(f'{link}-<a href="#ref-{end}">{end}</a>')
-        else:
-            parts.extend(f'<a href="#ref-{n}">{n}</a>' for n in range(start, end + 1))
+        parts.append(link if start == end else f'{link}-<a href="#ref-{end}">{end}</a>')
     parts.extend(f"?{escape(key)}" for key in unknown)
     css = "citation unknown" if unknown else "citation"
     return f'<sup class="{css}">{", ".join(parts)}</sup>'

@@ -57,15 +57,21 @@ def collapse(numbers):
     return runs
 
 
-def label(numbers):
-    """[1, 2, 3, 5] -> '1-3, 5'; [1, 2] -> '1, 2' (a run needs three)."""
-    parts = []
+def label_runs(numbers):
+    """[1, 2, 3, 5] -> [(1, 3), (5, 5)]; [1, 2] -> [(1, 1), (2, 2)]: a run shown as a
+    range needs three numbers. The citation label and the rendered marker both use it."""
+    runs = []
     for start, end in collapse(numbers):
         if end - start >= 2:
-            parts.append(f"{start}-{end}")
+            runs.append((start, end))
         else:
-            parts.extend(str(n) for n in range(start, end + 1))
-    return ", ".join(parts)
+            runs.extend((n, n) for n in range(start, end + 1))
+    return runs
+
+
+def label(numbers):
+    """[1, 2, 3, 5] -> '1-3, 5'; [1, 2] -> '1, 2' (a run needs three)."""
+    return ", ".join(str(start) if start == end else f"{start}-{end}" for start, end in label_runs(numbers))
 
 
 @dataclass(frozen=True)

@@ -64,3 +64,11 @@ def test_compare_versions_covers_every_field():
     changed = {label for label, is_changed, _ in result["fields"] if is_changed}
     assert changed == {"Summary", "Body", "FAQ"}
     assert [(c.field, c.old, c.new) for c in result["numbers"]] == [("Body", "5 mg", "50 mg")]
+
+
+def test_a_citation_marker_links_each_number_and_shows_three_in_a_row_as_a_range():
+    references = [{"key": f"k{n}"} for n in range(1, 6)]
+    html, _ = render_markdown("Claim [@k1; @k2; @k3; @k5] and [@k4; @k5].", references)
+    links = re.sub(r' rel="[^"]*"', "", html)
+    assert '<a href="#ref-1">1</a>-<a href="#ref-3">3</a>, <a href="#ref-5">5</a>' in links
+    assert '<a href="#ref-4">4</a>, <a href="#ref-5">5</a>' in links
