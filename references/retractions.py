@@ -9,7 +9,9 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from urllib.parse import quote
 
 from django.conf import settings
@@ -53,22 +55,39 @@ def retraction_notice(work):
     return None
 
 
+class Checked(StrEnum):
+    NO_DOI = "no_doi"
+    UNAVAILABLE = "unavailable"  # the source could not be asked; try again later
+    CLEAR = "clear"
+    RETRACTED = "retracted"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What asking about one reference found; the page and the log word it."""
+
+    result: Checked
+    key: str
+    detail: str = ""  # the retraction notice, or why the source could not be asked
+    flagged: int = 0  # articles flagged for re-review
+
+
 def check_reference(reference, now=None, actor=None):
-    """Check one reference; returns a sentence saying what happened. `actor` is the
-    person who asked for the check, named on what it changes; None for the watch."""
+    """Check one reference; returns a CheckOutcome. `actor` is the person who asked for
+    the check, named on what it changes; None for the watch."""
     now = now or timezone.now()
     if not reference.doi:
-        return f"@{reference.key} has no DOI, so it cannot be checked."
+        return CheckOutcome(Checked.NO_DOI, reference.key)
     try:
         work = crossref_work(reference.doi)
     except CrossrefUnavailable as error:
-        return f"@{reference.key} was not checked: {error}."
+        return CheckOutcome(Checked.UNAVAILABLE, reference.key, detail=str(error))
     notice = retraction_notice(work)
     if notice is None:
         Reference.objects.filter(pk=reference.pk).update(retraction_checked_at=now)
-        return f"@{reference.key}: no retraction found."
+        return CheckOutcome(Checked.CLEAR, reference.key)
     flagged = reference_mark_retracted(reference_id=reference.pk, notice=notice, actor=actor, now=now)
-    return f"@{reference.key} is retracted ({notice}); {len(flagged)} article(s) flagged for re-review."
+    return CheckOutcome(Checked.RETRACTED, reference.key, detail=notice, flagged=len(flagged))
 
 
 def due_for_check(now):
@@ -92,11 +111,11 @@ def check_cited_references(now=None, limit=500):
     summary = {"checked": 0, "retracted": [], "failed": 0}
     for reference in due_for_check(now)[:limit]:
         outcome = check_reference(reference, now=now)
-        if "not checked" in outcome:
+        if outcome.result == Checked.UNAVAILABLE:
             summary["failed"] += 1
-            log.warning(outcome)
+            log.warning("@%s was not checked: %s.", outcome.key, outcome.detail)
             continue
         summary["checked"] += 1
-        if "is retracted" in outcome:
+        if outcome.result == Checked.RETRACTED:
             summary["retracted"].append(reference.key)
     return summary

@@ -14,4 +14,4 @@ def check_retractions():
 def recheck_retraction(reference_id):
     """Ask the source about one reference now (after its retraction flag was cleared)."""
     reference = Reference.objects.filter(pk=reference_id).first()
-    return check_reference(reference) if reference is not None else None
+    return str(check_reference(reference).result) if reference is not None else None

@@ -20,6 +20,7 @@ from references import exporting, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
 from references.parsing import FileRejected
+from references.retractions import Checked, check_reference
 
 
 def _may_manage(user):
@@ -285,10 +286,20 @@ def export_article(request, article_id, fmt):
 @desk_view
 def check_retraction(request, reference_id):
     """Ask Crossref now about one reference (the schedule asks about all of them)."""
-    from references.retractions import check_reference
-
     _require_manager(request)
     reference = get_object_or_404(Reference, pk=reference_id)
-    outcome = check_reference(reference, actor=request.user)
-    messages.info(request, outcome)
+    messages.info(request, _check_sentence(check_reference(reference, actor=request.user)))
     return redirect(reference)
+
+
+def _check_sentence(outcome):
+    key = f"@{outcome.key}"
+    match outcome.result:
+        case Checked.NO_DOI:
+            return f"{key} has no DOI, so it cannot be checked."
+        case Checked.UNAVAILABLE:
+            return f"{key} was not checked: {outcome.detail}."
+        case Checked.CLEAR:
+            return f"{key}: no retraction found."
+        case Checked.RETRACTED:
+            return f"{key} is retracted ({outcome.detail}); {outcome.flagged} article(s) flagged for re-review."

@@ -53,3 +53,26 @@ def test_an_unavailable_crossref_is_counted_and_retried_next_time(crossref, draf
     assert Reference.objects.get(key="flaky").retraction_checked_at is None
     check_cited_references()
     assert crossref.requests == ["10.5555/broken", "10.5555/broken"]
+
+
+def test_a_librarian_who_asks_about_one_reference_reads_what_was_found(
+    crossref, client, draft, editor, add_reference, django_capture_on_commit_callbacks
+):
+    bad = add_reference(key="bad", doi=RETRACTED_DOI)
+    good = add_reference(key="good", title="Good one", doi="10.5555/fine")
+    flaky = add_reference(key="flaky", title="Flaky", doi="10.5555/broken")
+    bare = add_reference(key="bare", title="No DOI", doi="")
+    cite_all(draft, editor, ["bad"])
+    client.force_login(editor)
+
+    def said(reference):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/desk/references/{reference.pk}/check-retraction/", follow=True)
+        return [str(message) for message in response.context["messages"]]
+
+    assert said(bad) == [
+        "@bad is retracted (retraction notice 10.5555/retraction-notice); 1 article(s) flagged for re-review."
+    ]
+    assert said(good) == ["@good: no retraction found."]
+    assert said(flaky)[0].startswith("@flaky was not checked: ")
+    assert said(bare) == ["@bare has no DOI, so it cannot be checked."]
