@@ -13,7 +13,7 @@ def main():
         # do not start through this file), so this never applies there.
         os.environ["DEBUG"] = "true"
     try:
-        from django.core.management import execute_from_command_line
+        from django.core.management import execute_from_command_line  # noqa: PLC0415 - Django's own guard
     except ImportError as exc:
         raise ImportError(
             "Couldn't import Django. Are you sure it's installed and "

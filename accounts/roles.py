@@ -5,6 +5,8 @@ Group names are the vocabulary the lifecycle speaks, defined once in core/roles.
 and test fixtures (after a flush) create exactly the same groups.
 """
 
+from django.contrib.auth.management import create_permissions
+
 from core.roles import EDITOR, PUBLISHER, REVIEWER
 from core.roles import roles_of as roles_of
 
@@ -26,7 +28,6 @@ ROLE_PERMISSIONS = {
 
 def install_roles(apps):
     """Create the role groups and give each its permissions (idempotent)."""
-    from django.contrib.auth.management import create_permissions
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

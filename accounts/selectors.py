@@ -1,6 +1,7 @@
 """Reads for the per-role dashboards: a few rows each, a fixed number of queries."""
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
+from articles import selectors
 from articles.models import Event
 
 DASHBOARD_ROWS = 10
@@ -8,7 +9,6 @@ DASHBOARD_ROWS = 10
 
 def dashboard_for(user):
     """Context for the dashboard: one section per role the user holds."""
-    from articles import selectors
 
     held = roles_of(user)
     context = {"sections": [role for role in (EDITOR, REVIEWER, PUBLISHER) if role in held]}

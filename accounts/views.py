@@ -11,6 +11,8 @@ from accounts.health import health_report
 from accounts.models import IDENTITY_FIELDS, Profile
 from accounts.roles import REVIEWER
 from accounts.selectors import account_trail, dashboard_for
+from articles.models import Signature
+from articles.public import published_articles
 from core.web import client_ip
 
 
@@ -72,8 +74,6 @@ def my_profile(request):
 
 @require_safe
 def profile(request, slug):
-    from articles.models import Signature
-    from articles.public import published_articles
 
     staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
     reviewed = (

@@ -9,6 +9,7 @@ from accounts.demo import DEMO_PASSWORD
 from articles import services
 from articles.models import Article
 from articles.services import Content
+from references.demo import seed_references
 
 DISCLAIMER = "This is demo content about a fictional condition. It is not medical advice."
 
@@ -247,7 +248,6 @@ def _take_to_stage(article, spec, staff, now):
 
 def seed_articles(staff):
     """Create the demo articles that do not exist yet; returns how many were created."""
-    from references.demo import seed_references
 
     seed_references(staff["editor"])
     created = 0

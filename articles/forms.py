@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -80,7 +81,6 @@ class ArticleContentForm(forms.Form):
         return parse_faq(self.cleaned_data["faq"])
 
     def clean_reference_list(self):
-        import re
 
         return tuple(
             key.lstrip("@") for key in re.split(r"[\s,;]+", self.cleaned_data["reference_list"]) if key.strip("@ ")

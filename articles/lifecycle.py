@@ -6,7 +6,7 @@ ask `decide()` (or `require()`), and act on the `Decision`. Templates ask
 row in `RULES`.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from core.errors import TransitionNotAllowed as TransitionNotAllowed
@@ -355,7 +355,6 @@ FORM_FACTS = {
 
 def available_actions(situation):
     """The actions whose buttons a page should show for this situation."""
-    from dataclasses import replace
 
     hopeful = replace(situation, **FORM_FACTS)
     return [action for action in Action if is_allowed(action, hopeful)]

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER
+from articles.models import Article
 from notifications.services import notify
 from webhooks.services import announce
 
@@ -146,7 +147,6 @@ def commented(article, event, actor, body):
 
 
 def reference_flagged(article_ids, reason, now, event_key):
-    from articles.models import Article
 
     for article in Article.objects.filter(pk__in=article_ids).select_related("working_version"):
         notify(

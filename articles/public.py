@@ -10,7 +10,9 @@ from datetime import timezone as dt_timezone
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,7 +21,7 @@ from django.utils.html import escape
 
 from articles.lifecycle import REVIEW_AFTER, State
 from articles.models import Article, VersionPage, rereview_due_at
-from articles.rendering import AUDIENCES, render_markdown, render_reference_list
+from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
 
 RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
@@ -149,7 +151,6 @@ def render_pages(version):
     does not change while the version stays the same, with markers where finish_page()
     puts the review facts. Stored by public_changes.store_version_pages(), which first
     re-proves the signed content."""
-    from django.template.loader import render_to_string
 
     references_html = render_reference_list(version.references, settings.CITATION_STYLE)
     read_minutes = _read_minutes(version)
@@ -267,7 +268,6 @@ def load_page(audience, **lookup):
     `page_html` is None when no page is stored for this renderer and citation style
     (rendered at publication; a deploy that changes either re-renders with
     `manage.py render_public_pages`), and "" when the page is withheld."""
-    from django.db import connection
 
     ((field, value),) = lookup.items()
     sql, params = _page_query(audience, field, settings.CITATION_STYLE)
@@ -347,7 +347,6 @@ def site_links():
 
 
 def article_url(slug, audience):
-    from articles.rendering import DEFAULT_AUDIENCE
 
     if audience == DEFAULT_AUDIENCE:
         return reverse("public:article", args=[slug])

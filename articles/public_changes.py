@@ -119,7 +119,7 @@ def store_missing_pages(article_id):
 
 def queue_apply():
     """Ask a worker to apply the waiting rows; a broker that is down is not an error here."""
-    from articles.tasks import apply_public_changes
+    from articles.tasks import apply_public_changes  # noqa: PLC0415 - tasks import this module: deferred Celery
 
     try:
         apply_public_changes.delay()

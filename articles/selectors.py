@@ -1,8 +1,10 @@
 """Reads for the staff pages. Each runs a fixed number of queries however many
 articles, versions, rounds or reviewers there are (see tests/articles/test_queries.py)."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
+from accounts.roles import REVIEWER
 from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
 from articles.models import (
     TRAIL_KINDS,
@@ -46,9 +48,6 @@ def _pending_schedules_prefetch():
 
 def board_members():
     """Active members of the Medical Advisory Board, for the assign form."""
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import REVIEWER
 
     return (
         get_user_model().objects.filter(groups__name=REVIEWER, is_active=True).select_related("profile").order_by("pk")

@@ -14,7 +14,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
@@ -30,6 +30,7 @@ from articles.lifecycle import (
     TransitionNotAllowed,
     decide,
     is_allowed,
+    may_edit_site_pages,
     may_set_review_policy,
 )
 from articles.models import (
@@ -42,6 +43,7 @@ from articles.models import (
     ReviewRound,
     Schedule,
     Signature,
+    SitePage,
     canonical_content,
     content_hash,
     hashed_reference,
@@ -1158,7 +1160,6 @@ def flag_articles_citing(reference, reason, now, *, actor, notify=False, include
     `reference`, with an event on each naming `actor` (the person whose change it was;
     None only for scheduled work such as the retraction watch); e-mail their editors
     after commit if asked. Returns the flagged article ids."""
-    from django.db.models import Q
 
     citing_versions = Q(working_version__citations__reference=reference)
     if include_published:
@@ -1187,7 +1188,6 @@ def article_open_rereview(*, article_id, reason, now=None):
     """The re-review interval has passed: flag the article and, when the live version is
     also the working one, open a new review round on it (it stays live meanwhile).
     Returns the new round, or None when only the flag was set."""
-    from articles.lifecycle import SYSTEM
 
     now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
@@ -1235,8 +1235,6 @@ def site_page_update(*, actor, key, title, body, ip=None, now=None):
     """A publisher edits a site page such as the editorial policy. The trail's "site"
     chain keeps the old and new title and body (text and SHA-256) of each change; a
     save that changes nothing writes no event. Refuses anyone but a publisher."""
-    from articles.lifecycle import may_edit_site_pages
-    from articles.models import SitePage
 
     if not may_edit_site_pages(roles_of(actor)):
         raise TransitionNotAllowed("Only publishers can edit the site's pages.")

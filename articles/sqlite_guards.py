@@ -9,6 +9,8 @@ its triggers; nothing here runs there.
 
 import importlib
 
+from django.db import connections
+
 # The migrations that made each guard hold their exact SQL, with the table each needs
 # (a guard is put back only once its migration made that table).
 _SOURCES = (
@@ -52,6 +54,5 @@ def restore_guards(connection):
 
 
 def restore_after_migrate(sender, using="default", **kwargs):
-    from django.db import connections
 
     restore_guards(connections[using])

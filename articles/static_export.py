@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 
 from articles import public
 from articles.models import Article
@@ -30,7 +31,6 @@ def _write(path, text):
 
 
 def export_assets(root):
-    from django.templatetags.static import static
 
     for asset in ASSETS:
         source = finders.find(asset)

@@ -37,7 +37,7 @@ from articles.lifecycle import (
     may_export_audit,
     may_set_review_policy,
 )
-from articles.models import Article, ArticleVersion, Signature
+from articles.models import Article, ArticleVersion, Signature, SitePage
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
@@ -655,7 +655,6 @@ def audit_export(request, article_id, fmt):
 
 @desk_view
 def edit_site_page(request, key):
-    from articles.models import SitePage
 
     page = get_object_or_404(SitePage, key=key)
     if not may_edit_site_pages(roles_of(request.user)):

@@ -6,6 +6,7 @@ with a message naming the variable, instead of a confusing failure later.
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -60,7 +61,6 @@ def env_list(name, default=()):
 
 def env_database(name, default):
     """Parse a database URL into Django's DATABASES entry."""
-    import dj_database_url
 
     raw = os.environ.get(name) or default
     try:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.roles import PUBLISHER
 from articles.lifecycle import State
 from articles.models import Article, ReviewAssignment, ReviewRound, Signature, rereview_cutoff, rereview_due_at
+from articles.services import article_open_rereview
 from notifications.services import Outgoing, existing_keys, write
 
 DAY = timedelta(days=1)
@@ -207,7 +208,6 @@ def plan(now):
 
 def sweep(now=None, dry_run=False):
     """Find and (unless dry_run) send every due reminder and open due re-reviews."""
-    from articles.services import article_open_rereview
 
     now = now or timezone.now()
     result = plan(now)

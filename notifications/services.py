@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -52,7 +53,6 @@ def existing_keys(keys):
 def write(outgoing, now):
     """Write notifications in bulk, skipping keys already written, and queue delivery
     after commit. A fixed number of queries per batch; returns how many were new."""
-    from django.contrib.auth import get_user_model
 
     outgoing = list({item.key: item for item in outgoing}.values())
     already = existing_keys(item.key for item in outgoing)
@@ -114,7 +114,7 @@ def notify(*, kind, recipients, subject, message, key, now, article=None, url=""
 def queue_delivery():
     """Ask a worker to deliver now. A broker that is down is not an error here: the
     rows are committed and the periodic sweep will deliver them."""
-    from notifications.tasks import deliver_pending
+    from notifications.tasks import deliver_pending  # noqa: PLC0415 - tasks import these services: deferred Celery
 
     try:
         deliver_pending.delay()

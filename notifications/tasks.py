@@ -1,6 +1,8 @@
 """Thin Celery tasks over notifications.services and notifications.reminders."""
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from notifications import reminders, services
 
@@ -14,8 +16,6 @@ def deliver_pending():
 @shared_task
 def send_digests():
     """Daily digest, at DIGEST_HOUR_UTC (beat asks every hour; other hours do nothing)."""
-    from django.conf import settings
-    from django.utils import timezone
 
     if timezone.now().hour != settings.DIGEST_HOUR_UTC:
         return 0

@@ -7,6 +7,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import bibtexparser
+import nbib
+import rispy
+from bibtexparser import middlewares
+from pylatexenc.latex2text import LatexNodes2Text
+
 from core.errors import DomainError
 from references.kinds import KINDS
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
@@ -166,7 +172,6 @@ RIS_KINDS = {
 
 
 def parse_ris(text):
-    import rispy
 
     if not re.search(r"^TY  - ", text, re.MULTILINE):
         raise FileRejected("This is not a RIS file: no record starts with “TY  - ”.")
@@ -226,7 +231,6 @@ BIB_KINDS = {
 
 
 def _decode_latex(text):
-    from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text().latex_to_text(text).strip()
 
@@ -248,8 +252,6 @@ def _bib_names(names):
 
 
 def parse_bibtex(text):
-    import bibtexparser
-    from bibtexparser import middlewares
 
     try:
         library = bibtexparser.parse_string(
@@ -386,7 +388,6 @@ PUBMED_KINDS = [
 
 
 def parse_pubmed(text):
-    import nbib
 
     if not re.search(r"^PMID- ", text, re.MULTILINE):
         raise FileRejected("This is not a PubMed MEDLINE file: no record starts with “PMID- ”.")

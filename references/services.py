@@ -312,7 +312,7 @@ def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_
 
 
 def _queue_retraction_check(reference_id):
-    from references.tasks import recheck_retraction  # tasks call services; importing it at the top would loop
+    from references.tasks import recheck_retraction  # noqa: PLC0415 - tasks call services: deferred Celery
 
     try:
         recheck_retraction.delay(reference_id)
