@@ -271,7 +271,9 @@ def _signing(article_id, actor, attempt, password_ok, now, ip, sign):
 
 
 def _expect_version(article, expected_version_id):
-    if expected_version_id is not None and str(article.working_version_id) != str(expected_version_id):
+    """A form that does not say which version it was opened on is as stale as one opened
+    on an older version: nobody acts on a version they were not shown."""
+    if expected_version_id is None or str(article.working_version_id) != str(expected_version_id):
         raise StaleVersion()
 
 

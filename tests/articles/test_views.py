@@ -245,3 +245,21 @@ def test_times_labelled_utc_are_utc_whatever_the_display_time_zone(client, appro
     assert f"Signed {utc_text} UTC" in page
     history = client.get(f"/desk/{approved.pk}/history/").content.decode()
     assert approved.working_version.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") + " UTC" in history
+
+
+def test_an_edit_that_does_not_say_its_version_is_refused_as_stale_and_the_text_is_shown_again(client, draft, editor):
+    client.force_login(editor)
+    response = client.post(f"/desk/{draft.pk}/edit/", {"title": "T", "body": "Edit without a base", "note": "one"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "newer version" in page and "Edit without a base" in page
+    draft.refresh_from_db()
+    assert draft.versions.count() == 1
+
+
+def test_a_submission_that_does_not_say_its_version_is_refused_as_stale(client, draft, editor):
+    client.force_login(editor)
+    response = client.post(f"/desk/{draft.pk}/submit/")
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.state == "draft"
