@@ -118,3 +118,20 @@ def test_migrate_runs_as_the_owner_and_grants_the_runtime_role(transactional_db,
     finally:
         with psycopg.connect(**server, dbname="postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def test_the_runtime_login_cannot_hide_a_table_behind_a_temporary_one(runtime_login):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        runtime_login.execute("CREATE TEMP TABLE accounts_usedusername (username text)")
+
+
+def test_every_trigger_function_reads_its_tables_from_public_only(db):
+    with as_owner(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname, p.proconfig FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = 'public' AND p.prorettype = 'trigger'::regtype"
+        )
+        functions = cursor.fetchall()
+    assert len(functions) >= 8
+    for name, config in functions:
+        assert config == ["search_path=pg_catalog, public, pg_temp"], name

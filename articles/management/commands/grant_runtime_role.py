@@ -15,6 +15,18 @@ from django.db import connection
 # Rows that are written once and never changed or removed by the application.
 APPEND_ONLY_TABLES = ("articles_event", "articles_signature", "accounts_usedusername")
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+PIN_TRIGGER_SEARCH_PATH = """
+DO $$
+DECLARE trigger_function regprocedure;
+BEGIN
+    FOR trigger_function IN
+        SELECT p.oid::regprocedure FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND p.prorettype = 'trigger'::regtype
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', trigger_function);
+    END LOOP;
+END
+$$"""
 
 
 def grant_statements(role, database, append_only_tables):
@@ -22,7 +34,13 @@ def grant_statements(role, database, append_only_tables):
     append_only = ", ".join(append_only_tables)
     return [
         f"ALTER ROLE {q} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
-        f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {q}",
+        # No temporary tables: one named like a real table would come first in a trigger's
+        # lookups. PUBLIC holds TEMPORARY by default, so it is taken from PUBLIC.
+        f"REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC",
+        f"REVOKE TEMPORARY ON DATABASE {db} FROM {q}",
+        f"GRANT CONNECT ON DATABASE {db} TO {q}",
+        # Every trigger function reads its tables from pg_catalog and public only.
+        PIN_TRIGGER_SEARCH_PATH,
         f"GRANT USAGE ON SCHEMA public TO {q}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {q}",
