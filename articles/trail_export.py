@@ -24,7 +24,7 @@ AUDIT_COLUMNS = [
 ]
 TRAIL_COLUMNS = [*AUDIT_COLUMNS, "chain", "subject_id", "details"]
 # A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = tuple("=+-@")
+FORMULA_STARTS = tuple("=+-@\t\r")  # a tab or carriage return can also start a formula
 
 
 def event_row(event):

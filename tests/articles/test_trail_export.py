@@ -240,3 +240,11 @@ def test_the_trail_page_counts_in_a_constant_number_of_queries(client, editor, p
             assert client.get("/desk/audit/?kind=reference").status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], f"{counts[0]} then {counts[1]} queries"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_every_cell_a_spreadsheet_could_run_as_a_formula_is_quoted(text):
+    from articles.trail_export import _csv_cell
+
+    assert _csv_cell(text) == "'" + text
+    assert _csv_cell("Plain words") == "Plain words"
