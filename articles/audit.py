@@ -94,6 +94,9 @@ def record_trail_event(*, kind, action, actor, now, subject_id="", comment="", i
     return event
 
 
+LIVE_CHANGES = ("publish", "unpublish")  # the events that change which version readers see
+
+
 @dataclass
 class TrailCount:
     events: int = 0
@@ -101,9 +104,10 @@ class TrailCount:
     chains: int = 0  # chains other than articles'
 
 
-def _closing_problem(article, last):
-    """What is wrong at the end of one article's chain, or None."""
-    article_id, slug, state, head_id, head_hash = article
+def _closing_problem(article, last, live=None):
+    """What is wrong at the end of one article's chain, or None. `live` is the version
+    the chain says readers are served: that of its last publication, unless unpublished."""
+    article_id, slug, state, head_id, head_hash, published_version_id = article
     if last is None:
         return f"article {article_id} ({slug}) has no events: its trail was removed"
     if head_id != last.pk or head_hash != last.event_hash:
@@ -115,6 +119,11 @@ def _closing_problem(article, last):
         return (
             f"article {article_id} ({slug}) is {state} but its last event (event {last.pk}) leaves it"
             f" {last.to_state}: a change of state was not recorded, or its event was removed"
+        )
+    if published_version_id != live:
+        return (
+            f"article {article_id} ({slug}) serves version id {published_version_id} but its trail last"
+            f" published version id {live}: what readers see was changed behind the application"
         )
     return None
 
@@ -146,22 +155,24 @@ def trail_problems(events, articles, count=None):
     flat however long the trail."""
     count = count if count is not None else TrailCount()
     articles = iter(articles)
-    current, last = None, None
+    current, last, live = None, None, None
     for event in events:
         while current is None or current[0] < event.article_id:
             if current is not None:
-                problem = _closing_problem(current, last)
+                problem = _closing_problem(current, last, live)
                 if problem:
                     yield problem
-            current, last = next(articles), None
+            current, last, live = next(articles), None, None
             count.articles += 1
         count.events += 1
         problem = _link_problem(event, last)
         if problem:
             yield problem
+        if event.action in LIVE_CHANGES:
+            live = event.version_id if event.action == "publish" else None
         last = event
     if current is not None:
-        problem = _closing_problem(current, last)
+        problem = _closing_problem(current, last, live)
         if problem:
             yield problem
     for article in articles:
@@ -202,6 +213,31 @@ def other_chain_problems(events, heads, count=None):
     for name, (head_id, _) in sorted(heads.items()):
         if head_id is not None:
             yield f"chain {name!r} has no events although its head is event {head_id}: its trail was removed"
+
+
+def public_facts_problem(articles, signatures):
+    """What readers are told of a live version's review ("Reviewed by", approved) must be
+    what its signatures say. `articles`: (id, slug, approvals required, approved, reviewers)
+    of every published article by id; `signatures`: (article id, signer id, printed name)
+    of the valid approvals of each one's published version, by article id. Both streamed."""
+    signatures = iter(signatures)
+    pending = next(signatures, None)
+    for article_id, slug, required, approved, reviewers in articles:
+        signers, names = set(), []
+        while pending is not None and pending[0] <= article_id:
+            if pending[0] == article_id:
+                signers.add(pending[1])
+                names.append(pending[2])
+            pending = next(signatures, None)
+        signed = len(signers) >= required
+        shown = sorted(reviewer["printed_name"] for reviewer in reviewers) if approved else []
+        if bool(approved) != signed or shown != (sorted(names) if signed else []):
+            return (
+                f"article {article_id} ({slug}) tells readers it was "
+                f"{'approved by ' + ', '.join(shown) if approved else 'not approved'}, but its live version's"
+                f" signatures say {'approved by ' + ', '.join(sorted(names)) if signed else 'not approved'}"
+            )
+    return None
 
 
 def unrecorded_signature():

@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
-from articles.models import Event, Signature
+from articles import services
+from articles.models import Article, Event, Signature
+from articles.services import Content
 from tests.conftest import as_owner
 from tests.workflow import publish
 
@@ -261,3 +263,44 @@ def test_an_unknown_kind_of_trail_is_refused(publisher):
 
     with pytest.raises(ValueError, match="unknown kind"):
         record_trail_event(kind="gossip", action="said", actor=publisher, now=timezone.now())
+
+
+# ---------------------------------------------------------------- what readers are served
+
+
+def test_a_live_version_swapped_behind_the_application_is_found(published, editor, capsys):
+    signed = published.working_version
+    unsigned = services.article_save_version(
+        article_id=published.pk,
+        actor=editor,
+        base_version_id=signed.pk,
+        content=Content(title="Unsigned", body="## Dose\n\nTake 500 mg."),
+        note="Not reviewed",
+    )
+    # The runtime login may update articles: it points readers at the unsigned draft.
+    Article.objects.filter(pk=published.pk).update(published_version=unsigned)
+    code, said = verify(capsys)
+    assert code == 1
+    assert f"serves version id {unsigned.pk} but its trail last published version id {signed.pk}" in said
+
+
+def test_a_false_reviewed_by_line_is_found(published, capsys):
+    Article.objects.filter(pk=published.pk).update(
+        public_reviewers=[
+            {
+                "name": "Famous Doctor",
+                "printed_name": "Famous Doctor, M.D.",
+                "credentials": "M.D.",
+                "url": "/reviewers/famous/",
+            }
+        ]
+    )
+    code, said = verify(capsys)
+    assert code == 1
+    assert "approved by Famous Doctor, M.D., but its live version's signatures say approved by Rhea Tester" in said
+
+
+def test_an_unapproved_live_version_shown_as_approved_is_found(published, capsys):
+    Article.objects.filter(pk=published.pk).update(approvals_required=2)
+    code, said = verify(capsys)
+    assert code == 1 and "signatures say not approved" in said

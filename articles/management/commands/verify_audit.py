@@ -1,9 +1,16 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.db.models import F
 
-from articles.audit import TrailCount, other_chain_problems, trail_problems, unrecorded_signature
-from articles.models import Article, AuditChain, Event
+from articles.audit import (
+    TrailCount,
+    other_chain_problems,
+    public_facts_problem,
+    trail_problems,
+    unrecorded_signature,
+)
+from articles.models import Article, AuditChain, Event, Signature
 
 CHUNK = 5000
 
@@ -19,7 +26,7 @@ class Command(BaseCommand):
         events = Event.objects.filter(article__isnull=False).order_by("article_id", "seq").iterator(chunk_size=CHUNK)
         articles = (
             Article.objects.order_by("pk")
-            .values_list("pk", "slug", "state", "audit_head_id", "audit_head_hash")
+            .values_list("pk", "slug", "state", "audit_head_id", "audit_head_hash", "published_version_id")
             .iterator(chunk_size=CHUNK)
         )
         count = TrailCount()
@@ -46,6 +53,8 @@ class Command(BaseCommand):
                     f"signature {signature.pk} by {signature.printed_name} on version {signature.version_id}"
                     " has no approval event"
                 )
+        if problem is None:
+            problem = _public_facts_problem()
         if problem:
             self.stderr.write(f"Audit trail broken: {problem}")
             sys.exit(1)
@@ -54,3 +63,27 @@ class Command(BaseCommand):
                 f"Audit trail intact ({count.events} events, {count.articles} articles, {count.chains} other chains)."
             )
         )
+
+
+def _public_facts_problem():
+    live = (
+        Article.objects.filter(published_version__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "slug", "approvals_required", "public_approved", "public_reviewers")
+        .iterator(chunk_size=CHUNK)
+    )
+    approvals = (
+        Signature.objects.filter(
+            kind=Signature.APPROVAL,
+            version__article__published_version=F("version"),
+            content_hash=F("version__content_hash"),
+        )
+        .order_by("version__article_id", "pk")
+        .values_list("version__article_id", "signer_id", "printed_name")
+        .iterator(chunk_size=CHUNK)
+    )
+    try:
+        return public_facts_problem(live, approvals)
+    finally:
+        live.close()
+        approvals.close()
