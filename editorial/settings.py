@@ -271,6 +271,9 @@ DIGEST_HOUR_UTC = env_int("DIGEST_HOUR_UTC", 7, minimum=0)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# Endpoints on this machine or a private network are refused (a publisher's endpoint must
+# not reach internal services); a closed deployment whose receivers are internal sets this.
+WEBHOOK_ALLOW_LOCAL_TARGETS = env_bool("WEBHOOK_ALLOW_LOCAL_TARGETS", False)
 
 # Beat sends a heartbeat this often; /healthz fails when it is two intervals late.
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60, minimum=5)

@@ -15,9 +15,11 @@ refuse timestamps more than a few minutes old (replays). See `signature()`.
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -46,6 +48,29 @@ def signature(secret, timestamp, body):
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
+def _local_address(address):
+    try:
+        return not ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    except ValueError:
+        return False
+
+
+def local_target(host, port=None):
+    """Why posting to `host` is refused, or None: an address on this machine or a private
+    network (loopback, private, link-local, reserved) is not an endpoint for a publisher
+    to point at, unless WEBHOOK_ALLOW_LOCAL_TARGETS says so. A name is resolved."""
+    if settings.WEBHOOK_ALLOW_LOCAL_TARGETS:
+        return None
+    if host.lower() == "localhost" or host.lower().endswith(".localhost") or _local_address(host):
+        return f"{host} is an address on this machine or a private network"
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)}
+    except OSError:
+        return None  # unresolvable now: the post fails and is retried like any unreachable receiver
+    local = sorted(address for address in addresses if _local_address(address))
+    return f"{host} resolves to an address on this machine or a private network ({local[0]})" if local else None
+
+
 def _check_url(url):
     url = (url or "").strip()
     parts = urlsplit(url)
@@ -57,6 +82,13 @@ def _check_url(url):
         raise EndpointRefused(f"“{url[:200]}” names no host.")
     if len(url) > 500:
         raise EndpointRefused("The address is longer than 500 characters.")
+    if not settings.WEBHOOK_ALLOW_LOCAL_TARGETS and (
+        parts.hostname.lower() == "localhost" or _local_address(parts.hostname)
+    ):
+        raise EndpointRefused(
+            f"“{url[:200]}” is an address on this machine or a private network; "
+            "webhooks go to receivers on the internet."
+        )
     return url
 
 
@@ -148,6 +180,10 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 def _post(delivery):
     """Post one delivery; returns (status or None, the start of the response or the error)."""
+    parts = urlsplit(delivery.endpoint.url)
+    refused = local_target(parts.hostname or "", parts.port)
+    if refused:  # checked again when posting: a name may point somewhere else by now
+        return None, f"Not posted: {refused}."
     timestamp = str(int(timezone.now().timestamp()))
     body = delivery.body.encode("utf-8")
     request = urllib.request.Request(

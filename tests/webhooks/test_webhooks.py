@@ -17,6 +17,12 @@ from webhooks import services as webhooks
 from webhooks.models import Delivery, Endpoint
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    """The test receivers listen on 127.0.0.1, which production refuses (tested below)."""
+    settings.WEBHOOK_ALLOW_LOCAL_TARGETS = True
+
+
 @pytest.fixture
 def receiver():
     server = Receiver()
@@ -236,3 +242,31 @@ def test_only_publishers_manage_webhooks(client, request, persona, publisher):
     assert client.post("/desk/webhooks/", {"url": "https://evil.example/", "events": ["published"]}).status_code == 403
     assert client.post(f"/desk/webhooks/{endpoint.pk}/active/", {"active": "0"}).status_code == 403
     assert Endpoint.objects.count() == 1 and Endpoint.objects.get().active
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://192.168.0.7/hook",
+    ],
+)
+def test_an_endpoint_on_this_machine_or_a_private_network_is_refused(publisher, settings, url):
+    settings.WEBHOOK_ALLOW_LOCAL_TARGETS = False
+    with pytest.raises(webhooks.EndpointRefused, match="this machine or a private network"):
+        register(publisher, url)
+    assert not Endpoint.objects.exists()
+
+
+def test_a_delivery_to_a_local_address_is_not_posted(editor, reviewer, publisher, receiver, settings):
+    register(publisher, receiver.url)  # registered while allowed, say, then the setting changed
+    settings.WEBHOOK_ALLOW_LOCAL_TARGETS = False
+    publish(approved_article(editor, reviewer), publisher)
+    webhooks.deliver_due(now=timezone.now())
+    delivery = Delivery.objects.get()
+    assert receiver.received == [] and delivery.delivered_at is None
+    assert "this machine or a private network" in delivery.last_response
