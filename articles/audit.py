@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature
+from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature, audit_key_age
 
 
 def clean_ip(raw):
@@ -144,6 +144,9 @@ def _link_problem(event, last):
         return f"{where}: {error}"
     if digest != event.event_hash:
         return f"{where}: its content does not match its hash"
+    if last is not None and audit_key_age(event.key_id) > audit_key_age(last.key_id):
+        # A retired key may have leaked: nothing made with it counts after a newer key was in use.
+        return f"{where}: it was made with key {event.key_id!r}, older than the key of the event before it"
     return None
 
 

@@ -475,6 +475,13 @@ def audit_key(key_id):
         raise LookupError(f"no audit key with id {key_id!r} is configured (AUDIT_RETIRED_KEYS)") from None
 
 
+def audit_key_age(key_id):
+    """How old a key is among the configured ones: 0 for the current key, and the retired
+    keys older in the order AUDIT_RETIRED_KEYS lists them (oldest first)."""
+    retired = list(settings.AUDIT_RETIRED_KEYS)
+    return 0 if key_id == settings.AUDIT_KEY_ID else len(retired) - retired.index(key_id) if key_id in retired else -1
+
+
 GENESIS_HASH = "0" * 64
 # Chains of events about things other than articles, one chain per kind.
 TRAIL_KINDS = ("account", "sign-in", "reference", "site")

@@ -194,6 +194,27 @@ def test_events_made_under_a_retired_key_still_verify_and_new_ones_use_the_new_k
     assert "no audit key with id '1'" in said
 
 
+def test_an_event_made_with_a_retired_key_after_the_new_key_was_in_use_is_found(published, publisher, capsys):
+    from django.conf import settings
+
+    old_key, new_key = settings.AUDIT_KEY, "a-new-audit-key-for-the-next-year-0123456789"
+    with override_settings(AUDIT_KEY=new_key, AUDIT_KEY_ID="2", AUDIT_RETIRED_KEYS={"1": old_key}):
+        services.article_unpublish(article_id=published.pk, actor=publisher, reason="Withdrawn for checking")
+    # Whoever holds the retired key (it may have leaked) appends an event with it.
+    services.article_set_policy(
+        article_id=published.pk,
+        actor=publisher,
+        review_policy="before",
+        approvals_required=1,
+        rereview_months=6,
+        reason="",
+    )
+    with override_settings(AUDIT_KEY=new_key, AUDIT_KEY_ID="2", AUDIT_RETIRED_KEYS={"1": old_key}):
+        code, said = verify(capsys)
+    assert code == 1
+    assert "made with key '1', older than the key of the event before it" in said
+
+
 # ---------------------------------------------------------------- chains of other subjects
 
 
