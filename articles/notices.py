@@ -101,24 +101,29 @@ def approved(article, event, actor):
     )
 
 
+def _public_facts(article, version):
+    return {
+        "article": {
+            "id": article.pk,
+            "slug": article.slug,
+            "topic": article.topic,
+            "title": version.title,
+            "version": version.number,
+            "content_hash": version.content_hash,
+            "url": settings.SITE_URL.rstrip("/") + article.get_public_url(),
+        }
+    }
+
+
 def _announce(kind, article, event, version):
     """Tell other systems (webhooks), in the same transaction: what they get is public facts only."""
-    announce(
-        event=kind,
-        key=f"{kind}:event{event.pk}",
-        now=event.created_at,
-        payload={
-            "article": {
-                "id": article.pk,
-                "slug": article.slug,
-                "topic": article.topic,
-                "title": version.title,
-                "version": version.number,
-                "content_hash": version.content_hash,
-                "url": settings.SITE_URL.rstrip("/") + article.get_public_url(),
-            },
-        },
-    )
+    announce(event=kind, key=f"{kind}:event{event.pk}", now=event.created_at, payload=_public_facts(article, version))
+
+
+def review_due(article, event):
+    """A live article's re-review interval has passed (`event` flagged it or reopened review)."""
+    if article.published_version_id:
+        _announce("review_due", article, event, article.published_version)
 
 
 def published(article, event, actor):
@@ -148,7 +153,17 @@ def commented(article, event, actor, body):
 
 def reference_flagged(article_ids, reason, now, event_key):
 
-    for article in Article.objects.filter(pk__in=article_ids).select_related("working_version"):
+    for article in Article.objects.filter(pk__in=article_ids).select_related("working_version", "published_version"):
+        if article.published_version_id:  # other systems hear of notices on what readers can see
+            announce(
+                event="source_notice",
+                key=f"source_notice:{event_key}:{article.pk}",
+                now=now,
+                payload={
+                    **_public_facts(article, article.published_version),
+                    "notice": reason,
+                },
+            )
         notify(
             kind="reference_flag",
             recipients=_editors_of(article) or _people_in(EDITOR),
@@ -175,8 +190,6 @@ def unpublished(article, event, actor):
 
 def schedule_closed(article, schedule, event, actor=None):
     """Tell the publisher who set a schedule what became of it (unless they closed it themselves)."""
-    if schedule.kind == "unpublish" and schedule.outcome == "done" and event.action == "unpublish":
-        unpublished(article, event, actor)
     if actor is not None and actor.pk == schedule.created_by_id:
         return
     what = "publication" if schedule.kind == "publish" else "unpublication"

@@ -663,7 +663,9 @@ def _unpublish_locked(article, actor, reason, now, ip=None):
     _close_pending(
         article, Schedule.UNPUBLISH, Schedule.DONE, "Unpublished by hand before the scheduled time.", now, actor
     )
-    return _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
+    event = _move(article, decision, actor, now, comment=reason, ip=ip, version=live)
+    notices.unpublished(article, event, actor)
+    return event
 
 
 def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
@@ -1201,7 +1203,7 @@ def article_open_rereview(*, article_id, reason, now=None):
         if not is_allowed(Action.REREVIEW, situation) or article.working_version_id != article.published_version_id:
             article.save(update_fields=["attention", "attention_since"])
             state = State(article.state)
-            record_event(
+            event = record_event(
                 article=article,
                 actor=None,
                 action="flag",
@@ -1211,6 +1213,7 @@ def article_open_rereview(*, article_id, reason, now=None):
                 version=article.working_version,
                 comment=reason,
             )
+            notices.review_due(article, event)
             return None
         decision = decide(Action.REREVIEW, situation)
         number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -1221,7 +1224,7 @@ def article_open_rereview(*, article_id, reason, now=None):
             opened_by=article.working_version.created_by,
             opened_at=now,
         )
-        _move(article, decision, None, now, comment=reason)
+        notices.review_due(article, _move(article, decision, None, now, comment=reason))
     return review_round
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import services
+from references.services import reference_create, reference_mark_retracted
+from tests.references.conftest import reference_fields
 from tests.webhooks.receiver import Receiver
 from tests.workflow import approve, claim, make_draft, publish, submit
 from webhooks import services as webhooks
@@ -244,29 +246,43 @@ def test_only_publishers_manage_webhooks(client, request, persona, publisher):
     assert Endpoint.objects.count() == 1 and Endpoint.objects.get().active
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1:8000/hook",
-        "http://localhost/hook",
-        "http://10.1.2.3/hook",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://[::1]/hook",
-        "http://192.168.0.7/hook",
-    ],
-)
-def test_an_endpoint_on_this_machine_or_a_private_network_is_refused(publisher, settings, url):
-    settings.WEBHOOK_ALLOW_LOCAL_TARGETS = False
-    with pytest.raises(webhooks.EndpointRefused, match="this machine or a private network"):
-        register(publisher, url)
-    assert not Endpoint.objects.exists()
+def test_unpublishing_by_hand_is_announced(editor, reviewer, publisher, receiver):
+    register(publisher, receiver.url)
+    article = approved_article(editor, reviewer)
+    publish(article, publisher)
+    services.article_unpublish(article_id=article.pk, actor=publisher, reason="Checking a dose")
+    assert list(Delivery.objects.order_by("id").values_list("event", flat=True)) == ["published", "unpublished"]
 
 
-def test_a_delivery_to_a_local_address_is_not_posted(editor, reviewer, publisher, receiver, settings):
-    register(publisher, receiver.url)  # registered while allowed, say, then the setting changed
-    settings.WEBHOOK_ALLOW_LOCAL_TARGETS = False
-    publish(approved_article(editor, reviewer), publisher)
-    webhooks.deliver_due(now=timezone.now())
-    delivery = Delivery.objects.get()
-    assert receiver.received == [] and delivery.delivered_at is None
-    assert "this machine or a private network" in delivery.last_response
+def test_a_live_article_falling_due_for_re_review_is_announced(editor, reviewer, publisher, receiver):
+    register(publisher, receiver.url, events=("review_due",))
+    article = approved_article(editor, reviewer)
+    publish(article, publisher)
+    services.article_open_rereview(article_id=article.pk, reason="Re-review due since 2027-01-01")
+    [delivery] = Delivery.objects.all()
+    assert delivery.event == "review_due"
+    assert json.loads(delivery.body)["data"]["article"]["slug"] == article.slug
+
+
+def test_a_retraction_of_a_source_a_live_article_cites_is_announced(editor, reviewer, publisher, receiver):
+    register(publisher, receiver.url, events=("source_notice",))
+    reference = reference_create(actor=editor, fields=reference_fields(doi="10.5555/cited"), key="cited2020")
+    cited = services.article_create(
+        actor=editor,
+        slug="cites-a-source",
+        topic="Cardiology",
+        note="First draft",
+        content=services.Content(
+            title="Cites a source", body="## Dose\n\nTake 5 mg [@cited2020].", reference_list=("cited2020",)
+        ),
+    )
+    submit(cited, editor)
+    claim(cited, reviewer)
+    approve(cited, reviewer)
+    publish(cited, publisher)
+    approved_article(editor, reviewer)  # cites nothing, is not live: no notice for it
+    reference_mark_retracted(reference_id=reference.pk, notice="Retraction notice 10.5555/r")
+    [delivery] = Delivery.objects.all()
+    data = json.loads(delivery.body)["data"]
+    assert delivery.event == "source_notice" and data["article"]["slug"] == "cites-a-source"
+    assert "retracted" in data["notice"]
