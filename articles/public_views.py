@@ -6,6 +6,7 @@ review facts put in, read in one query; the finished page is kept in the shared 
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -46,12 +47,19 @@ def _finished_page(slug, audience):
 
 
 def _page(request, slug, audience):
-    entry, token = public_cache.lookup(slug, audience)
+    looked_up = getattr(request, "public_page_lookup", None)  # the middleware's miss, if it asked already
+    entry, token = (
+        looked_up[2:] if looked_up and looked_up[:2] == (slug, audience) else public_cache.lookup(slug, audience)
+    )
     if entry is None:
         entry = _finished_page(slug, audience)
         if entry is None:
             raise Http404("No published article at this address")
         public_cache.store(slug, audience, token, entry)
+    return _answer(request, entry)
+
+
+def _answer(request, entry):
     response = HttpResponse(entry["body"])
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
@@ -60,6 +68,39 @@ def _page(request, slug, audience):
         get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"], response=response)
         or response
     )
+
+
+PAGE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<audience>[-a-zA-Z0-9_]+)/)?$")
+
+
+class CachedPublicPageMiddleware:
+    """Answers an article page that is in the shared cache before the session, CSRF,
+    authentication and message middleware and the URL resolver run: none of them has
+    anything to do for a finished anonymous page. It stands after SecurityMiddleware and
+    CommonMiddleware, so the HTTPS redirect and the host check apply as to any page, and
+    the response goes back out through them (and the frame and content-type headers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = PAGE_PATH.match(request.path_info) if settings.PUBLIC_PAGE_CACHE else None
+        if match is None or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        slug, audience = match["slug"], match["audience"] or DEFAULT_AUDIENCE
+        bare = match["audience"] is None
+        if audience not in AUDIENCES or (
+            bare and request.COOKIES.get(AUDIENCE_COOKIE, DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE
+        ):
+            return self.get_response(request)  # the chooser's address, or a remembered audience to redirect to
+        entry, token = public_cache.lookup(slug, audience)
+        if entry is None:
+            request.public_page_lookup = (slug, audience, entry, token)
+            return self.get_response(request)
+        response = _answer(request, entry)
+        if bare:
+            patch_vary_headers(response, ["Cookie"])
+        return response
 
 
 @require_safe

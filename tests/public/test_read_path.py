@@ -215,3 +215,32 @@ def test_the_shared_cache_keeps_one_redis_client_per_process(shared_cache):
     assert shared_cache.get("probe") == 1
     assert shared_cache._cache.get_client() is client
     assert shared_cache._cache.get_client(write=True) is client
+
+
+def test_a_cached_page_is_answered_before_the_session_and_the_resolver_with_every_security_header(
+    client,
+    shared_cache,
+    published,
+    settings,
+    django_assert_num_queries,
+):
+    url = f"/articles/{published.slug}/"
+    assert client.get(url).status_code == 200  # rendered and stored
+    # A URL configuration without the public pages: only the middleware can answer now.
+    settings.ROOT_URLCONF = "tests.public.no_urls"
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert cached.status_code == 200 and published.published_version.title.encode() in cached.content
+    assert cached["X-Frame-Options"] == "DENY" and cached["X-Content-Type-Options"] == "nosniff"
+    assert cached["Referrer-Policy"] == "same-origin" and "Cookie" in cached["Vary"]
+    assert "sessionid" not in cached.cookies and "csrftoken" not in cached.cookies
+    assert client.get(url, HTTP_IF_NONE_MATCH=cached["ETag"]).status_code == 304
+
+
+def test_a_remembered_audience_still_redirects_and_the_chooser_still_answers(client, shared_cache, published):
+    url = f"/articles/{published.slug}/"
+    client.get(url)
+    client.cookies["audience"] = "professional"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].endswith("/professional/")
+    assert client.get(f"/articles/{published.slug}/audience/?audience=caregiver").status_code == 302

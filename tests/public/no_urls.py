@@ -1,0 +1,3 @@
+"""A URL configuration with no pages: a test that a middleware answers on its own."""
+
+urlpatterns = []
