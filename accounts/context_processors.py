@@ -1,3 +1,5 @@
+from django.db import connection
+
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
 
 
@@ -9,4 +11,6 @@ def roles(request):
         "is_editor": EDITOR in held,
         "is_reviewer": REVIEWER in held,
         "is_publisher": PUBLISHER in held,
+        # The reports are PostgreSQL's work: a first run on SQLite does not offer them.
+        "reports_available": connection.vendor == "postgresql",
     }

@@ -82,3 +82,12 @@ def test_an_unknown_url_gets_the_site_404_page_not_a_debug_page(client):
     page = response.content.decode()
     assert "Page not found" in page
     assert "Traceback" not in page and "URLconf" not in page
+
+
+def test_the_reports_are_offered_on_postgresql_and_not_on_a_first_run_sqlite(client, editor, monkeypatch):
+    from django.db import connection
+
+    client.force_login(editor)
+    assert 'href="/desk/reports/"' in client.get("/dashboard/").content.decode()
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the context processor's only question
+    assert 'href="/desk/reports/"' not in client.get("/dashboard/").content.decode()
