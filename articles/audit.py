@@ -69,6 +69,24 @@ def record_event(*, article, actor, action, from_state, to_state, now, version=N
     return event
 
 
+def flag_for_attention(article, reason, *, action, actor, now, version, ip=None):
+    """Put `reason` on the article's desk page ("needs attention") and record it in the
+    article's chain as `action`, its state unchanged. The caller holds the row lock."""
+    article.attention, article.attention_since = reason[:500], now
+    article.save(update_fields=["attention", "attention_since"])
+    return record_event(
+        article=article,
+        actor=actor,
+        action=action,
+        from_state=article.state,
+        to_state=article.state,
+        now=now,
+        version=version,
+        comment=reason,
+        ip=ip,
+    )
+
+
 def record_trail_event(*, kind, action, actor, now, subject_id="", comment="", ip=None, details=None):
     """Append one event about something other than an article (an account, a reference,
     a site page, a sign-in) to the chain of its kind, with the chain's head moved in the

@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from accounts.roles import PUBLISHER
 from articles import public, public_cache, static_export
-from articles.audit import record_event
+from articles.audit import flag_for_attention
 from articles.integrity import verify_signed_content
-from articles.lifecycle import State
 from articles.models import Article, ArticleVersion, PublicChange, VersionPage
 from notifications.services import notify
 
@@ -74,19 +73,7 @@ def _raise_alarm(version, problem, *, article, now):
         article = Article.objects.select_for_update().get(pk=version.article_id)
     reason = f"Public page withheld: {problem}"[:500]
     log.error("article %s: %s", article.pk, reason)
-    article.attention, article.attention_since = reason, now
-    article.save(update_fields=["attention", "attention_since"])
-    state = State(article.state)
-    record_event(
-        article=article,
-        actor=None,
-        action="withhold",
-        from_state=state,
-        to_state=state,
-        now=now,
-        version=version,
-        comment=reason,
-    )
+    flag_for_attention(article, reason, action="withhold", actor=None, now=now, version=version)
     publishers = get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True)
     notify(
         kind="page_withheld",

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
 from articles import citing, notices, public, public_changes
-from articles.audit import record_event, record_trail_event
+from articles.audit import flag_for_attention, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
     REVIEW_AFTER,
@@ -215,18 +215,13 @@ def _alert_locked(article, mismatch, actor, now, ip=None):
     """Record a refused content check where staff see it: the article's desk page says
     so, and the audit trail keeps an alert event naming who tried what."""
     log.error("article %s: %s", article.pk, mismatch.message)
-    article.attention, article.attention_since = mismatch.message[:500], now
-    article.save(update_fields=["attention", "attention_since"])
-    state = State(article.state)
-    record_event(
-        article=article,
-        actor=actor,
+    flag_for_attention(
+        article,
+        mismatch.message,
         action="integrity_alert",
-        from_state=state,
-        to_state=state,
+        actor=actor,
         now=now,
         version=article.working_version,
-        comment=mismatch.message,
         ip=ip,
     )
 
@@ -1170,19 +1165,7 @@ def flag_articles_citing(reference, reason, now, *, actor, notify=False, include
         citing_versions |= Q(published_version__citations__reference=reference)
     article_ids = list(Article.objects.filter(citing_versions).values_list("pk", flat=True).distinct())
     for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
-        article.attention, article.attention_since = reason[:500], now
-        article.save(update_fields=["attention", "attention_since"])
-        state = State(article.state)
-        record_event(
-            article=article,
-            actor=actor,
-            action="flag",
-            from_state=state,
-            to_state=state,
-            now=now,
-            version=article.working_version,
-            comment=reason,
-        )
+        flag_for_attention(article, reason, action="flag", actor=actor, now=now, version=article.working_version)
     if notify and article_ids:
         notices.reference_flagged(article_ids, reason, now, event_key=f"ref{reference.pk}:{now.isoformat()}")
     return article_ids
@@ -1199,22 +1182,13 @@ def article_open_rereview(*, article_id, reason, now=None):
         situation = replace(situation_for(article, None), roles=frozenset({SYSTEM}))
         if article.attention == reason[:500] and not is_allowed(Action.REREVIEW, situation):
             return None  # flagged by an earlier sweep already
-        article.attention, article.attention_since = reason[:500], now
         if not is_allowed(Action.REREVIEW, situation) or article.working_version_id != article.published_version_id:
-            article.save(update_fields=["attention", "attention_since"])
-            state = State(article.state)
-            event = record_event(
-                article=article,
-                actor=None,
-                action="flag",
-                from_state=state,
-                to_state=state,
-                now=now,
-                version=article.working_version,
-                comment=reason,
+            event = flag_for_attention(
+                article, reason, action="flag", actor=None, now=now, version=article.working_version
             )
             notices.review_due(article, event)
             return None
+        article.attention, article.attention_since = reason[:500], now
         decision = decide(Action.REREVIEW, situation)
         number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
         review_round = ReviewRound.objects.create(
