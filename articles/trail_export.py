@@ -4,6 +4,8 @@ whole trail share the columns and the writers, and neither holds its events in m
 import csv
 import json
 
+from core.spreadsheets import inert
+
 AUDIT_COLUMNS = [
     "id",
     "seq",
@@ -23,8 +25,6 @@ AUDIT_COLUMNS = [
     "event_hash",
 ]
 TRAIL_COLUMNS = [*AUDIT_COLUMNS, "chain", "subject_id", "details"]
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = tuple("=+-@\t\r")  # a tab or carriage return can also start a formula
 
 
 def event_row(event):
@@ -58,7 +58,7 @@ def _csv_cell(value):
     if isinstance(value, (dict, list)):
         value = json.dumps(value, sort_keys=True, ensure_ascii=False)
     # Cells a spreadsheet would run as formulas are prefixed with a quote.
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+    return inert(value) if isinstance(value, str) else value
 
 
 class _Line:

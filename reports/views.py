@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
 from articles.lifecycle import may_view_reports
+from core.spreadsheets import inert
 from core.web import desk_view
 from reports import selectors
 from reports.charts import bar_chart
@@ -130,8 +131,7 @@ def _cell(value):
         value = f"{value:.2f}"
     elif hasattr(value, "isoformat"):
         value = value.isoformat()
-    text = str(value)
-    return f"'{text}" if text[:1] in "=+-@\t\r" else text
+    return inert(str(value))
 
 
 @require_safe
