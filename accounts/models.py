@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
+from accounts.people_models import AccountLink, SignedInSession  # noqa: F401  (models of this app)
+
 
 class Profile(models.Model):
     """Public-facing facts about a staff member (shown on review lines and profiles).

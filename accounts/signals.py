@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from accounts import sign_ins
 from accounts.models import Profile, unique_profile_slug
+from accounts.sessions import session_ended_by_sign_out, session_started
 from core.web import client_ip
 
 
@@ -27,6 +28,12 @@ def record_sign_in(sender, request, user, **kwargs):
     sign_ins.sign_in_recorded(user=user, ip=_ip(request))
 
 
+@receiver(user_logged_in)
+def start_session_limits(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_started(request, user)
+
+
 @receiver(user_login_failed)
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
     sign_ins.sign_in_failed(username=credentials.get(get_user_model().USERNAME_FIELD, ""), ip=_ip(request))
@@ -35,3 +42,5 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_out)
 def record_sign_out(sender, request, user, **kwargs):
     sign_ins.sign_out_recorded(user=user, ip=_ip(request))
+    if request is not None and hasattr(request, "session"):
+        session_ended_by_sign_out(request)

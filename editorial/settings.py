@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: an ended session is told why.
+    "accounts.sessions.SessionLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.sessions.resumed_form",
                 "notifications.context_processors.unread",
             ],
         },
@@ -163,6 +166,20 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Password reset: "managed" (default) - an account manager sends a one-time link; "off" -
+# nobody resets by link; "self-service" - anyone may ask for a link by e-mail, at most
+# PASSWORD_RESET_PER_HOUR times an hour per address and per e-mail. Every step is audited.
+PASSWORD_RESET = env_choice("PASSWORD_RESET", "managed", ("off", "managed", "self-service"))
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_LINK_MINUTES = env_int("PASSWORD_RESET_LINK_MINUTES", 60, minimum=5)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+# Account managers invite people and grant roles; publishers do too when this is on.
+PUBLISHERS_MANAGE_PEOPLE = env_bool("PUBLISHERS_MANAGE_PEOPLE", False)
+# A signed-in session ends after this long without a request, and this long after sign-in
+# whatever happens; a form sent after that is refused and asks for the full sign-in.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
