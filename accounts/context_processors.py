@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import connection
 
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
+from core.roles import may_manage_people, may_use_desk
 
 
 def roles(request):
@@ -11,6 +13,8 @@ def roles(request):
         "is_editor": EDITOR in held,
         "is_reviewer": REVIEWER in held,
         "is_publisher": PUBLISHER in held,
+        "uses_desk": may_use_desk(held),
+        "manages_people": may_manage_people(held, publishers_manage_people=settings.PUBLISHERS_MANAGE_PEOPLE),
         # The reports are PostgreSQL's work: a first run on SQLite does not offer them.
         "reports_available": connection.vendor == "postgresql",
     }

@@ -7,7 +7,7 @@ and test fixtures (after a flush) create exactly the same groups.
 
 from django.contrib.auth.management import create_permissions
 
-from core.roles import EDITOR, PUBLISHER, REVIEWER
+from core.roles import ACCOUNT_MANAGER, EDITOR, PUBLISHER, REVIEWER
 from core.roles import roles_of as roles_of
 
 # Model permissions each role holds, as (app_label, codename). The lifecycle module
@@ -22,6 +22,9 @@ ROLE_PERMISSIONS = {
     PUBLISHER: [
         ("accounts", "view_profile"),
         ("accounts", "change_profile"),
+    ],
+    ACCOUNT_MANAGER: [
+        ("accounts", "view_profile"),
     ],
 }
 

@@ -31,6 +31,11 @@ ACCOUNT_ACTIONS = {
     "account_changed": "Account changed",
     "account_deactivated": "Account deactivated",
     "account_reactivated": "Account reactivated",
+    "invitation_sent": "Invitation sent",
+    "invitation_accepted": "Invitation accepted",
+    "password_reset_link_sent": "Password reset link sent",
+    "password_reset_done": "Password reset",
+    "access_ended": "Sessions, API tokens and links ended",
 }
 
 

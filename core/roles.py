@@ -6,7 +6,9 @@ the article workflow's rules stay in articles/lifecycle.py."""
 EDITOR = "Editor"
 REVIEWER = "Reviewer"
 PUBLISHER = "Publisher"
-ALL_ROLES = (EDITOR, REVIEWER, PUBLISHER)
+# Invites people, grants and removes roles, deactivates accounts (desk page "People").
+ACCOUNT_MANAGER = "Account manager"
+ALL_ROLES = (EDITOR, REVIEWER, PUBLISHER, ACCOUNT_MANAGER)
 
 
 def roles_of(user):
@@ -31,3 +33,9 @@ def may_manage_library(roles):
 def may_clear_retraction(roles):
     """Clearing a retraction flag puts a source back into citable use: publishers only."""
     return PUBLISHER in roles
+
+
+def may_manage_people(roles, *, publishers_manage_people=False):
+    """Inviting people, granting roles and deactivating accounts: account managers, and
+    publishers too where the deployment says so (PUBLISHERS_MANAGE_PEOPLE)."""
+    return ACCOUNT_MANAGER in roles or (publishers_manage_people and PUBLISHER in roles)

@@ -3,13 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from accounts import people_views
 from api import token_views
 from articles import public_views
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Django's own sign-out and password change; password reset is ours (accounts/people.py).
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password_reset/", people_views.password_reset, name="password_reset"),
+    path("accounts/link/<str:secret>/", people_views.account_link, name="account_link"),
+    path("desk/people/", include("accounts.people_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("desk/api-tokens/", token_views.tokens, name="api_tokens"),

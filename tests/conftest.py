@@ -8,7 +8,8 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import EDITOR, PUBLISHER, REVIEWER, install_roles
+from accounts.roles import install_roles
+from core.roles import ACCOUNT_MANAGER, ALL_ROLES, EDITOR, PUBLISHER, REVIEWER
 
 # Playwright's sync API keeps an event loop running in the test thread; Django's
 # ORM refuses to run beside one unless told it is safe (it is: one thread).
@@ -152,7 +153,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def roles(db):
     """The role groups, as the data migration creates them (a flush removes them)."""
     install_roles(django_apps)
-    return {group.name: group for group in Group.objects.filter(name__in=(EDITOR, REVIEWER, PUBLISHER))}
+    return {group.name: group for group in Group.objects.filter(name__in=ALL_ROLES)}
 
 
 @pytest.fixture
@@ -195,6 +196,12 @@ def reviewer2(make_staff):
 @pytest.fixture
 def publisher(make_staff):
     return make_staff("paula", PUBLISHER, is_staff=True)
+
+
+@pytest.fixture
+def account_manager(make_staff):
+    """Invites people, grants roles, deactivates accounts (and holds no editorial role)."""
+    return make_staff("amos", ACCOUNT_MANAGER)
 
 
 @pytest.fixture
