@@ -1,18 +1,15 @@
 """What a reader sees, in a real browser: review status, reviewers, dates, citations,
 audiences without JavaScript, the caution banner, 404 for drafts, and accessibility."""
 
-import json
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
 
 from articles import services
 from articles.services import Content
+from tests.browser.accessibility import serious_violations
 from tests.references.conftest import add_reference  # noqa: F401  (fixture)
 from tests.workflow import approve, claim, fast_track, publish, submit
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BODY = """## What it is
 
 A common, fictional condition [@smith2020].
@@ -103,11 +100,6 @@ def test_a_drafts_url_is_a_404_for_readers(page, draft):
 
 
 def test_the_article_page_has_no_serious_accessibility_violations(page, live):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
     for path in ("/articles/sample-condition/", "/articles/sample-condition/professional/"):
         page.goto(path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-        violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
-        assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
+        assert serious_violations(page) == []

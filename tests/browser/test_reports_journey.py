@@ -1,11 +1,9 @@
 """A publisher reads the reports in a real browser: charts with names, filters kept in
 the address, a refused filter explained, and no serious accessibility violation."""
 
-import json
-
 import pytest
 
-from tests.browser.test_reader import AXE
+from tests.browser.accessibility import serious_violations
 from tests.workflow import approve, claim, make_draft, publish, submit
 
 
@@ -36,13 +34,8 @@ def test_a_publisher_reads_filters_and_bookmarks_the_reports(page, sign_in, publ
     csv_link = page.get_by_role("link", name="CSV").first.get_attribute("href")
     assert csv_link.startswith("/desk/reports/states.csv?") and "topic=Cardiology" in csv_link
 
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
     page.goto(bookmarked)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-    violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert serious_violations(page) == []
 
     response = page.goto("/desk/reports/?from=2026-02-30")
     assert response.status == 400
