@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from accounts import services
 from accounts.models import Profile
-from accounts.roles import EDITOR, PUBLISHER, REVIEWER, install_roles
+from accounts.roles import ACCOUNT_MANAGER, EDITOR, PUBLISHER, REVIEWER, install_roles
 
 DEMO_PASSWORD = "imprimatur-demo"
 
@@ -53,6 +53,13 @@ DEMO_STAFF = [
         "roles": [PUBLISHER],
         "is_staff": True,
         "profile": {"credentials": "", "specialty": "Publishing", "bio": "Managing editor and publisher (fictional)."},
+    },
+    {
+        "username": "manager",
+        "first_name": "Jordan",
+        "last_name": "Reyes",
+        "roles": [ACCOUNT_MANAGER],
+        "profile": {"credentials": "", "specialty": "", "bio": "Invites people and grants roles (fictional)."},
     },
 ]
 

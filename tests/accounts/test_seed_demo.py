@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import models
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, DEMO_STAFF
 
 
 @pytest.mark.django_db
@@ -11,7 +11,7 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     User = get_user_model()
-    for username in ("editor", "reviewer", "reviewer2", "publisher"):
+    for username in ("editor", "reviewer", "reviewer2", "publisher", "manager"):
         assert User.objects.filter(username=username).count() == 1
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None
     assert DEMO_PASSWORD in capsys.readouterr().out
@@ -35,6 +35,7 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     assert reviewer.groups.get().name == "Reviewer"
     assert reviewer.profile.credentials == "M.D., FACP"
     assert reviewer.profile.get_absolute_url() == "/reviewers/amara-okoye/"
+    assert User.objects.get(username="manager").groups.get().name == "Account manager"
 
 
 @pytest.mark.django_db
@@ -44,6 +45,6 @@ def test_seed_demo_records_the_demo_identities_and_roles_once():
     call_command("seed_demo")
     call_command("seed_demo")
     account_events = Event.objects.filter(chain="account")
-    assert account_events.filter(action="identity_changed").count() == 4
-    assert account_events.filter(action="roles_changed").count() == 4
+    assert account_events.filter(action="identity_changed").count() == len(DEMO_STAFF)
+    assert account_events.filter(action="roles_changed").count() == len(DEMO_STAFF)
     assert set(account_events.values_list("actor__username", flat=True)) == {"admin"}
