@@ -7,6 +7,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import people
+from accounts import passwords, people
 from accounts.selectors import account_trail
 from core.roles import ALL_ROLES
 from core.web import client_ip
@@ -152,6 +153,16 @@ def reset_link(request, user_id):
 @require_POST
 def resend_invitation(request, user_id):
     return _change(request, user_id, people.invitation_resend, "A new invitation link went to their e-mail.")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password page, with the change recorded and a periodic change satisfied."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        passwords.password_changed(user=self.request.user, ip=client_ip(self.request), now=timezone.now())
+        self.request.session.pop(passwords.DUE, None)
+        return response
 
 
 # ---------------------------------------------------------------- pages a link opens

@@ -35,6 +35,7 @@ ACCOUNT_ACTIONS = {
     "invitation_accepted": "Invitation accepted",
     "password_reset_link_sent": "Password reset link sent",
     "password_reset_done": "Password reset",
+    "password_changed": "Password changed",
     "access_ended": "Sessions, API tokens and links ended",
 }
 

@@ -2,9 +2,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from accounts import sign_ins
 from accounts.models import Profile, unique_profile_slug
+from accounts.passwords import flag_if_due
 from accounts.sessions import session_ended_by_sign_out, session_started
 from core.web import client_ip
 
@@ -32,6 +34,7 @@ def record_sign_in(sender, request, user, **kwargs):
 def start_session_limits(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_started(request, user)
+        flag_if_due(request, user, timezone.now())
 
 
 @receiver(user_login_failed)

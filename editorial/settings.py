@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: an ended session is told why.
     "accounts.sessions.SessionLimitsMiddleware",
+    "accounts.passwords.PasswordAgeMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -156,7 +157,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords per NIST SP 800-63B: a minimum length, no password on the common/breached list
 # (Django's list of 20,000, shipped with it) nor close to the person's own names, and no
-# composition rules (so no "not only digits" either) and no periodic change.
+# composition rules (so no "not only digits" either), and no periodic change unless asked.
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A periodic password change is not asked for (NIST SP 800-63B) unless this many days are set.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 # Password reset: "managed" (default) - an account manager sends a one-time link; "off" -
 # nobody resets by link; "self-service" - anyone may ask for a link by e-mail, at most
 # PASSWORD_RESET_PER_HOUR times an hour per address and per e-mail. Every step is audited.

@@ -10,9 +10,9 @@ from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    # Django's own sign-out and password change; password reset is ours (accounts/people.py).
+    # Django's own sign-out; the password pages are ours (accounts/people_views.py): recorded, no e-mail reset.
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/", people_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password_reset/", people_views.password_reset, name="password_reset"),
     path("accounts/link/<str:secret>/", people_views.account_link, name="account_link"),
