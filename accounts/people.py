@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -76,19 +77,26 @@ def who_manages_people():
 
 def people_rows():
     """Every account with its roles and open links, for the people page: three queries."""
-    User = get_user_model()
     return list(
-        User.objects.select_related("profile")
-        .prefetch_related("groups", "account_links")
+        get_user_model()
+        .objects.select_related("profile")
+        .prefetch_related("groups", open_invitations())
         .order_by("-is_active", "username")
     )
+
+
+def open_invitations():
+    """Prefetch of each account's invitations not used or withdrawn (expired ones included:
+    `status_of` reads their expiry), however many reset links the account had."""
+    unused = AccountLink.objects.filter(purpose=INVITATION, used_at=None, withdrawn_at=None)
+    return Prefetch("account_links", queryset=unused, to_attr="open_invitations")
 
 
 def status_of(person, now):
     """ "active", "invited" (an open invitation, never signed in) or "deactivated"."""
     if person.is_active:
         return "active"
-    if any(link.purpose == INVITATION and link.is_open(now) for link in person.account_links.all()):
+    if any(link.is_open(now) for link in person.open_invitations):
         return "invited"
     return "deactivated"
 

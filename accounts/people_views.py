@@ -98,7 +98,7 @@ def _person_page(request, person, *, error=None, chosen=None, status=200):
 
 def _person(user_id):
     return get_object_or_404(
-        get_user_model().objects.select_related("profile").prefetch_related("account_links"), pk=user_id
+        get_user_model().objects.select_related("profile").prefetch_related(people.open_invitations()), pk=user_id
     )
 
 

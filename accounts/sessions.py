@@ -27,8 +27,9 @@ from core.web import client_ip
 STARTED, SEEN, RESUME = "limits_started_at", "limits_seen_at", "limits_resume_form"
 # The last request's time is written at most this often (seconds), not on every request.
 TOUCH_EVERY = 60
-# Fields never kept across a sign-in: secrets, and the token of the ended session.
-SECRET_MARKERS = ("password", "csrf", "otp", "code", "token")
+# Fields never kept across a sign-in: secrets, one-time codes and the ended session's CSRF token.
+SECRET_MARKERS = ("password", "csrf", "otp")
+SECRET_NAMES = ("code", "token")
 MAX_KEPT_CHARACTERS = 50_000
 
 
@@ -94,7 +95,7 @@ def kept_fields(post):
     """What a refused form held that is worth typing back: no secrets, bounded in size."""
     kept, size = {}, 0
     for name in post:
-        if any(marker in name.lower() for marker in SECRET_MARKERS):
+        if name.lower() in SECRET_NAMES or any(marker in name.lower() for marker in SECRET_MARKERS):
             continue
         values = post.getlist(name)
         size += sum(len(value) for value in values)

@@ -157,7 +157,16 @@ def test_kept_fields_leave_out_secrets_and_tokens(rf):
 
     request = rf.post(
         "/x/",
-        {"body": "typed", "password": "p", "csrfmiddlewaretoken": "t", "otp_code": "123456", "tags": ["a", "b"]},
+        {
+            "body": "typed",
+            "password": "p",
+            "password_again": "p",
+            "csrfmiddlewaretoken": "t",
+            "otp_token": "123456",
+            "code": "654321",
+            "identity_token": "ab12",
+            "tags": ["a", "b"],
+        },
     )
-    assert kept_fields(request.POST) == {"body": ["typed"], "tags": ["a", "b"]}
+    assert kept_fields(request.POST) == {"body": ["typed"], "identity_token": ["ab12"], "tags": ["a", "b"]}
     assert json.dumps(kept_fields(request.POST))
