@@ -234,3 +234,10 @@ def test_the_people_page_reads_a_constant_number_of_queries(manager_client, make
         make_staff(f"many{number}", REVIEWER, PUBLISHER)
     invite(manager_client)
     assert count() == few
+
+
+def test_someone_signed_out_is_sent_to_sign_in_first(client, db):
+    response = client.get("/desk/people/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/desk/people/"
+    assert Client().post("/desk/people/", {"email": "x@example.org"}).status_code == 302
+    assert not get_user_model().objects.exists()
