@@ -7,6 +7,7 @@ An ending is a "session_expired" event in the sign-in chain. A form sent on an e
 session is refused (the person signs in again and comes back to the page the form was
 on); what they typed, except passwords and codes, is put back into that form."""
 
+from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlsplit
 
@@ -44,11 +45,14 @@ def expiry_reason(*, now, started, seen, idle_seconds, lifetime_seconds):
 
 
 def session_started(request, user, now=None):
-    """Stamp a session just signed in and remember it as one of the person's sessions."""
+    """Stamp a session just signed in and remember it as one of the person's sessions
+    (forgetting those of theirs past the lifetime, which no store keeps any more)."""
     now = now or timezone.now()
     request.session[STARTED] = request.session[SEEN] = now.timestamp()
     if request.session.session_key is None:
         request.session.save()
+    lifetime = timedelta(hours=settings.SESSION_MAX_HOURS)
+    SignedInSession.objects.filter(user=user, started_at__lt=now - lifetime).delete()
     SignedInSession.objects.update_or_create(
         session_key=request.session.session_key, defaults={"user": user, "started_at": now}
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from accounts.sessions import expiry_reason
@@ -170,3 +171,12 @@ def test_kept_fields_leave_out_secrets_and_tokens(rf):
     )
     assert kept_fields(request.POST) == {"body": ["typed"], "identity_token": ["ab12"], "tags": ["a", "b"]}
     assert json.dumps(kept_fields(request.POST))
+
+
+def test_sessions_past_their_lifetime_are_forgotten_at_the_next_sign_in(client, editor, clock):
+    from accounts.people_models import SignedInSession
+
+    client.force_login(editor)
+    clock.advance(hours=13)
+    Client().force_login(editor)
+    assert SignedInSession.objects.filter(user=editor).count() == 1
