@@ -32,6 +32,7 @@ class Record:
     fields: dict = field(default_factory=dict)
     error: str = ""
     suggested_key: str = ""
+    identifier: str = ""  # a rejected record's DOI or PMID, to add it by looking that up
 
 
 # ---------------------------------------------------------------- bytes to text
@@ -211,6 +212,7 @@ def parse_ris(text):
                     "language": entry.get("language"),
                     "accessed": _date(entry.get("access_date")),
                 },
+                suggested_key=str(entry.get("id") or ""),
             )
         )
     return records

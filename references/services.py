@@ -5,7 +5,6 @@ import itertools
 import json
 import logging
 import re
-from dataclasses import dataclass, field
 
 import reversion
 from django.db import IntegrityError, transaction
@@ -16,7 +15,6 @@ from accounts.roles import roles_of
 from articles.audit import record_trail_event
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
-from references import parsing
 from references.citations import KEY
 from references.formatting import STYLES, format_reference
 from references.models import Reference
@@ -76,7 +74,7 @@ def _reference_changed(reference, reason, now, *, actor, notify=False, include_p
     return flagged
 
 
-def _require_librarian(actor):
+def require_librarian(actor):
     if not may_manage_library(roles_of(actor)):
         raise TransitionNotAllowed("Only editors and publishers manage the reference library.")
 
@@ -157,7 +155,8 @@ def _apply(reference, fields, names=EDITABLE_FIELDS):
     reference.title_key = fields.get("title_key", reference.title_key)
 
 
-def _save_new(actor, fields, key, now):
+def save_new(actor, fields, key, now):
+    """Store a new reference, formatted; the caller writes its event (an import writes one per file)."""
     reference = Reference(key=key, created_by=actor, created_at=now, updated_at=now)
     _apply(reference, fields)
     _format_all(reference)
@@ -168,7 +167,7 @@ def _save_new(actor, fields, key, now):
 def reference_create(*, actor, fields, key="", ip=None, now=None):
     """Add a reference, with an event holding its values. Refuses a duplicate (same
     DOI, PMID, or title and year), naming the record already stored."""
-    _require_librarian(actor)
+    require_librarian(actor)
     now = now or timezone.now()
     existing, reason = find_duplicate(fields)
     if existing:
@@ -178,7 +177,7 @@ def reference_create(*, actor, fields, key="", ip=None, now=None):
         reversion.set_comment("Added to the library")
         try:
             with transaction.atomic():
-                reference = _save_new(actor, fields, unique_key(key, fields), now)
+                reference = save_new(actor, fields, unique_key(key, fields), now)
         except IntegrityError:
             # Someone stored the same source a moment ago.
             existing, reason = find_duplicate(fields)
@@ -194,7 +193,7 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
     working version cites it are flagged: their next version picks up the change and
     goes through review; published and approved versions keep what was reviewed.
     An edit that changes something is an event with the old and new values."""
-    _require_librarian(actor)
+    require_librarian(actor)
     now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
         reference = Reference.objects.select_for_update().get(pk=reference_id)
@@ -235,7 +234,7 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
     now = now or timezone.now()
     notice = (notice or "").strip()
     if actor is not None:
-        _require_librarian(actor)
+        require_librarian(actor)
         if not notice:
             raise TransitionNotAllowed("Say where the retraction was published (a notice, DOI or link).")
     with transaction.atomic(), reversion.create_revision():
@@ -323,66 +322,9 @@ def _queue_retraction_check(reference_id):
 # ---------------------------------------------------------------- import
 
 
-@dataclass
-class ImportReport:
-    fmt: str
-    created: list = field(default_factory=list)  # [(location, Reference or fields, key)]
-    duplicates: list = field(default_factory=list)  # [(location, title, existing Reference or None, why)]
-    rejected: list = field(default_factory=list)  # [(location, reason)]
-
-    @property
-    def summary(self):
-        return (
-            f"{len(self.created)} to add, {len(self.duplicates)} already in the library, {len(self.rejected)} rejected"
-        )
-
-
-def import_references(*, actor, data, fmt=None, filename="", commit=False, ip=None, now=None):
-    """Read a file and report what it holds: new references, duplicates (with the
-    record already stored) and rejected records (with the reason and where). With
-    commit, store the new ones, all or none, and write one event with the file's name
-    and the counts. FileRejected when the file is unusable."""
-    _require_librarian(actor)
-    now = now or timezone.now()
-    fmt, records = parsing.parse(data, fmt=fmt, filename=filename)
-    report = ImportReport(fmt=fmt)
-    seen, taken = {}, set()
-    for record in records:
-        if record.error:
-            report.rejected.append((record.location, record.error))
-            continue
-        fields = record.fields
-        existing, why = find_duplicate(fields)
-        if existing:
-            report.duplicates.append((record.location, fields["title"], existing, why))
-            continue
-        identity = [
-            ("doi", fields.get("doi")),
-            ("pmid", fields.get("pmid")),
-            ("title", (fields["title_key"], fields.get("year"))),
-        ]
-        earlier = next((seen[item] for item in identity if item[1] and item in seen), None)
-        if earlier:
-            report.duplicates.append((record.location, fields["title"], None, f"repeats {earlier} in this file"))
-            continue
-        for item in identity:
-            if item[1]:
-                seen[item] = record.location
-        key = unique_key(record.suggested_key, fields, taken)
-        taken.add(key)
-        report.created.append((record.location, fields, key))
-    if commit:
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_user(actor)
-            reversion.set_comment(f"Imported from a {parsing.FORMATS[fmt]} file")
-            report.created = [
-                (location, _save_new(actor, fields, key, now), key) for location, fields, key in report.created
-            ]
-            _record_import(report, filename, actor, now, ip)
-    return report
-
-
-def _record_import(report, filename, actor, now, ip):
+def record_import(report, filename, actor, now, ip):
+    """One event in the "reference" chain for a confirmed import: the file's name, its
+    format, the counts added, already stored and rejected, and the keys added."""
     counts = {"added": len(report.created), "duplicates": len(report.duplicates), "rejected": len(report.rejected)}
     record_trail_event(
         kind="reference",
@@ -394,5 +336,5 @@ def _record_import(report, filename, actor, now, ip):
             f"Imported {filename or 'a file'}: {counts['added']} added, {counts['duplicates']}"
             f" already in the library, {counts['rejected']} rejected"
         ),
-        details={"file": filename, "format": report.fmt, **counts, "added_keys": [key for _, _, key in report.created]},
+        details={"file": filename, "format": report.fmt, **counts, "added_keys": [new.key for new in report.created]},
     )

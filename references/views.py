@@ -16,10 +16,10 @@ from articles.models import Article
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, desk_view
-from references import exporting, selectors, services
+from references import exporting, importing, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
-from references.parsing import FileRejected
+from references.parsing import MAX_BYTES, FileRejected
 from references.retractions import Checked, check_reference
 
 
@@ -217,9 +217,9 @@ def import_file(request):
     if not form.is_valid():
         return _import_page(request, form, status=400)
     upload = form.cleaned_data["file"]
-    data = upload.read(services.parsing.MAX_BYTES + 1)
+    data = upload.read(MAX_BYTES + 1)
     try:
-        report = services.import_references(
+        report = importing.import_references(
             actor=request.user, data=data, fmt=form.cleaned_data["format"] or None, filename=upload.name
         )
     except FileRejected as rejected:
@@ -234,23 +234,46 @@ def import_file(request):
     )
 
 
+def _typed_keys(post):
+    """{record number: key} from the preview's key fields (named key-<number>)."""
+    return {
+        int(name.removeprefix("key-")): value[:200]
+        for name, value in post.items()
+        if name.startswith("key-") and name.removeprefix("key-").isdigit()
+    }
+
+
 def _confirm_import(request):
     try:
         data = base64.b64decode(request.POST["payload"], validate=True)
     except (binascii.Error, ValueError):
         return _import_page(request, ImportForm(), error="The upload was damaged; choose the file again.", status=400)
+    # The preview carries the file's name along with its bytes, for the trail.
+    fmt, filename = request.POST.get("fmt") or None, request.POST.get("filename", "")[:255]
     try:
-        # The preview carries the file's name along with its bytes, for the trail.
-        report = services.import_references(
+        report = importing.import_references(
             actor=request.user,
             data=data,
-            fmt=request.POST.get("fmt") or None,
-            filename=request.POST.get("filename", "")[:255],
+            fmt=fmt,
+            filename=filename,
             commit=True,
+            keys=_typed_keys(request.POST),
             ip=client_ip(request),
         )
     except FileRejected as rejected:
         return _import_page(request, ImportForm(), error=rejected.message, status=400)
+    except importing.KeysRefused as refusal:
+        # The preview again, with the keys as typed, for a second try.
+        return _import_page(
+            request,
+            ImportForm(),
+            report=refusal.report,
+            payload=request.POST["payload"],
+            fmt=refusal.report.fmt,
+            filename=filename,
+            error=refusal.message,
+            status=409,
+        )
     messages.success(request, f"Imported: {report.summary}.")
     return render(request, "references/import_done.html", {"report": report})
 

@@ -5,7 +5,7 @@ from articles import services as article_services
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Citation, Event
 from articles.services import Content
-from references import services
+from references import importing, services
 from references.models import Reference
 from tests.references.conftest import SAMPLES, reference_fields
 from tests.workflow import approve, claim, publish, submit
@@ -35,14 +35,14 @@ def test_reviewers_cannot_change_the_library(reviewer):
 
 
 def test_importing_the_same_record_from_three_formats_stores_it_once(editor):
-    ris = services.import_references(
+    ris = importing.import_references(
         actor=editor, data=(SAMPLES / "references.ris").read_bytes(), filename="r.ris", commit=True
     )
     assert len(ris.created) == 3
-    bib = services.import_references(
+    bib = importing.import_references(
         actor=editor, data=(SAMPLES / "references.bib").read_bytes(), filename="r.bib", commit=True
     )
-    json_report = services.import_references(
+    json_report = importing.import_references(
         actor=editor, data=(SAMPLES / "references.json").read_bytes(), filename="r.json", commit=True
     )
     okafor = Reference.objects.get(doi="10.5555/sample.2021.0101")
@@ -56,15 +56,15 @@ def test_importing_the_same_record_from_three_formats_stores_it_once(editor):
 
 def test_a_record_repeated_inside_one_file_is_reported_once(editor):
     text = (SAMPLES / "references.ris").read_bytes()
-    report = services.import_references(actor=editor, data=text + b"\n" + text, filename="twice.ris")
+    report = importing.import_references(actor=editor, data=text + b"\n" + text, filename="twice.ris")
     assert len(report.created) == 3
     assert all("repeats record" in why for *_, why in report.duplicates) and len(report.duplicates) == 3
 
 
 def test_a_preview_stores_nothing_and_a_pubmed_retraction_is_kept(editor):
-    report = services.import_references(actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib")
+    report = importing.import_references(actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib")
     assert len(report.created) == 2 and not Reference.objects.exists()
-    services.import_references(
+    importing.import_references(
         actor=editor, data=(SAMPLES / "pubmed.nbib").read_bytes(), filename="p.nbib", commit=True
     )
     assert Reference.objects.get(pmid="99000003").retracted is True

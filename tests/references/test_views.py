@@ -142,7 +142,7 @@ def test_the_import_command_reports_and_refuses_a_bad_file(editor, tmp_path, cap
     from django.core.management import CommandError, call_command
 
     call_command("import_references", str(SAMPLES / "references.bib"), "--user", editor.username)
-    assert "3 to add" in capsys.readouterr().out and Reference.objects.count() == 3
+    assert "3 added" in capsys.readouterr().out and Reference.objects.count() == 3
     bad = tmp_path / "bad.json"
     bad.write_text('[{"title": ')
     with pytest.raises(CommandError, match="not valid JSON.*Nothing was stored"):

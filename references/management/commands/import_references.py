@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import TransitionNotAllowed
+from references.importing import import_references
 from references.parsing import FORMATS, MAX_BYTES, FileRejected
-from references.services import import_references
 
 
 class Command(BaseCommand):
@@ -40,11 +40,12 @@ class Command(BaseCommand):
             raise CommandError(f"{rejected.message} Nothing was stored.") from None
         except TransitionNotAllowed as refusal:
             raise CommandError(refusal.message) from None
-        for location, _item, key in report.created:
-            self.stdout.write(f"{'would add' if options['dry_run'] else 'added'} @{key}: {location}")
+        for new in report.created:
+            note = f" ({new.clash})" if new.clash else ""
+            self.stdout.write(f"{'would add' if options['dry_run'] else 'added'} @{new.key}: {new.location}{note}")
         for location, title, existing, why in report.duplicates:
             stored = f"@{existing.key}" if existing else "earlier in the file"
             self.stdout.write(f"duplicate of {stored} ({why}): {location}: {title}")
-        for location, reason in report.rejected:
+        for location, reason, _identifier in report.rejected:
             self.stdout.write(f"rejected {location}: {reason}")
         self.stdout.write(self.style.SUCCESS(report.summary))
