@@ -1,7 +1,6 @@
 """Importing a reference file: a preview report of what it holds, then, confirmed, the
 new references stored all or none with one event for the file."""
 
-import re
 from dataclasses import dataclass, field
 
 import reversion
@@ -12,9 +11,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from references import parsing
 from references.models import Reference
-from references.services import VALID_KEY, find_duplicate, record_import, require_librarian, save_new, unique_key
-
-MAX_KEY_LENGTH = Reference._meta.get_field("key").max_length
+from references.services import find_duplicate, record_import, require_librarian, save_new, unique_key
 
 
 class KeysRefused(DomainError):
@@ -82,15 +79,6 @@ class ImportReport:
         return [new for new in self.created if new.clash]
 
 
-def usable_key(text):
-    """The file's key when it can be cited as [@key]: not an item URI such as Zotero's
-    http://zotero.org/users/1/items/ABCD1234, and short enough to store."""
-    text = str(text or "").strip()
-    if len(text) <= MAX_KEY_LENGTH and VALID_KEY.match(text) and not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
-        return text
-    return ""
-
-
 def _sort_records(records, report):
     """Rejected, duplicate (of the library or of an earlier record) and new records."""
     seen = {}
@@ -119,7 +107,7 @@ def _sort_records(records, report):
 
 
 def _key_problem(key, taken, stored):
-    if not usable_key(key):
+    if not parsing.usable_key(key):
         return "is not a citation key: letters, digits and - _ : . only, starting with a letter or digit"
     if key in stored:
         return "is already used by a reference in the library"

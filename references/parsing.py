@@ -14,11 +14,14 @@ from bibtexparser import middlewares
 from pylatexenc.latex2text import LatexNodes2Text
 
 from core.errors import DomainError
+from references.citations import KEY
 from references.kinds import KINDS
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_RECORDS = 5000
+MAX_KEY_LENGTH = 80  # Reference.key
+USABLE_KEY = re.compile(rf"^{KEY}$")
 FORMATS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "pubmed": "PubMed (MEDLINE .nbib)"}
 
 
@@ -80,6 +83,22 @@ def detect_format(text, filename=""):
 # ---------------------------------------------------------------- shared field handling
 
 
+def usable_key(text):
+    """The file's key when it can be cited as [@key]: not an item URI such as Zotero's
+    http://zotero.org/users/1/items/ABCD1234, and short enough to store; else ''."""
+    text = str(text or "").strip()
+    if len(text) > MAX_KEY_LENGTH or not USABLE_KEY.match(text) or re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        return ""
+    return text
+
+
+def _first(value):
+    """The first of a list (Crossref and some CSL writers give titles as lists), or the value."""
+    if isinstance(value, list):
+        return next((item for item in value if item not in (None, "")), "")
+    return value
+
+
 def _year(value):
     match = re.search(r"\b(1[5-9]\d\d|20\d\d|2100)\b", str(value or ""))
     return int(match.group(1)) if match else None
@@ -106,7 +125,7 @@ def _refine_kind(kind, title):
 
 
 def _date(value):
-    match = re.search(r"(\d{4})-(\d{2})-(\d{2})", str(value or ""))
+    match = re.search(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", str(value or ""))
     if not match:
         return None
     try:
@@ -115,12 +134,33 @@ def _date(value):
         return None
 
 
+def _identifier(fields):
+    """(what it is, value) for the record's DOI or PubMed ID when valid, to look it up."""
+    for name, label, normalise in (("doi", "DOI", normalize_doi), ("pmid", "PubMed ID", normalize_pmid)):
+        try:
+            value = normalise(fields.get(name, ""))
+        except InvalidIdentifier:
+            continue
+        if value:
+            return label, value
+    return "", ""
+
+
+WEB_KINDS = ("website", "guideline", "other")
+
+
 def finish(location, fields, suggested_key=""):
-    """Validate and normalise one record's fields into a Record."""
+    """Validate and normalise one record's fields into a Record. Every format hands its
+    fields here; `publisher` (a web page's site or a report's body) names the
+    organisation of a record that names no author."""
     fields = {name: value for name, value in fields.items() if value not in (None, "", [])}
     fields.setdefault("kind", "other")
-    title = " ".join(str(fields.get("title", "")).split())
+    publisher = fields.pop("publisher", "")
+    title = " ".join(str(_first(fields.get("title", ""))).split())
     if not title:
+        label, identifier = _identifier(fields)
+        if identifier:
+            return Record(location, error=f"it has no title (its {label} is {identifier})", identifier=identifier)
         return Record(location, error="it has no title")
     # PubMed ends titles with a full stop; the styles add their own.
     fields["title"] = title[:-1] if title.endswith(".") and not title.endswith("...") else title
@@ -130,14 +170,16 @@ def finish(location, fields, suggested_key=""):
     except InvalidIdentifier as error:
         return Record(location, error=str(error))
     if not fields.get("authors") and not fields.get("organisation"):
-        return Record(location, error="it names no author or organisation")
+        if not (publisher and fields["kind"] in WEB_KINDS):
+            return Record(location, error="it names no author or organisation")
+        fields["organisation"] = str(publisher)
     fields["title_key"] = normalize_title(fields["title"])
     for text_field in ("source", "volume", "issue", "pages", "url", "language", "organisation"):
         if text_field in fields:
             fields[text_field] = " ".join(str(fields[text_field]).split())
     if fields.get("url") and not re.match(r"^https?://", fields["url"]):
         return Record(location, error=f"its URL “{fields['url']}” does not start with http:// or https://")
-    return Record(location, fields=fields, suggested_key=suggested_key)
+    return Record(location, fields=fields, suggested_key=usable_key(suggested_key))
 
 
 def _line_numbers(text, pattern):
@@ -172,47 +214,76 @@ RIS_KINDS = {
 }
 
 
-def parse_ris(text):
+# Tags rispy does not know that carry a title: EndNote's CT (caption/title) and BT (book title).
+RIS_MAPPING = {**rispy.TAG_KEY_MAPPING, "CT": "caption_title", "BT": "book_title"}
+RIS_TITLES = ("title", "primary_title", "caption_title", "book_title", "short_title")
+# Abbreviated journal names first (what the styles print), then full names, then the publisher.
+RIS_SOURCES = ("alternate_title2", "alternate_title1", "journal_name", "alternate_title3", "secondary_title")
 
+
+def _ris_people(entry):
+    """People and an organisation: a lone author without a given name ('World Health
+    Organization' or EndNote's 'World Health Organization,') is an organisation."""
+    authors = [str(a) for a in (entry.get("authors") or entry.get("first_authors") or []) if str(a).strip()]
+    if len(authors) == 1 and not authors[0].partition(",")[2].strip():
+        return [], authors[0].strip().rstrip(",").strip()
+    return [_person(a) for a in authors], ""
+
+
+def _ris_pmid(entry):
+    accession = str(entry.get("accession_number", "")).strip()
+    if accession.isdigit():
+        return accession
+    for note in [*(entry.get("notes") or []), entry.get("note")]:
+        match = re.search(r"\bPMID:?\s*(\d+)", str(note or ""))
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _ris_doi(entry):
+    if entry.get("doi"):
+        return entry["doi"]
+    return next((url for url in entry.get("urls") or [] if re.match(r"^https?://(dx\.)?doi\.org/", url)), "")
+
+
+def parse_ris(text):
     if not re.search(r"^TY  - ", text, re.MULTILINE):
         raise FileRejected("This is not a RIS file: no record starts with “TY  - ”.")
     try:
-        entries = rispy.loads(text, skip_unknown_tags=True)
+        entries = rispy.loads(text, mapping=RIS_MAPPING, skip_unknown_tags=True)
     except Exception as error:  # rispy raises plain IOError/ValueError/KeyError on bad structure
         raise FileRejected(f"The RIS file could not be read: {error}") from None
     lines = _line_numbers(text, r"^TY  - ")
     records = []
     for index, entry in enumerate(_checked_count(entries)):
-        authors = entry.get("authors") or entry.get("first_authors") or []
-        organisation = ""
-        if len(authors) == 1 and "," not in authors[0]:
-            organisation, authors = authors[0], []
+        people, organisation = _ris_people(entry)
+        title = next((entry[name] for name in RIS_TITLES if entry.get(name)), "")
         pages = "-".join(p for p in (entry.get("start_page"), entry.get("end_page")) if p)
-        accession = str(entry.get("accession_number", ""))
         kind = _kind_from_note(entry.get("notes")) or RIS_KINDS.get(entry.get("type_of_reference", ""), "other")
         records.append(
             finish(
                 _where(index, lines),
                 {
-                    "kind": _refine_kind(kind, entry.get("title") or entry.get("primary_title")),
-                    "title": entry.get("title") or entry.get("primary_title"),
-                    "authors": [_person(a) for a in authors],
+                    "kind": _refine_kind(kind, title),
+                    "title": title,
+                    "authors": people,
                     "organisation": organisation,
-                    "source": entry.get("alternate_title2")
-                    or entry.get("journal_name")
-                    or entry.get("secondary_title")
+                    "source": next((entry[name] for name in RIS_SOURCES if entry.get(name)), "")
                     or entry.get("publisher"),
+                    "publisher": entry.get("publisher") or entry.get("secondary_title"),
                     "year": _year(entry.get("year") or entry.get("publication_year") or entry.get("date")),
                     "volume": entry.get("volume"),
                     "issue": entry.get("number"),
                     "pages": pages,
-                    "doi": entry.get("doi"),
-                    "pmid": accession if accession.isdigit() else "",
-                    "url": (entry.get("urls") or [""])[0],
+                    "doi": _ris_doi(entry),
+                    "pmid": _ris_pmid(entry),
+                    "url": next((url for url in entry.get("urls") or [] if url != _ris_doi(entry)), ""),
                     "language": entry.get("language"),
                     "accessed": _date(entry.get("access_date")),
                 },
-                suggested_key=str(entry.get("id") or ""),
+                # EndNote writes its record numbers as ID; they are no citation keys.
+                suggested_key="" if str(entry.get("id") or "").isdigit() else str(entry.get("id") or ""),
             )
         )
     return records
@@ -238,11 +309,17 @@ def _decode_latex(text):
 
 
 def _bib_names(names):
+    """People and an organisation from a split name list; {{Body Name}} is an
+    organisation and "and others" adds nobody."""
     people, organisation = [], ""
-    for name in names:
+    for name in names if isinstance(names, list) else []:
+        if not isinstance(name, middlewares.NameParts):
+            continue
         last = " ".join(name.last)
         if not name.first and not name.von and last.startswith("{") and last.endswith("}"):
-            organisation = _decode_latex(last[1:-1])  # {{Body Name}} is an organisation
+            organisation = organisation or _decode_latex(last[1:-1])
+            continue
+        if not name.first and not name.von and last.lower() == "others":
             continue
         people.append(
             {
@@ -253,12 +330,32 @@ def _bib_names(names):
     return people, organisation
 
 
-def parse_bibtex(text):
+def _bib_creators(values):
+    """Authors, else editors (an edited book is cited by its editors); an organisation
+    from braces in those lists, else the organization or institution field."""
+    people, organisation = _bib_names(values.get("author"))
+    if not people and not organisation:
+        people, organisation = _bib_names(values.get("editor"))
+    if not people and not organisation:
+        organisation = values.get("organization") or values.get("institution") or ""
+    return people, organisation
 
+
+def _bib_pmid(values):
+    if values.get("pmid"):
+        return values["pmid"]
+    if str(values.get("eprinttype", "")).lower() == "pubmed":  # biblatex
+        return values.get("eprint")
+    return ""
+
+
+def parse_bibtex(text):
     try:
         library = bibtexparser.parse_string(
             text,
             append_middleware=[
+                # JabRef writes Author = {...}; the name middlewares read lower-case keys only.
+                middlewares.NormalizeFieldKeys(),
                 middlewares.SeparateCoAuthors(),
                 middlewares.SplitNameParts(),
                 middlewares.LatexDecodingMiddleware(),
@@ -274,7 +371,7 @@ def parse_bibtex(text):
     _checked_count([*library.entries, *library.failed_blocks])
     for index, entry in enumerate(library.entries):
         values = {f.key.lower(): f.value for f in entry.fields}
-        people, organisation = _bib_names(values.get("author", []) or [])
+        people, organisation = _bib_creators(values)
         url = values.get("url") or values.get("howpublished", "")
         url = re.sub(r"^\\url\{(.*)\}$", r"\1", str(url)).strip()
         kind = _kind_from_note([values.get("note"), values.get("keywords")]) or BIB_KINDS.get(
@@ -291,15 +388,19 @@ def parse_bibtex(text):
                     "title": values.get("title"),
                     "authors": people,
                     "organisation": organisation,
-                    "source": values.get("journal") or values.get("publisher") or values.get("booktitle"),
-                    "year": _year(values.get("year")),
+                    "source": values.get("journal")
+                    or values.get("journaltitle")
+                    or values.get("publisher")
+                    or values.get("booktitle"),
+                    "publisher": values.get("publisher") or values.get("organization") or values.get("institution"),
+                    "year": _year(values.get("year") or values.get("date")),
                     "volume": values.get("volume"),
                     "issue": values.get("number"),
                     "pages": str(values.get("pages", "")).replace("–", "-").replace("--", "-"),
                     "doi": values.get("doi"),
-                    "pmid": values.get("pmid"),
+                    "pmid": _bib_pmid(values),
                     "url": url if url.startswith("http") else "",
-                    "language": values.get("language"),
+                    "language": values.get("language") or values.get("langid"),
                     "accessed": _date(values.get("urldate") or values.get("note")),
                 },
                 suggested_key=entry.key,
@@ -312,6 +413,8 @@ def parse_bibtex(text):
 
 CSL_KINDS = {
     "article-journal": "research",
+    "journal-article": "research",  # Crossref's works API
+    "book-chapter": "textbook",
     "article": "research",
     "book": "textbook",
     "chapter": "textbook",
@@ -327,11 +430,29 @@ def _csl_date(value):
     return parts[0] if parts and isinstance(parts[0], list) and parts[0] else []
 
 
+def _csl_people(item):
+    """People and an organisation (a `literal` name) from the authors, else the editors."""
+    for role in ("author", "editor"):
+        names = [n for n in item.get(role) or [] if isinstance(n, dict)] if isinstance(item.get(role), list) else []
+        people = [{"family": str(n["family"]), "given": str(n.get("given", ""))} for n in names if n.get("family")]
+        literal = [str(n["literal"]) for n in names if n.get("literal")]
+        if people or literal:
+            return people, literal[0] if literal else ""
+    return [], ""
+
+
+def _csl_key(item):
+    """`citation-key` (Zotero, Better BibTeX) when present, else the `id` if it can be cited."""
+    return usable_key(item.get("citation-key")) or usable_key(item.get("id"))
+
+
 def parse_csl_json(text):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FileRejected(f"The CSL-JSON file is not valid JSON: {error.msg} at line {error.lineno}.") from None
+    if isinstance(data, dict) and isinstance(data.get("message"), dict) and "message-type" in data:
+        data = data["message"]  # a Crossref works API answer holds one work
     items = data if isinstance(data, list) else [data]
     records = []
     for index, item in enumerate(_checked_count(items)):
@@ -339,30 +460,30 @@ def parse_csl_json(text):
         if not isinstance(item, dict):
             records.append(Record(location, error="it is not a JSON object"))
             continue
-        location += f" “{item.get('id')}”" if item.get("id") else ""
-        names = item.get("author") if isinstance(item.get("author"), list) else []
-        people = [
-            {"family": str(n.get("family", "")), "given": str(n.get("given", ""))}
-            for n in names
-            if isinstance(n, dict) and n.get("family")
-        ]
-        literal = [str(n["literal"]) for n in names if isinstance(n, dict) and n.get("literal")]
+        location += f" “{item.get('citation-key') or item.get('id')}”" if item.get("id") else ""
+        people, organisation = _csl_people(item)
         issued, accessed = _csl_date(item.get("issued")), _csl_date(item.get("accessed"))
         try:
             accessed_date = datetime.date(*[int(p) for p in accessed[:3]]) if len(accessed) >= 3 else None
         except (TypeError, ValueError):
             accessed_date = None
         kind = _kind_from_note([item.get("note")]) or CSL_KINDS.get(str(item.get("type", "")), "other")
+        issued_raw = (item.get("issued") or {}) if isinstance(item.get("issued"), dict) else {}
         records.append(
             finish(
                 location,
                 {
-                    "kind": _refine_kind(kind, item.get("title")),
-                    "title": item.get("title"),
+                    "kind": _refine_kind(kind, str(_first(item.get("title")) or "")),
+                    "title": _first(item.get("title")),
                     "authors": people,
-                    "organisation": literal[0] if literal else "",
-                    "source": item.get("container-title-short") or item.get("container-title") or item.get("publisher"),
-                    "year": _year(issued[0] if issued else ""),
+                    "organisation": organisation,
+                    "source": _first(item.get("container-title-short"))
+                    or _first(item.get("short-container-title"))
+                    or _first(item.get("journalAbbreviation"))
+                    or _first(item.get("container-title"))
+                    or item.get("publisher"),
+                    "publisher": item.get("publisher") or _first(item.get("container-title")),
+                    "year": _year(issued[0] if issued else issued_raw.get("raw") or issued_raw.get("literal")),
                     "volume": item.get("volume"),
                     "issue": item.get("issue"),
                     "pages": item.get("page"),
@@ -372,7 +493,7 @@ def parse_csl_json(text):
                     "language": item.get("language"),
                     "accessed": accessed_date,
                 },
-                suggested_key=str(item.get("id", "")),
+                suggested_key=_csl_key(item),
             )
         )
     return records
@@ -413,6 +534,7 @@ def parse_pubmed(text):
                         for a in entry.get("authors", [])
                         if a.get("last_name")
                     ],
+                    "organisation": entry.get("corporate_author"),
                     "source": entry.get("journal_abbreviated") or entry.get("journal"),
                     "year": _year(entry.get("publication_date")),
                     "volume": entry.get("journal_volume"),
