@@ -248,6 +248,12 @@ CITATION_STYLE = env_choice("CITATION_STYLE", "ama", ("ama", "vancouver"))
 CROSSREF_API_URL = env_url("CROSSREF_API_URL", "https://api.crossref.org", schemes=("http", "https")).rstrip("/")
 CROSSREF_MAILTO = env_str("CROSSREF_MAILTO", "")
 RETRACTION_CHECK_HOURS = env_int("RETRACTION_CHECK_HOURS", 24, minimum=1)
+# NCBI E-utilities, asked for a PubMed record when a reference is added by its PMID.
+NCBI_EUTILS_URL = env_url(
+    "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils", schemes=("http", "https")
+).rstrip("/")
+# How long a lookup (Crossref, PubMed) may take before the page says the service did not answer.
+REFERENCE_LOOKUP_TIMEOUT = env_int("REFERENCE_LOOKUP_TIMEOUT", 10, minimum=1)
 
 # Separation of duties (on by default; a deployment may relax each one).
 # Switching an article to review after publication needs a second person to confirm it.

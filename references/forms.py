@@ -4,6 +4,10 @@ from django.core.exceptions import ValidationError
 from references.kinds import KIND_CHOICES
 from references.normalize import InvalidIdentifier, normalize_doi, normalize_pmid, normalize_title
 from references.parsing import FORMATS
+from references.services import FORM_FIELDS
+
+# The fields a form shows as they are (authors are written one per line).
+INITIAL_FIELDS = ("key", *(name for name in FORM_FIELDS if name != "authors"))
 
 
 class ReferenceForm(forms.Form):
@@ -67,27 +71,16 @@ class ReferenceForm(forms.Form):
         return data
 
     @classmethod
+    def initial_from(cls, fields):
+        """The form's initial values for reference fields (a lookup's answer)."""
+        initial = {name: fields.get(name) for name in INITIAL_FIELDS if fields.get(name) not in (None, "")}
+        people = fields.get("authors") or []
+        initial["authors"] = "\n".join(f"{a.get('family', '')}, {a.get('given', '')}" for a in people)
+        return initial
+
+    @classmethod
     def initial_for(cls, reference):
-        initial = {
-            name: getattr(reference, name)
-            for name in (
-                "key",
-                "kind",
-                "title",
-                "organisation",
-                "source",
-                "year",
-                "volume",
-                "issue",
-                "pages",
-                "doi",
-                "pmid",
-                "url",
-                "language",
-                "accessed",
-            )
-        }
-        initial["authors"] = "\n".join(f"{a.get('family', '')}, {a.get('given', '')}" for a in reference.authors)
+        initial = cls.initial_from({name: getattr(reference, name) for name in (*INITIAL_FIELDS, "authors")})
         initial["updated_at"] = reference.updated_at.isoformat()
         return initial
 

@@ -435,7 +435,8 @@ def _csl_people(item):
     for role in ("author", "editor"):
         names = [n for n in item.get(role) or [] if isinstance(n, dict)] if isinstance(item.get(role), list) else []
         people = [{"family": str(n["family"]), "given": str(n.get("given", ""))} for n in names if n.get("family")]
-        literal = [str(n["literal"]) for n in names if n.get("literal")]
+        # Crossref names a body as {"name": ...}; CSL-JSON as {"literal": ...}.
+        literal = [str(n.get("literal") or n["name"]) for n in names if n.get("literal") or n.get("name")]
         if people or literal:
             return people, literal[0] if literal else ""
     return [], ""
@@ -444,6 +445,45 @@ def _csl_people(item):
 def _csl_key(item):
     """`citation-key` (Zotero, Better BibTeX) when present, else the `id` if it can be cited."""
     return usable_key(item.get("citation-key")) or usable_key(item.get("id"))
+
+
+def csl_record(location, item):
+    """One CSL-JSON item (or a Crossref work, which has the same names) as a Record."""
+    people, organisation = _csl_people(item)
+    issued, accessed = _csl_date(item.get("issued")), _csl_date(item.get("accessed"))
+    try:
+        accessed_date = datetime.date(*[int(p) for p in accessed[:3]]) if len(accessed) >= 3 else None
+    except (TypeError, ValueError):
+        accessed_date = None
+    kind = _kind_from_note([item.get("note")]) or CSL_KINDS.get(str(item.get("type", "")), "other")
+    issued_raw = item.get("issued") if isinstance(item.get("issued"), dict) else {}
+    # Crossref marks up titles (<i>, <sub>); the library keeps plain text.
+    title = re.sub(r"<[^>]+>", "", str(_first(item.get("title")) or ""))
+    return finish(
+        location,
+        {
+            "kind": _refine_kind(kind, title),
+            "title": title,
+            "authors": people,
+            "organisation": organisation,
+            "source": _first(item.get("container-title-short"))
+            or _first(item.get("short-container-title"))
+            or _first(item.get("journalAbbreviation"))
+            or _first(item.get("container-title"))
+            or item.get("publisher"),
+            "publisher": item.get("publisher") or _first(item.get("container-title")),
+            "year": _year(issued[0] if issued else issued_raw.get("raw") or issued_raw.get("literal")),
+            "volume": item.get("volume"),
+            "issue": item.get("issue"),
+            "pages": item.get("page"),
+            "doi": item.get("DOI"),
+            "pmid": item.get("PMID"),
+            "url": item.get("URL"),
+            "language": item.get("language"),
+            "accessed": accessed_date,
+        },
+        suggested_key=_csl_key(item),
+    )
 
 
 def parse_csl_json(text):
@@ -461,41 +501,7 @@ def parse_csl_json(text):
             records.append(Record(location, error="it is not a JSON object"))
             continue
         location += f" “{item.get('citation-key') or item.get('id')}”" if item.get("id") else ""
-        people, organisation = _csl_people(item)
-        issued, accessed = _csl_date(item.get("issued")), _csl_date(item.get("accessed"))
-        try:
-            accessed_date = datetime.date(*[int(p) for p in accessed[:3]]) if len(accessed) >= 3 else None
-        except (TypeError, ValueError):
-            accessed_date = None
-        kind = _kind_from_note([item.get("note")]) or CSL_KINDS.get(str(item.get("type", "")), "other")
-        issued_raw = (item.get("issued") or {}) if isinstance(item.get("issued"), dict) else {}
-        records.append(
-            finish(
-                location,
-                {
-                    "kind": _refine_kind(kind, str(_first(item.get("title")) or "")),
-                    "title": _first(item.get("title")),
-                    "authors": people,
-                    "organisation": organisation,
-                    "source": _first(item.get("container-title-short"))
-                    or _first(item.get("short-container-title"))
-                    or _first(item.get("journalAbbreviation"))
-                    or _first(item.get("container-title"))
-                    or item.get("publisher"),
-                    "publisher": item.get("publisher") or _first(item.get("container-title")),
-                    "year": _year(issued[0] if issued else issued_raw.get("raw") or issued_raw.get("literal")),
-                    "volume": item.get("volume"),
-                    "issue": item.get("issue"),
-                    "pages": item.get("page"),
-                    "doi": item.get("DOI"),
-                    "pmid": item.get("PMID"),
-                    "url": item.get("URL"),
-                    "language": item.get("language"),
-                    "accessed": accessed_date,
-                },
-                suggested_key=_csl_key(item),
-            )
-        )
+        records.append(csl_record(location, item))
     return records
 
 

@@ -5,19 +5,16 @@ of type "retraction". The base URL is a setting so tests (and mirrors) can serve
 recorded responses.
 """
 
-import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from references import lookup
 from references.models import Reference
 from references.services import reference_mark_retracted
 
@@ -28,22 +25,14 @@ class CrossrefUnavailable(Exception):
     pass
 
 
-def crossref_work(doi, timeout=10):
+def crossref_work(doi):
     """Crossref's record for a DOI, None when Crossref does not know it."""
-    url = f"{settings.CROSSREF_API_URL}/works/{quote(doi, safe='')}"
-    agent = "Imprimatur retraction watch" + (
-        f" (mailto:{settings.CROSSREF_MAILTO})" if settings.CROSSREF_MAILTO else ""
-    )
-    request = urllib.request.Request(url, headers={"User-Agent": agent, "Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read(5_000_000)).get("message") or {}
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return None
-        raise CrossrefUnavailable(f"Crossref answered {error.code}") from None
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-        raise CrossrefUnavailable(f"Crossref could not be reached: {error}") from None
+        return lookup.crossref_work(doi)
+    except lookup.NotFound:
+        return None
+    except lookup.LookupFailed as error:
+        raise CrossrefUnavailable(error.message) from None
 
 
 def retraction_notice(work):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.library, name="library"),
     path("new/", views.create, name="create"),
     path("import/", views.import_file, name="import"),
+    path("lookup/", views.lookup_identifier, name="lookup"),
     re_path(r"^export\.(?P<fmt>ris|json)$", views.export_library, name="export"),
     re_path(r"^article/(?P<article_id>\d+)\.(?P<fmt>ris|json)$", views.export_article, name="export_article"),
     path("<int:reference_id>/", views.detail, name="detail"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
@@ -16,7 +17,7 @@ from articles.models import Article
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, desk_view
-from references import exporting, importing, selectors, services
+from references import exporting, importing, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
 from references.parsing import MAX_BYTES, FileRejected
@@ -126,16 +127,11 @@ def mark_retracted(request, reference_id):
     return redirect(reference)
 
 
-def _form_page(request, form, reference=None, error=None, duplicate=None, status=200):
+def _form_page(request, form, reference=None, error=None, duplicate=None, status=200, **extra):
     return render(
         request,
         "references/form.html",
-        {
-            "form": form,
-            "reference": reference,
-            "error": error,
-            "duplicate": duplicate,
-        },
+        {"form": form, "reference": reference, "error": error, "duplicate": duplicate, **extra},
         status=status,
     )
 
@@ -187,6 +183,47 @@ def edit(request, reference_id):
         return _form_page(request, form, reference, error=refusal.message, status=409)
     messages.success(request, "Reference saved. Articles citing it are flagged for an update.")
     return redirect(reference)
+
+
+RETRACTED_AT_SOURCE = (
+    "PubMed lists this as a retracted publication. Once it is saved, mark it retracted from its page"
+    " (with the notice) so that no article cites it unawares."
+)
+
+
+def _lookup_page(request, typed, error=None, duplicate=None, status=200):
+    return render(
+        request,
+        "references/lookup.html",
+        {"identifier": typed, "error": error, "duplicate": duplicate},
+        status=status,
+    )
+
+
+@require_safe
+@desk_view
+def lookup_identifier(request):
+    """Look a DOI or PubMed ID up and show the filled form to confirm (it posts to
+    `create`); a reference already stored is named instead. A GET: a lookup changes
+    nothing, and a rejected import record links here with its identifier."""
+    _require_manager(request)
+    typed = request.GET.get("identifier", "")[:500]
+    if not typed.strip():
+        return _lookup_page(request, typed)
+    try:
+        found = lookup.find_by_identifier(typed)
+    except lookup.LookupFailed as failure:
+        return _lookup_page(request, typed, error=failure.message, status=failure.status)
+    if found.existing:
+        message = f"This reference is already in the library as @{found.existing.key} ({found.why})."
+        return _lookup_page(request, typed, error=message, duplicate=found.existing, status=409)
+    return _form_page(
+        request,
+        ReferenceForm(initial=ReferenceForm.initial_from(found.fields)),
+        action=reverse("references:create"),
+        filled_from=f"{found.identifier.service} ({found.identifier.label} {found.identifier.value})",
+        retracted=RETRACTED_AT_SOURCE if found.fields.get("retracted") else "",
+    )
 
 
 def _import_page(request, form, report=None, payload="", fmt="", filename="", error=None, status=200):
@@ -321,7 +358,7 @@ def _check_sentence(outcome):
         case Checked.NO_DOI:
             return f"{key} has no DOI, so it cannot be checked."
         case Checked.UNAVAILABLE:
-            return f"{key} was not checked: {outcome.detail}."
+            return f"{key} was not checked: {outcome.detail.rstrip('.')}."
         case Checked.CLEAR:
             return f"{key}: no retraction found."
         case Checked.RETRACTED:

@@ -181,6 +181,9 @@ def test_each_corpus_file_previews_and_imports_in_the_browser(client, editor, na
     for expected in EXPECTED[name]:
         if "rejected" in expected:
             assert expected["rejected"] in page
+        if expected.get("identifier"):
+            link = f"/desk/references/lookup/?identifier={expected['identifier'].replace('/', '%2F')}"
+            assert f'href="{link}">Add it by looking up {expected["identifier"]}</a>' in page
     report = importing.import_references(actor=editor, data=(CORPUS / name).read_bytes(), filename=name, commit=True)
     stored = {reference.key: reference for reference in Reference.objects.all()}
     assert len(stored) == len(kept)
