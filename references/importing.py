@@ -1,7 +1,9 @@
 """Importing a reference file: a preview report of what it holds, then, confirmed, the
 new references stored all or none with one event for the file."""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import reversion
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from references import parsing
-from references.models import Reference
+from references.models import ImportUpload, Reference
 from references.services import find_duplicate, record_import, require_librarian, save_new, unique_key
 
 
@@ -25,6 +27,18 @@ class KeysRefused(DomainError):
             + ". Change them and confirm again."
         )
         self.report = report
+
+
+class UploadGone(DomainError):
+    """The upload a confirmation names is not kept (confirmed already, expired, or someone else's)."""
+
+    default_message = (
+        "That upload is no longer kept: it was confirmed already or is more than a day old."
+        " Choose the file again to see a fresh preview."
+    )
+
+
+UPLOAD_KEPT = timedelta(days=1)
 
 
 @dataclass
@@ -169,4 +183,49 @@ def import_references(*, actor, data, fmt=None, filename="", commit=False, keys=
                 new.reference = save_new(actor, new.fields, new.key, now)
             record_import(report, filename, actor, now, ip)
         report.committed = True
+    return report
+
+
+def import_preview(*, actor, data, fmt=None, filename="", now=None):
+    """The report of what a file holds, and the file kept server-side (an ImportUpload)
+    for its confirmation; uploads older than a day are removed. FileRejected when the
+    file is unusable (then nothing is kept)."""
+    now = now or timezone.now()
+    report = import_references(actor=actor, data=data, fmt=fmt, filename=filename, now=now)
+    ImportUpload.objects.filter(created_at__lt=now - UPLOAD_KEPT).delete()
+    upload = ImportUpload.objects.create(
+        uploaded_by=actor, filename=filename[:255], fmt=report.fmt, data=data, created_at=now
+    )
+    return report, upload
+
+
+def import_confirm(*, actor, token, keys=None, ip=None, now=None):
+    """Store what a previewed upload holds (import_references with commit) and remove the
+    upload in the same transaction, so a second click imports nothing twice: it waits
+    for the first and then finds the upload gone. UploadGone for an unknown, expired or
+    someone else's upload; KeysRefused keeps the upload for a second try."""
+    now = now or timezone.now()
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        raise UploadGone() from None
+    with transaction.atomic():
+        upload = (
+            ImportUpload.objects.select_for_update()
+            .filter(token=token, uploaded_by=actor, created_at__gte=now - UPLOAD_KEPT)
+            .first()
+        )
+        if upload is None:
+            raise UploadGone()
+        report = import_references(
+            actor=actor,
+            data=bytes(upload.data),
+            fmt=upload.fmt,
+            filename=upload.filename,
+            commit=True,
+            keys=keys,
+            ip=ip,
+            now=now,
+        )
+        upload.delete()
     return report

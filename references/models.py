@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,3 +59,18 @@ class Reference(models.Model):
         if self.authors:
             return self.authors[0].get("family", "")
         return self.organisation
+
+
+class ImportUpload(models.Model):
+    """A file uploaded for import, kept between its preview and its confirmation so that
+    its bytes cross the network once. Removed when confirmed, and a day after upload."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    fmt = models.CharField(max_length=20)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.filename or 'upload'} ({self.fmt})"

@@ -1,8 +1,5 @@
 """The reference library pages: thin views over references.services and selectors."""
 
-import base64
-import binascii
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
@@ -19,7 +17,7 @@ from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, desk_view
 from references import exporting, importing, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
-from references.models import Reference
+from references.models import ImportUpload, Reference
 from references.parsing import MAX_BYTES, FileRejected
 from references.retractions import Checked, check_reference
 
@@ -226,49 +224,69 @@ def lookup_identifier(request):
     )
 
 
-def _import_page(request, form, report=None, payload="", fmt="", filename="", error=None, status=200):
+def _import_page(request, form, report=None, upload=None, error=None, status=200):
     return render(
         request,
         "references/import.html",
-        {
-            "form": form,
-            "report": report,
-            "payload": payload,
-            "fmt": fmt,
-            "filename": filename,
-            "error": error,
-        },
+        {"form": form, "report": report, "upload": upload, "error": error},
         status=status,
     )
 
 
+# The file and the form around it (boundaries, the token, the format choice).
+MAX_IMPORT_REQUEST = MAX_BYTES + 64 * 1024
+
+
+def _too_large(request):
+    """A 413 page when the request says it is larger than an import may be, answered
+    before its body is read (a 30 MB upload is not received to be refused)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= MAX_IMPORT_REQUEST:
+        return None
+    error = (
+        f"The upload is {length / (1024 * 1024):.1f} MB; a file of at most {MAX_BYTES // (1024 * 1024)} MB"
+        " can be imported. Split it into smaller files."
+    )
+    response = _import_page(request, ImportForm(), error=error, status=413)
+    response["Connection"] = "close"  # the unread body is not to be taken as the next request
+    return response
+
+
+@csrf_exempt  # the size is checked before the CSRF check reads the body; _import_file checks CSRF
 @desk_view
 def import_file(request):
     """Upload shows a preview report; confirming stores the new references (all or none)."""
     _require_manager(request)
+    if request.method == "POST":
+        refused = _too_large(request)
+        if refused:
+            return refused
+    return _import_file(request)
+
+
+@csrf_protect
+def _import_file(request):
     if request.method != "POST":
         return _import_page(request, ImportForm())
-    if "payload" in request.POST:
+    if "upload" in request.POST:
         return _confirm_import(request)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, form, status=400)
     upload = form.cleaned_data["file"]
-    data = upload.read(MAX_BYTES + 1)
     try:
-        report = importing.import_references(
-            actor=request.user, data=data, fmt=form.cleaned_data["format"] or None, filename=upload.name
+        report, stored = importing.import_preview(
+            actor=request.user,
+            data=upload.read(MAX_BYTES + 1),
+            fmt=form.cleaned_data["format"] or None,
+            filename=upload.name,
         )
     except FileRejected as rejected:
         return _import_page(request, form, error=rejected.message, status=400)
-    return _import_page(
-        request,
-        ImportForm(),
-        report=report,
-        payload=base64.b64encode(data).decode(),
-        fmt=report.fmt,
-        filename=upload.name,
-    )
+    return _import_page(request, ImportForm(), report=report, upload=stored)
 
 
 def _typed_keys(post):
@@ -281,35 +299,20 @@ def _typed_keys(post):
 
 
 def _confirm_import(request):
+    token = request.POST["upload"][:100]
     try:
-        data = base64.b64decode(request.POST["payload"], validate=True)
-    except (binascii.Error, ValueError):
-        return _import_page(request, ImportForm(), error="The upload was damaged; choose the file again.", status=400)
-    # The preview carries the file's name along with its bytes, for the trail.
-    fmt, filename = request.POST.get("fmt") or None, request.POST.get("filename", "")[:255]
-    try:
-        report = importing.import_references(
-            actor=request.user,
-            data=data,
-            fmt=fmt,
-            filename=filename,
-            commit=True,
-            keys=_typed_keys(request.POST),
-            ip=client_ip(request),
+        report = importing.import_confirm(
+            actor=request.user, token=token, keys=_typed_keys(request.POST), ip=client_ip(request)
         )
+    except importing.UploadGone as gone:
+        return _import_page(request, ImportForm(), error=gone.message, status=410)
     except FileRejected as rejected:
         return _import_page(request, ImportForm(), error=rejected.message, status=400)
     except importing.KeysRefused as refusal:
-        # The preview again, with the keys as typed, for a second try.
+        # The preview again, with the keys as typed, for a second try; the upload is kept.
+        upload = ImportUpload.objects.get(token=token)
         return _import_page(
-            request,
-            ImportForm(),
-            report=refusal.report,
-            payload=request.POST["payload"],
-            fmt=refusal.report.fmt,
-            filename=filename,
-            error=refusal.message,
-            status=409,
+            request, ImportForm(), report=refusal.report, upload=upload, error=refusal.message, status=409
         )
     messages.success(request, f"Imported: {report.summary}.")
     return render(request, "references/import_done.html", {"report": report})

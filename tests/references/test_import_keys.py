@@ -54,9 +54,7 @@ def preview(client, data=RIS, name="library.ris"):
 
 
 def confirm_fields(page):
-    return {
-        name: value for name, value in re.findall(r'name="(payload|fmt|filename|key-\d+)"[^>]*value="([^"]*)"', page)
-    }
+    return {name: value for name, value in re.findall(r'name="(upload|key-\d+)"[^>]*value="([^"]*)"', page)}
 
 
 def test_ris_records_keep_the_files_keys_and_clashes_get_another(editor, smith):
@@ -83,7 +81,7 @@ def test_the_preview_shows_key_authors_year_doi_and_pmid_and_fields_only_for_cla
     row = page.split("record 1 (line 1)")[1].split("</tr>")[0]
     assert "@okafor2021delirium" in row and "Okafor, Lindqvist, Tanaka et al." in row
     assert "<td>2021</td>" in row and "10.5555/keys.1" in row and "99000101" in row
-    assert set(confirm_fields(page)) == {"payload", "fmt", "filename", "key-1", "key-2"}
+    assert set(confirm_fields(page)) == {"upload", "key-1", "key-2"}
     assert confirm_fields(page)["key-1"] == "smith2020a"
     assert f'<a href="{smith.get_absolute_url()}">The file' in page
 

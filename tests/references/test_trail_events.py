@@ -100,12 +100,9 @@ def test_a_confirmed_upload_is_one_event_with_the_files_name_and_the_counts(clie
     client.force_login(editor)
     upload = SimpleUploadedFile("board-refs.ris", (SAMPLES / "references.ris").read_bytes())
     preview = client.post("/desk/references/import/", {"file": upload, "format": ""}).content.decode()
-    payload = preview.split('name="payload" value="')[1].split('"')[0]
-    filename = preview.split('name="filename" value="')[1].split('"')[0]
+    upload = preview.split('name="upload" value="')[1].split('"')[0]
     assert not reference_events("import").exists()  # a preview stores nothing
-    done = client.post(
-        "/desk/references/import/", {"payload": payload, "fmt": "ris", "filename": filename}, REMOTE_ADDR="192.0.2.9"
-    )
+    done = client.post("/desk/references/import/", {"upload": upload}, REMOTE_ADDR="192.0.2.9")
     assert done.status_code == 200
     [event] = reference_events("import")
     added = Reference.objects.exclude(pk=smith.pk).count()

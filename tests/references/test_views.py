@@ -105,8 +105,8 @@ def test_upload_previews_then_confirm_stores(signed_in_editor):
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "3 to add, 0 already in the library, 0 rejected" in page and not Reference.objects.exists()
-    payload = page.split('name="payload" value="')[1].split('"')[0]
-    done = signed_in_editor.post("/desk/references/import/", {"payload": payload, "fmt": "ris"})
+    upload = page.split('name="upload" value="')[1].split('"')[0]
+    done = signed_in_editor.post("/desk/references/import/", {"upload": upload})
     assert done.status_code == 200 and Reference.objects.count() == 3
     assert "3 added" in done.content.decode()
 
@@ -116,8 +116,8 @@ def test_an_unusable_upload_gets_a_400_with_the_reason_and_stores_nothing(signed
     response = signed_in_editor.post("/desk/references/import/", {"file": upload})
     assert response.status_code == 400
     assert "binary" in response.content.decode() and not Reference.objects.exists()
-    damaged = signed_in_editor.post("/desk/references/import/", {"payload": "not base64!!", "fmt": "ris"})
-    assert damaged.status_code == 400
+    damaged = signed_in_editor.post("/desk/references/import/", {"upload": "not a token"})
+    assert damaged.status_code == 410 and "Choose the file again" in damaged.content.decode()
 
 
 def test_exports_round_trip_through_the_importers(signed_in_editor, editor, smith, jones):
