@@ -13,7 +13,15 @@ from django.utils import timezone
 from core.errors import DomainError
 from references import parsing
 from references.models import ImportUpload, Reference
-from references.services import find_duplicate, record_import, require_librarian, save_new, unique_key
+from references.services import (
+    find_duplicates,
+    key_bases,
+    record_import,
+    require_librarian,
+    save_new,
+    stored_keys_starting,
+    unique_key,
+)
 
 
 class KeysRefused(DomainError):
@@ -94,14 +102,17 @@ class ImportReport:
 
 
 def _sort_records(records, report):
-    """Rejected, duplicate (of the library or of an earlier record) and new records."""
+    """Rejected, duplicate (of the library or of an earlier record) and new records.
+    The library is asked about all records at once."""
+    usable = [record for record in records if not record.error]
+    stored = dict(zip(map(id, usable), find_duplicates([record.fields for record in usable]), strict=True))
     seen = {}
     for number, record in enumerate(records):
         if record.error:
             report.rejected.append((record.location, record.error, record.identifier))
             continue
         fields = record.fields
-        existing, why = find_duplicate(fields)
+        existing, why = stored[id(record)]
         if existing:
             report.duplicates.append((record.location, fields["title"], existing, why))
             continue
@@ -132,7 +143,8 @@ def _key_problem(key, taken, stored):
 
 def _assign_keys(report, typed_keys):
     """The file's own keys where they are free, the keys typed on the preview, and keys
-    made from first author and year for the rest. The library's keys are read once."""
+    made from first author and year for the rest. The library's keys are read in two
+    queries, whatever the number of records."""
     typed_keys = {number: key.strip() for number, key in (typed_keys or {}).items() if key and key.strip()}
     wanted = {new.file_key for new in report.created} | set(typed_keys.values())
     stored = dict(Reference.objects.filter(key__in=wanted).values_list("key", "pk"))
@@ -153,10 +165,11 @@ def _assign_keys(report, typed_keys):
             new.clash = f"The file's key @{new.file_key} {problem}."
             if new.file_key in stored:
                 new.clash_url = reverse("references:detail", args=[stored[new.file_key]])
-    for new in report.created:
-        if not new.key:
-            new.key = unique_key("", new.fields, taken)
-            taken[new.key] = new.location
+    pending = [new for new in report.created if not new.key]
+    library_keys = stored_keys_starting(key_bases([new.fields for new in pending])) | set(stored)
+    for new in pending:
+        new.key = unique_key("", new.fields, taken, stored=library_keys)
+        taken[new.key] = new.location
 
 
 def import_references(*, actor, data, fmt=None, filename="", commit=False, keys=None, ip=None, now=None):

@@ -94,16 +94,66 @@ def find_duplicate(fields, exclude_id=None):
     return None, ""
 
 
-def unique_key(wanted, fields, taken=()):
-    """A free citation key: the wanted one if valid and free, else first author + year (+a, b, ...)."""
-    if wanted and VALID_KEY.match(wanted) and wanted not in taken and not Reference.objects.filter(key=wanted).exists():
+def find_duplicates(field_sets):
+    """find_duplicate for many records in three queries whatever their number:
+    [(existing reference or None, why)], in the order given."""
+    dois = {fields["doi"] for fields in field_sets if fields.get("doi")}
+    pmids = {fields["pmid"] for fields in field_sets if fields.get("pmid")}
+    by_doi = {reference.doi: reference for reference in Reference.objects.filter(doi__in=dois)} if dois else {}
+    by_pmid = {reference.pmid: reference for reference in Reference.objects.filter(pmid__in=pmids)} if pmids else {}
+    by_title = {}
+    title_keys = {fields["title_key"] for fields in field_sets}
+    for reference in Reference.objects.filter(title_key__in=title_keys).order_by("key"):
+        by_title.setdefault((reference.title_key, reference.year), reference)
+    found = []
+    for fields in field_sets:
+        if fields.get("doi") in by_doi:
+            found.append((by_doi[fields["doi"]], "same DOI"))
+        elif fields.get("pmid") in by_pmid:
+            found.append((by_pmid[fields["pmid"]], "same PubMed ID"))
+        else:
+            existing = by_title.get((fields["title_key"], fields.get("year")))
+            found.append((existing, "same title and year") if existing else (None, ""))
+    return found
+
+
+def key_bases(field_sets):
+    """The first-author-and-year base each record's made key starts from."""
+    return [
+        key_base(
+            fields["authors"][0]["family"] if fields.get("authors") else fields.get("organisation", ""),
+            fields.get("year"),
+        )
+        for fields in field_sets
+    ]
+
+
+def stored_keys_starting(bases):
+    """The library's keys that start with any of the bases, in one query."""
+    bases = sorted(set(bases))
+    if not bases:
+        return set()
+    # Bases are lower-case letters and digits only (key_base), so they need no escaping.
+    return set(Reference.objects.filter(key__regex=rf"^({'|'.join(bases)})").values_list("key", flat=True))
+
+
+def unique_key(wanted, fields, taken=(), stored=None):
+    """A free citation key: the wanted one if valid and free, else first author + year (+a, b, ...).
+    `stored`, when given, is the set of library keys to avoid (read beforehand, in bulk)."""
+
+    def free(candidate):
+        if candidate in taken:
+            return False
+        if stored is not None:
+            return candidate not in stored
+        return not Reference.objects.filter(key=candidate).exists()
+
+    if wanted and VALID_KEY.match(wanted) and free(wanted):
         return wanted
-    creator = fields["authors"][0]["family"] if fields.get("authors") else fields.get("organisation", "")
-    base = key_base(creator, fields.get("year"))
+    [base] = key_bases([fields])
     for suffix in itertools.chain([""], "abcdefghijklmnopqrstuvwxyz", (f"-{n}" for n in itertools.count(2))):
-        candidate = base + suffix
-        if candidate not in taken and not Reference.objects.filter(key=candidate).exists():
-            return candidate
+        if free(base + suffix):
+            return base + suffix
 
 
 def fingerprint(reference):

@@ -125,15 +125,26 @@ def test_a_zotero_item_uri_is_not_a_key_and_one_is_made_without_fuss(editor):
     assert (new.key, new.file_key, new.clash) == ("doe2020", "", "")
 
 
-def test_keys_are_looked_up_in_one_query_however_many_records(editor, django_assert_max_num_queries):
+def test_a_preview_asks_the_library_in_as_many_queries_for_5_records_as_for_200(
+    editor, add_reference, django_assert_max_num_queries
+):
+    add_reference(key="doe2020", title="Stored study", family="Doe", year=2020, doi="10.5555/stored")
+
     def ris(count):
-        return "".join(
-            f"TY  - JOUR\nID  - key{n}\nTI  - Study {n}\nAU  - Doe, J\nPY  - 2020\nER  - \n\n" for n in range(count)
-        ).encode()
+        """Records with and without keys, a stored DOI and made keys that meet the library's."""
+        records = []
+        for n in range(count):
+            key = f"ID  - key{n}\n" if n % 2 else ""
+            doi = "DO  - 10.5555/stored\n" if n == 3 else ""
+            records.append(f"TY  - JOUR\n{key}TI  - Study {n}\nAU  - Doe, J\nPY  - 2020\n{doi}ER  - \n\n")
+        return "".join(records).encode()
 
     counts = []
-    for size in (5, 50):
-        with django_assert_max_num_queries(4 * size + 10) as captured:
-            importing.import_references(actor=editor, data=ris(size), filename="k.ris")
-        counts.append(sum("references_reference" in q["sql"] and '"key" IN' in q["sql"] for q in captured))
-    assert counts == [1, 1]
+    for size in (5, 200):
+        with django_assert_max_num_queries(10) as captured:
+            report = importing.import_references(actor=editor, data=ris(size), filename="k.ris")
+        counts.append(len(captured))
+        assert len(report.duplicates) == 1 and len(report.created) == size - 1
+        made = [new.key for new in report.created if not new.file_key]
+        assert made[:2] == ["doe2020a", "doe2020b"] and len(set(made)) == len(made)
+    assert counts[0] == counts[1]
