@@ -29,10 +29,11 @@ class KeysRefused(DomainError):
 
     def __init__(self, report):
         refused = [new for new in report.created if new.refused]
+        one = len(refused) == 1
         super().__init__(
-            f"{len(refused)} typed key{'s' if len(refused) != 1 else ''} cannot be used: "
-            + "; ".join(f"{new.location}: {new.clash}" for new in refused)
-            + ". Change them and confirm again."
+            f"{len(refused)} typed key{'' if one else 's'} cannot be used: "
+            + "; ".join(f"{new.location}: {new.clash.rstrip('.')}" for new in refused)
+            + f". Change {'it' if one else 'them'} and confirm again."
         )
         self.report = report
 

@@ -115,6 +115,7 @@ def test_a_typed_key_that_cannot_be_used_is_refused_keeping_what_was_typed(signe
     assert response.status_code == 409
     page = response.content.decode()
     assert f"record 2 (line 13): @{typed} {reason}" in page and "Nothing was stored" in page
+    assert "1 typed key cannot be used" in page and ". Change it and confirm again." in page and ".." not in page
     assert confirm_fields(page)["key-1"] == typed and 'aria-invalid="true"' in page
     assert Reference.objects.count() == 1
 
