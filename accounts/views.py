@@ -12,8 +12,8 @@ from accounts.models import IDENTITY_FIELDS, Profile
 from accounts.roles import REVIEWER
 from accounts.selectors import account_trail, dashboard_for
 from articles.models import Signature
-from articles.public import published_articles
 from core.web import client_ip
+from public.pages import published_articles
 
 
 @require_safe

@@ -29,9 +29,9 @@ from api.serializers import (
     ReviewerDetailSerializer,
     ReviewerSerializer,
 )
-from articles import public
 from articles.models import Signature, VersionPage
 from articles.rendering import AUDIENCES, render_markdown
+from public import pages
 from references.formatting import to_csl
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
@@ -45,11 +45,11 @@ class PublicView(APIView):
 def readable_articles():
     """Published articles whose live page is not withheld."""
     withheld = VersionPage.objects.filter(version=OuterRef("published_version_id")).exclude(withheld_because="")
-    return public.published_articles().exclude(Exists(withheld)).select_related("published_version")
+    return pages.published_articles().exclude(Exists(withheld)).select_related("published_version")
 
 
 def _review(article):
-    facts = public.review_facts(article)
+    facts = pages.review_facts(article)
     return {
         "status": facts.step,
         "approved": facts.approved,
@@ -71,7 +71,7 @@ def _summary(article):
         "summary": version.summary,
         "aliases": version.aliases,
         "published_at": article.published_at,
-        "page_url": public.article_url(article.slug, "patient"),
+        "page_url": pages.article_url(article.slug, "patient"),
         "api_url": reverse("api:article", args=[article.slug]),
         "review": _review(article),
     }
@@ -84,8 +84,8 @@ def _detail(article):
             "audience": audience,
             "label": label,
             "body_html": render_markdown(version.body, version.references, audience=audience)[0],
-            "disclaimer": public.DISCLAIMERS[audience],
-            "page_url": public.article_url(article.slug, audience),
+            "disclaimer": pages.DISCLAIMERS[audience],
+            "page_url": pages.article_url(article.slug, audience),
         }
         for audience, label in AUDIENCES.items()
     ]
@@ -151,9 +151,9 @@ class ArticleDetail(PublicView):
     )
     def get(self, request, slug):
         article = _article_or_404(slug)
-        facts = public.review_facts(article)
+        facts = pages.review_facts(article)
         key = (
-            f"api-article:{public.RENDERING_FORMAT}:{article.published_version_id}:{facts.cache_part}:"
+            f"api-article:{pages.RENDERING_FORMAT}:{article.published_version_id}:{facts.cache_part}:"
             f"{article.public_reviewed_at}:{json.dumps(article.public_reviewers, sort_keys=True)}"
         )
         etag = _etag(key)

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.roles import REVIEWER, roles_of
-from articles import citing, notices, public, public_changes
+from articles import citing, notices
 from articles.audit import flag_for_attention, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
@@ -49,6 +49,8 @@ from articles.models import (
     hashed_reference,
 )
 from core.errors import DomainError
+from public import changes as public_changes
+from public import pages
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +304,7 @@ def _public_page_changed(article):
     it has none (its signed content re-proved first), and write the follow-ups (cached
     pages dropped, static export rewritten or removed) to the outbox."""
     live = article.published_version
-    if live is not None and not public.current_pages(live.pk).exists():
+    if live is not None and not pages.current_pages(live.pk).exists():
         public_changes.store_version_pages(live, article=article)
     public_changes.record(article)
 

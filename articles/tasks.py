@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from articles import public_changes, services
+from articles import services
+from public import changes as public_changes
 
 
 @shared_task

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "articles",
     "references",
     "notifications",
+    "public",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",  # the host check, before any page is answered
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A cached public article page is answered here, after the checks above.
-    "articles.public_views.CachedPublicPageMiddleware",
+    "public.views.CachedPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -5,8 +5,8 @@ from django.urls import include, path
 
 from accounts import people_views
 from api import token_views
-from articles import public_views
-from articles.sitemaps import SITEMAPS
+from public import views as public_views
+from public.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("desk/reports/", include("reports.urls")),
     path("desk/webhooks/", include("webhooks.urls")),
     path("desk/", include("articles.urls")),
-    path("articles/", include("articles.public_urls")),
+    path("articles/", include("public.urls")),
     path("editorial-policy/", public_views.site_page, {"key": "editorial-policy"}, name="editorial_policy"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("accounts.urls")),

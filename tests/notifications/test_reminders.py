@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from articles.public import review_facts
 from notifications.models import Notification
 from notifications.reminders import sweep
+from public.pages import review_facts
 from tests.workflow import approve, claim, submit
 
 NOW = timezone.now().replace(microsecond=0)

@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import public, services
+from articles import services
 from articles.services import Content
+from public import pages as public
 from tests.references.conftest import add_reference, jones, smith  # noqa: F401  (fixtures)
 from tests.workflow import approve, claim, fast_track, publish, submit
 

@@ -29,8 +29,8 @@ def test_with_the_cache_down_readers_get_the_page_from_the_database(client, dead
 def test_with_the_cache_down_an_unpublish_answers_normally_and_the_sweep_finishes_its_follow_ups(
     client, dead_cache, published, publisher, settings, tmp_path
 ):
-    from articles import public_changes
     from articles.models import PublicChange
+    from public import changes as public_changes
 
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
@@ -62,7 +62,7 @@ def test_a_cached_page_is_dropped_when_the_article_changes(
 def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(
     shared_cache, published, publisher, client, django_capture_on_commit_callbacks
 ):
-    from articles import public_cache
+    from public import cache as public_cache
 
     _, token = public_cache.lookup("sample-condition", "patient")  # a reader starts, reads the old page ...
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,7 +152,7 @@ def test_a_withdrawal_whose_export_task_was_lost_is_removed_by_the_next_refresh(
 
 
 def test_the_sweep_applies_a_follow_up_whose_task_was_lost(settings, tmp_path, published, publisher):
-    from articles import public_changes
+    from public import changes as public_changes
 
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()
@@ -196,8 +196,8 @@ def test_a_follow_up_claimed_by_a_worker_that_died_is_applied_by_a_later_sweep(
 
     from django.utils import timezone
 
-    from articles import public_changes
     from articles.models import PublicChange
+    from public import changes as public_changes
 
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()

@@ -3,11 +3,11 @@ is withheld from readers, with an alert for the staff."""
 
 from django.db import connection
 
-from articles import public_changes
 from articles.integrity import verify_signed_content
 from articles.models import ArticleVersion, Event, Signature, VersionPage
 from articles.tasks import refresh_exports
 from notifications.models import Notification
+from public import changes as public_changes
 from tests.conftest import as_owner
 
 PAGE = "/articles/sample-condition/"

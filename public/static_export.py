@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
-from articles import public
 from articles.models import Article
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE
+from public import pages
 
 ASSETS = ["css/site.css"]
 
@@ -47,16 +47,16 @@ def export_article(article_id):
     if root is None:
         return []
     slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
-    pages = {audience: public.load_page(audience, pk=article_id) for audience in AUDIENCES}
-    if any(page is None or not page.page_html for page in pages.values()):
+    loaded = {audience: pages.load_page(audience, pk=article_id) for audience in AUDIENCES}
+    if any(page is None or not page.page_html for page in loaded.values()):
         if slug:
             remove_export(slug)
         return []
     export_assets(root)
     written = []
-    for audience, page in pages.items():
+    for audience, page in loaded.items():
         folder = root / "articles" / slug / ("" if audience == DEFAULT_AUDIENCE else audience)
-        _write(folder / "index.html", public.finish_page(page))
+        _write(folder / "index.html", pages.finish_page(page))
         written.append(folder / "index.html")
     return written
 
@@ -69,7 +69,7 @@ def export_all():
         return 0
     written = 0
     exported = set()
-    for article_id, slug in public.published_articles().values_list("pk", "slug"):
+    for article_id, slug in pages.published_articles().values_list("pk", "slug"):
         files = export_article(article_id)
         written += len(files)
         if files:

@@ -1,15 +1,15 @@
 from django.contrib.sitemaps import Sitemap
 
 from accounts.models import Profile
-from articles import public
 from articles.models import Signature
+from public import pages
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return public.published_articles().order_by("slug").only("slug", "published_at")
+        return pages.published_articles().order_by("slug").only("slug", "published_at")
 
     def location(self, article):
         return article.get_public_url()

@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import PUBLISHER
-from articles import public, public_cache, static_export
 from articles.audit import flag_for_attention
 from articles.integrity import verify_signed_content
 from articles.models import Article, ArticleVersion, PublicChange, VersionPage
 from notifications.services import notify
+from public import cache, pages, static_export
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=5)
@@ -45,7 +45,7 @@ def record(article, now=None):
     pages from here and queue the rest. Neither can fail the change: the row waits."""
     PublicChange.objects.create(article_id=article.pk, created_at=now or timezone.now())
     slug = article.slug
-    transaction.on_commit(lambda: (public_cache.forget(slug), queue_apply()))
+    transaction.on_commit(lambda: (cache.forget(slug), queue_apply()))
 
 
 def store_version_pages(version, *, article=None, now=None):
@@ -53,11 +53,11 @@ def store_version_pages(version, *, article=None, now=None):
     is not, store withheld (empty) pages and raise the alarm. Returns the problem or
     None. Runs in a transaction; `article` is the caller's locked row, if it holds one."""
     problem = verify_signed_content(version)
-    pages = public.render_pages(version) if problem is None else public.withheld_pages(version, problem)
+    rendered = pages.render_pages(version) if problem is None else pages.withheld_pages(version, problem)
     # Two processes may render the same version at once: the second one's rows replace
     # the first one's instead of failing on the unique constraint.
     VersionPage.objects.bulk_create(
-        pages,
+        rendered,
         update_conflicts=True,
         unique_fields=["version", "audience"],
         update_fields=["html", "withheld_because", "rendering_format", "citation_style"],
@@ -92,7 +92,7 @@ def store_missing_pages(article_id):
     style (after a deploy changed either, before reconcile ran). True when it rendered."""
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id, published_version__isnull=False).first()
-        if article is None or public.current_pages(article.published_version_id).exists():
+        if article is None or pages.current_pages(article.published_version_id).exists():
             return False
         log.warning("article %s had no stored public page; rendered it now", article_id)
         version = ArticleVersion.objects.select_related("article").get(pk=article.published_version_id)
@@ -130,7 +130,7 @@ def _claim(now, limit):
 def _apply(article_id):
     static_export.export_article(article_id)
     slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
-    if slug and not public_cache.forget(slug):
+    if slug and not cache.forget(slug):
         raise CacheUnreachable("the page cache could not be reached to drop the old pages")
 
 
@@ -156,7 +156,7 @@ def apply_pending(*, now=None, limit=BATCH):
 def reconcile():
     """Render every live version's missing pages, rewrite the export of everything
     published and remove the exported pages of anything not. Returns files written."""
-    current = public.current_pages(OuterRef("published_version_id"))
-    for article_id in public.published_articles().filter(~Exists(current)).values_list("pk", flat=True):
+    current = pages.current_pages(OuterRef("published_version_id"))
+    for article_id in pages.published_articles().filter(~Exists(current)).values_list("pk", flat=True):
         store_missing_pages(article_id)
     return static_export.export_all()

@@ -26,7 +26,7 @@ def _generation_key(slug):
 
 
 def _page_key(slug, audience):
-    from articles.public import RENDERING_FORMAT
+    from public.pages import RENDERING_FORMAT
 
     return f"public-page:{RENDERING_FORMAT}:{slug}:{audience}"
 

@@ -19,10 +19,10 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
-from articles import public, public_cache, public_changes
 from articles.lifecycle import may_edit_site_pages
 from articles.models import SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
+from public import cache, changes, pages
 
 AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
@@ -30,15 +30,15 @@ MAX_QUERY = 200
 
 def _finished_page(slug, audience):
     """The finished page as a cache entry, from the database; None for a 404."""
-    article = public.load_page(audience, slug=slug)
-    if article is not None and article.page_html is None and public_changes.store_missing_pages(article.pk):
-        article = public.load_page(audience, slug=slug)
+    article = pages.load_page(audience, slug=slug)
+    if article is not None and article.page_html is None and changes.store_missing_pages(article.pk):
+        article = pages.load_page(audience, slug=slug)
     if article is None or not article.page_html:
         return None  # not published, or withheld
-    facts = public.review_facts(article)
-    identity = f"{public.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
+    facts = pages.review_facts(article)
+    identity = f"{pages.RENDERING_FORMAT}:{article.published_version_id}:{audience}:{facts.cache_part}"
     return {
-        "body": public.finish_page(article).encode(),
+        "body": pages.finish_page(article).encode(),
         "etag": '"%s"' % hashlib.sha256(identity.encode()).hexdigest()[:32],
         "last_modified": int(article.published_at.timestamp()),
         # The page changes by itself when the re-review falls due.
@@ -48,14 +48,12 @@ def _finished_page(slug, audience):
 
 def _page(request, slug, audience):
     looked_up = getattr(request, "public_page_lookup", None)  # the middleware's miss, if it asked already
-    entry, token = (
-        looked_up[2:] if looked_up and looked_up[:2] == (slug, audience) else public_cache.lookup(slug, audience)
-    )
+    entry, token = looked_up[2:] if looked_up and looked_up[:2] == (slug, audience) else cache.lookup(slug, audience)
     if entry is None:
         entry = _finished_page(slug, audience)
         if entry is None:
             raise Http404("No published article at this address")
-        public_cache.store(slug, audience, token, entry)
+        cache.store(slug, audience, token, entry)
     return _answer(request, entry)
 
 
@@ -93,7 +91,7 @@ class CachedPublicPageMiddleware:
             bare and request.COOKIES.get(AUDIENCE_COOKIE, DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE
         ):
             return self.get_response(request)  # the chooser's address, or a remembered audience to redirect to
-        entry, token = public_cache.lookup(slug, audience)
+        entry, token = cache.lookup(slug, audience)
         if entry is None:
             request.public_page_lookup = (slug, audience, entry, token)
             return self.get_response(request)
@@ -107,7 +105,7 @@ class CachedPublicPageMiddleware:
 def article(request, slug):
     chosen = request.COOKIES.get(AUDIENCE_COOKIE)
     if chosen in AUDIENCES and chosen != DEFAULT_AUDIENCE:
-        response = redirect(public.article_url(slug, chosen))
+        response = redirect(pages.article_url(slug, chosen))
     else:
         response = _page(request, slug, DEFAULT_AUDIENCE)
     patch_vary_headers(response, ["Cookie"])
@@ -127,7 +125,7 @@ def choose_audience(request, slug):
     audience = request.GET.get("audience", "")
     if audience not in AUDIENCES:
         return HttpResponseBadRequest("Choose patient, caregiver or professional.")
-    response = redirect(public.article_url(slug, audience))
+    response = redirect(pages.article_url(slug, audience))
     response.set_cookie(
         AUDIENCE_COOKIE, audience, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.HTTPS, httponly=True
     )
@@ -139,7 +137,7 @@ def _clean_query(raw):
 
 
 def search_published(query):
-    articles = public.published_articles().select_related("published_version")
+    articles = pages.published_articles().select_related("published_version")
     if not query:
         return articles.order_by("topic", "published_version__title"), False
     if connection.vendor == "postgresql":

@@ -3,12 +3,12 @@ changed) and bring the static export in line: run it as the release step."""
 
 from django.core.management.base import BaseCommand
 
-from articles import public_changes
+from public import changes
 
 
 class Command(BaseCommand):
     help = "Render missing public pages (re-proving their signed content) and refresh the static export."
 
     def handle(self, *args, **options):
-        written = public_changes.reconcile()
+        written = changes.reconcile()
         self.stdout.write(f"public pages up to date; {written} exported files written")
