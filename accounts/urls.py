@@ -6,6 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("desk/profile/", views.my_profile, name="my_profile"),
-    path("reviewers/<slug:slug>/", views.profile, name="profile"),
     path("healthz", views.healthz, name="healthz"),
 ]

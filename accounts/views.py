@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,11 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import services
 from accounts.health import health_report
 from accounts.models import IDENTITY_FIELDS, Profile
-from accounts.roles import REVIEWER
 from accounts.selectors import account_trail, dashboard_for
-from articles.models import Signature
 from core.web import client_ip
-from public.pages import published_articles
 
 
 @require_safe
@@ -70,29 +67,6 @@ def my_profile(request):
         request, "Your profile was saved, and the change is in the record." if event else "Nothing changed."
     )
     return redirect("my_profile")
-
-
-@require_safe
-def profile(request, slug):
-
-    staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
-    reviewed = (
-        published_articles()
-        .filter(
-            published_version__signatures__signer=staff_profile.user,
-            published_version__signatures__kind=Signature.APPROVAL,
-        )
-        .select_related("published_version")
-        .order_by("published_version__title")
-        .distinct()
-    )
-    # Members of the Medical Advisory Board have a public page; so do former members
-    # whose signature is on a live article, since its review line links here.
-    member = staff_profile.user.is_active and staff_profile.user.groups.filter(name=REVIEWER).exists()
-    reviewed = list(reviewed)
-    if not member and not reviewed:
-        raise Http404("No such reviewer")
-    return render(request, "accounts/profile.html", {"profile": staff_profile, "reviewed": reviewed, "member": member})
 
 
 @never_cache

@@ -27,6 +27,7 @@ urlpatterns = [
     path("desk/", include("articles.urls")),
     path("articles/", include("public.urls")),
     path("editorial-policy/", public_views.site_page, {"key": "editorial-policy"}, name="editorial_policy"),
+    path("reviewers/<slug:slug>/", public_views.reviewer_profile, name="profile"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("accounts.urls")),
 ]

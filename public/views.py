@@ -13,14 +13,15 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from accounts.roles import roles_of
+from accounts.models import Profile
+from accounts.roles import REVIEWER, roles_of
 from articles.lifecycle import may_edit_site_pages
-from articles.models import SitePage
+from articles.models import Signature, SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
 from public import cache, changes, pages
 
@@ -177,3 +178,26 @@ def site_page(request, key):
             "may_edit": may_edit_site_pages(roles_of(request.user)),
         },
     )
+
+
+@require_safe
+def reviewer_profile(request, slug):
+    """A board member's public page, with the live articles they signed."""
+    staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
+    reviewed = (
+        pages.published_articles()
+        .filter(
+            published_version__signatures__signer=staff_profile.user,
+            published_version__signatures__kind=Signature.APPROVAL,
+        )
+        .select_related("published_version")
+        .order_by("published_version__title")
+        .distinct()
+    )
+    # Members of the Medical Advisory Board have a public page; so do former members
+    # whose signature is on a live article, since its review line links here.
+    member = staff_profile.user.is_active and staff_profile.user.groups.filter(name=REVIEWER).exists()
+    reviewed = list(reviewed)
+    if not member and not reviewed:
+        raise Http404("No such reviewer")
+    return render(request, "public/reviewer.html", {"profile": staff_profile, "reviewed": reviewed, "member": member})
