@@ -29,7 +29,8 @@ from api.serializers import (
     ReviewerDetailSerializer,
     ReviewerSerializer,
 )
-from articles.models import Signature, VersionPage
+from articles import selectors
+from articles.models import VersionPage
 from articles.rendering import AUDIENCES, render_markdown
 from public import pages
 from references.formatting import to_csl
@@ -45,7 +46,7 @@ class PublicView(APIView):
 def readable_articles():
     """Published articles whose live page is not withheld."""
     withheld = VersionPage.objects.filter(version=OuterRef("published_version_id")).exclude(withheld_because="")
-    return pages.published_articles().exclude(Exists(withheld)).select_related("published_version")
+    return selectors.published_articles().exclude(Exists(withheld)).select_related("published_version")
 
 
 def _review(article):
@@ -234,15 +235,7 @@ class ReviewerDetail(PublicView):
         profile = board_profiles().select_related("user").filter(slug=slug).first()
         if profile is None:
             raise Http404("No board member at this address.")
-        reviewed = (
-            readable_articles()
-            .filter(
-                published_version__signatures__signer=profile.user,
-                published_version__signatures__kind=Signature.APPROVAL,
-            )
-            .order_by("published_version__title")
-            .distinct()
-        )
+        reviewed = selectors.signed_by(readable_articles(), profile.user)
         data = ReviewerDetailSerializer(
             {
                 **_profile(profile),

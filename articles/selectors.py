@@ -177,3 +177,28 @@ def pending_fast_track_requests():
         .select_related("article__working_version", "requested_by__profile")
         .order_by("requested_at", "pk")
     )
+
+
+# ---------------------------------------------------------------- what readers may see
+
+
+def published_articles():
+    """Articles with a live (published) version: all the public site and API may show."""
+    return Article.objects.filter(published_version__isnull=False)
+
+
+def signed_by(articles, user):
+    """Those of `articles` whose live version `user` signed as approver, by title."""
+    return (
+        articles.filter(
+            published_version__signatures__signer=user,
+            published_version__signatures__kind=Signature.APPROVAL,
+        )
+        .order_by("published_version__title")
+        .distinct()
+    )
+
+
+def approval_signer_ids():
+    """The ids of everyone who ever signed an approval (a subquery)."""
+    return Signature.objects.filter(kind=Signature.APPROVAL).values("signer_id")

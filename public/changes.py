@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import PUBLISHER
+from articles import selectors
 from articles.audit import flag_for_attention
 from articles.integrity import verify_signed_content
 from articles.models import Article, ArticleVersion, PublicChange, VersionPage
@@ -106,7 +107,7 @@ def store_missing_pages(article_id):
 
 def queue_apply():
     """Ask a worker to apply the waiting rows; a broker that is down is not an error here."""
-    from articles.tasks import apply_public_changes  # noqa: PLC0415 - tasks import this module: deferred Celery
+    from public.tasks import apply_public_changes  # noqa: PLC0415 - tasks import this module: deferred Celery
 
     try:
         apply_public_changes.delay()
@@ -157,6 +158,6 @@ def reconcile():
     """Render every live version's missing pages, rewrite the export of everything
     published and remove the exported pages of anything not. Returns files written."""
     current = pages.current_pages(OuterRef("published_version_id"))
-    for article_id in pages.published_articles().filter(~Exists(current)).values_list("pk", flat=True):
+    for article_id in selectors.published_articles().filter(~Exists(current)).values_list("pk", flat=True):
         store_missing_pages(article_id)
     return static_export.export_all()

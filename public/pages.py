@@ -19,8 +19,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.dates import MONTHS
 from django.utils.html import escape
 
+from articles import selectors
 from articles.lifecycle import REVIEW_AFTER, State
-from articles.models import Article, VersionPage, rereview_due_at
+from articles.models import VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
 
 RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
@@ -48,10 +49,6 @@ FACT_FIELDS = (
     "public_approved",
     "public_reviewed_at",
 )
-
-
-def published_articles():
-    return Article.objects.filter(published_version__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -236,7 +233,7 @@ def _page_query(audience, field, citation_style):
         citation_style=citation_style,
     ).values("html")[:1]
     queryset = (
-        published_articles()
+        selectors.published_articles()
         .filter(**{field: placeholder})
         .order_by()
         .annotate(

@@ -1,15 +1,14 @@
 from django.contrib.sitemaps import Sitemap
 
 from accounts.models import Profile
-from articles.models import Signature
-from public import pages
+from articles import selectors
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return pages.published_articles().order_by("slug").only("slug", "published_at")
+        return selectors.published_articles().order_by("slug").only("slug", "published_at")
 
     def location(self, article):
         return article.get_public_url()
@@ -22,8 +21,8 @@ class ReviewerSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        signer_ids = Signature.objects.filter(kind=Signature.APPROVAL).values("signer_id")
-        return Profile.objects.filter(user_id__in=signer_ids, user__is_active=True).order_by("slug")
+        signers = Profile.objects.filter(user_id__in=selectors.approval_signer_ids(), user__is_active=True)
+        return signers.order_by("slug")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "reviewers": ReviewerSitemap}

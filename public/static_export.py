@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
+from articles import selectors
 from articles.models import Article
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE
 from public import pages
@@ -69,7 +70,7 @@ def export_all():
         return 0
     written = 0
     exported = set()
-    for article_id, slug in pages.published_articles().values_list("pk", "slug"):
+    for article_id, slug in selectors.published_articles().values_list("pk", "slug"):
         files = export_article(article_id)
         written += len(files)
         if files:

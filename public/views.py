@@ -20,8 +20,9 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Profile
 from accounts.roles import REVIEWER, roles_of
+from articles import selectors
 from articles.lifecycle import may_edit_site_pages
-from articles.models import Signature, SitePage
+from articles.models import SitePage
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
 from public import cache, changes, pages
 
@@ -138,7 +139,7 @@ def _clean_query(raw):
 
 
 def search_published(query):
-    articles = pages.published_articles().select_related("published_version")
+    articles = selectors.published_articles().select_related("published_version")
     if not query:
         return articles.order_by("topic", "published_version__title"), False
     if connection.vendor == "postgresql":
@@ -184,15 +185,8 @@ def site_page(request, key):
 def reviewer_profile(request, slug):
     """A board member's public page, with the live articles they signed."""
     staff_profile = get_object_or_404(Profile.objects.select_related("user"), slug=slug)
-    reviewed = (
-        pages.published_articles()
-        .filter(
-            published_version__signatures__signer=staff_profile.user,
-            published_version__signatures__kind=Signature.APPROVAL,
-        )
-        .select_related("published_version")
-        .order_by("published_version__title")
-        .distinct()
+    reviewed = selectors.signed_by(selectors.published_articles(), staff_profile.user).select_related(
+        "published_version"
     )
     # Members of the Medical Advisory Board have a public page; so do former members
     # whose signature is on a live article, since its review line links here.

@@ -161,7 +161,9 @@ def wait_for(condition, seconds):
 
 
 def use_broker(url):
-    """Point this process's Celery app at a broker (tests otherwise run tasks eagerly)."""
+    """Point this process's Celery app at a broker (tests otherwise run tasks eagerly).
+    It closes the app, and a closed app registers no task whose module is first imported
+    after that: import the tasks a test sends at the top of its module."""
     from editorial.celery import app
 
     app.close()  # drop pooled connections to the previous broker

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.services import Content
+from articles.tasks import publish_due_articles  # here, not in a test: see use_broker()
 from tests.processes import (
     REDIS_URL,
     get,
@@ -97,8 +98,6 @@ def test_a_scheduled_publication_by_the_celery_worker_reaches_every_web_worker_w
     schedule_publication(published, publisher)
 
     use_broker(REDIS_URL)  # what beat does: send the task to the worker process
-    from articles.tasks import publish_due_articles
-
     publish_due_articles.delay()
     published.refresh_from_db()
     assert wait_for(lambda: _refreshed(published), 30), "the worker did not publish"

@@ -4,7 +4,7 @@ static export is served first, everything else reaches the app."""
 import pytest
 
 from articles import services
-from articles.tasks import refresh_exports
+from public.tasks import refresh_exports
 from tests.processes import get, production_env, start_gunicorn, start_nginx, use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from articles import services
-from articles.tasks import refresh_exports
+from public.tasks import refresh_exports
 from tests.accounts.test_settings import PRODUCTION_ENV, run_django
 from tests.public.conftest import REDIS_URL, redis_cache
 

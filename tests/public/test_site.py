@@ -112,7 +112,7 @@ def test_refreshing_exports_rewrites_a_page_whose_review_fell_due(settings, tmp_
     from django.utils import timezone
 
     from articles.models import Article
-    from articles.tasks import refresh_exports
+    from public.tasks import refresh_exports
 
     settings.STATIC_EXPORT_DIR = str(tmp_path)
     refresh_exports()

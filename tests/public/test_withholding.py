@@ -5,9 +5,9 @@ from django.db import connection
 
 from articles.integrity import verify_signed_content
 from articles.models import ArticleVersion, Event, Signature, VersionPage
-from articles.tasks import refresh_exports
 from notifications.models import Notification
 from public import changes as public_changes
+from public.tasks import refresh_exports
 from tests.conftest import as_owner
 
 PAGE = "/articles/sample-condition/"
