@@ -18,6 +18,8 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 
+from public.pages import RENDERING_FORMAT
+
 log = logging.getLogger(__name__)
 
 
@@ -26,8 +28,6 @@ def _generation_key(slug):
 
 
 def _page_key(slug, audience):
-    from public.pages import RENDERING_FORMAT
-
     return f"public-page:{RENDERING_FORMAT}:{slug}:{audience}"
 
 
