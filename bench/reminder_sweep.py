@@ -41,8 +41,8 @@ GENERATE = [
 
 def run():
     from accounts.roles import EDITOR, PUBLISHER, REVIEWER
+    from articles.reminders import sweep
     from notifications.models import Notification
-    from notifications.reminders import sweep
 
     people = {
         name: person(f"bench-{name}", role).pk

@@ -1,10 +1,10 @@
-"""Thin Celery tasks over notifications.services and notifications.reminders."""
+"""Thin Celery tasks over notifications.services."""
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import reminders, services
+from notifications import services
 
 
 @shared_task(acks_late=True)
@@ -20,9 +20,3 @@ def send_digests():
     if timezone.now().hour != settings.DIGEST_HOUR_UTC:
         return 0
     return services.send_digests()
-
-
-@shared_task
-def send_reminders():
-    """The reminder sweep: overdue reviews, untouched changes, unpublished approvals, re-review."""
-    return reminders.sweep().counts()

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
+from articles.reminders import sweep
 from notifications.models import Notification
-from notifications.reminders import sweep
 from public.pages import review_facts
 from tests.workflow import approve, claim, submit
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from notifications.reminders import sweep
+from articles.reminders import sweep
 
 
 class Command(BaseCommand):
