@@ -21,8 +21,13 @@ class ArticlesConfig(AppConfig):
             if not reversion.is_registered(model):
                 reversion.register(model)
 
+        from articles.audit import record_trail_event
+        from articles.selectors import citing_articles
         from articles.services import flag_articles_citing
+        from references import links
         from references.services import on_reference_changed
 
         # A changed reference flags the articles citing it, in the reference's transaction.
         on_reference_changed(flag_articles_citing)
+        # The library records its changes in the audit trail and lists who cites a reference.
+        links.connect(record_trail_event=record_trail_event, cited_by=citing_articles)

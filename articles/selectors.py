@@ -202,3 +202,15 @@ def signed_by(articles, user):
 def approval_signer_ids():
     """The ids of everyone who ever signed an approval (a subquery)."""
     return Signature.objects.filter(kind=Signature.APPROVAL).values("signer_id")
+
+
+def citing_articles(reference):
+    """Articles whose working or published version cites the reference."""
+    return (
+        Article.objects.filter(
+            Q(working_version__citations__reference=reference) | Q(published_version__citations__reference=reference)
+        )
+        .select_related("working_version", "published_version")
+        .distinct()
+        .order_by("working_version__title")
+    )

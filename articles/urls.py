@@ -33,4 +33,10 @@ urlpatterns = [
     path("<int:article_id>/compare/", views.compare, name="compare"),
     path("<int:article_id>/restore/<int:version_id>/", views.restore, name="restore"),
     re_path(r"^(?P<article_id>\d+)/audit\.(?P<fmt>csv|json)$", views.audit_export, name="audit"),
+    # Under the library's address, as before the view moved here.
+    re_path(
+        r"^references/article/(?P<article_id>\d+)\.(?P<fmt>ris|json)$",
+        views.export_references,
+        name="export_references",
+    ),
 ]

@@ -42,6 +42,8 @@ from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
 from core.web import client_ip, desk_view
+from references import exporting
+from references.models import Reference
 
 
 def _article_or_404(article_id):
@@ -651,6 +653,16 @@ def audit_export(request, article_id, fmt):
         response = HttpResponse(csv_lines(rows, AUDIT_COLUMNS), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_safe
+@desk_view
+def export_references(request, article_id, fmt):
+    """The working version's references, in citation order, as RIS or CSL-JSON."""
+    article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
+    ids = [item["id"] for item in article.working_version.references]
+    by_id = Reference.objects.in_bulk(ids)
+    return exporting.download([by_id[i] for i in ids if i in by_id], fmt, f"references-{article.slug}")
 
 
 @desk_view

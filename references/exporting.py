@@ -3,6 +3,7 @@
 import json
 
 import rispy
+from django.http import HttpResponse
 
 from references.formatting import to_csl
 
@@ -53,3 +54,15 @@ def to_csl_json(references):
         item["id"] = reference.key
         items.append(item)
     return json.dumps(items, indent=2, ensure_ascii=False)
+
+
+def download(references, fmt, name):
+    """The references as a file to save: RIS for "ris", else CSL-JSON."""
+    if fmt == "ris":
+        content, content_type, filename = to_ris(references), "application/x-research-info-systems", f"{name}.ris"
+    else:
+        content, content_type = to_csl_json(references), "application/vnd.citationstyles.csl+json"
+        filename = f"{name}.json"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,7 +1,6 @@
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from articles.models import Article
 from references.models import Reference
 from references.normalize import InvalidIdentifier, normalize_doi
 
@@ -19,15 +18,3 @@ def library(query=""):
     except InvalidIdentifier:
         pass
     return references.annotate(authors_text=Cast("authors", TextField())).filter(condition)
-
-
-def cited_by(reference):
-    """Articles whose working or published version cites the reference."""
-    return (
-        Article.objects.filter(
-            Q(working_version__citations__reference=reference) | Q(published_version__citations__reference=reference)
-        )
-        .select_related("working_version", "published_version")
-        .distinct()
-        .order_by("working_version__title")
-    )

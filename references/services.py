@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import roles_of
-from articles.audit import record_trail_event
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from references.citations import KEY
 from references.formatting import STYLES, format_reference
+from references.links import record_trail_event
 from references.models import Reference
 from references.normalize import key_base
 

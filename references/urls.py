@@ -10,7 +10,6 @@ urlpatterns = [
     path("import/", views.import_file, name="import"),
     path("lookup/", views.lookup_identifier, name="lookup"),
     re_path(r"^export\.(?P<fmt>ris|json)$", views.export_library, name="export"),
-    re_path(r"^article/(?P<article_id>\d+)\.(?P<fmt>ris|json)$", views.export_article, name="export_article"),
     path("<int:reference_id>/", views.detail, name="detail"),
     path("<int:reference_id>/edit/", views.edit, name="edit"),
     path("<int:reference_id>/check-retraction/", views.check_retraction, name="check_retraction"),

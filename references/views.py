@@ -4,18 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import roles_of
-from articles.models import Article
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, desk_view
-from references import exporting, importing, lookup, selectors, services
+from references import exporting, importing, links, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import ImportUpload, Reference
 from references.parsing import MAX_BYTES, FileRejected
@@ -42,7 +40,7 @@ def _detail_page(request, reference, *, clear_form=None, mark_form=None, error=N
         "references/detail.html",
         {
             "reference": reference,
-            "cited_by": selectors.cited_by(reference),
+            "cited_by": links.cited_by(reference),
             "may_manage": _may_manage(request.user),
             "may_clear_retraction": may_clear_retraction(roles_of(request.user)),
             "clear_form": clear_form or ClearRetractionForm(initial={"updated_at": reference.updated_at.isoformat()}),
@@ -318,31 +316,10 @@ def _confirm_import(request):
     return render(request, "references/import_done.html", {"report": report})
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _export(references, fmt, name):
-    if fmt == "ris":
-        return _download(exporting.to_ris(references), "application/x-research-info-systems", f"{name}.ris")
-    return _download(exporting.to_csl_json(references), "application/vnd.citationstyles.csl+json", f"{name}.json")
-
-
 @require_safe
 @desk_view
 def export_library(request, fmt):
-    return _export(list(Reference.objects.order_by("key")), fmt, "library")
-
-
-@require_safe
-@desk_view
-def export_article(request, article_id, fmt):
-    article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
-    ids = [item["id"] for item in article.working_version.references]
-    by_id = Reference.objects.in_bulk(ids)
-    return _export([by_id[i] for i in ids if i in by_id], fmt, f"references-{article.slug}")
+    return exporting.download(list(Reference.objects.order_by("key")), fmt, "library")
 
 
 @require_POST

@@ -177,3 +177,39 @@ def test_an_article_with_150_citations_to_100_references_renders_in_constant_que
         assert page.status_code == 200 and f'id="ref-{references}"' in page.content.decode()
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_an_article_s_references_download_in_citation_order_from_the_article_page(
+    signed_in_editor, draft, editor, smith, jones
+):
+    from articles import services
+    from articles.services import Content
+
+    services.article_save_version(
+        article_id=draft.pk,
+        actor=editor,
+        base_version_id=draft.working_version_id,
+        note="cite",
+        content=Content(title="Citing article", body="First [@jones2021]. Then [@smith2020]."),
+    )
+    article_page = signed_in_editor.get(f"/desk/{draft.pk}/").content.decode()
+    assert f"/desk/references/article/{draft.pk}.ris" in article_page
+    ris = signed_in_editor.get(f"/desk/references/article/{draft.pk}.ris")
+    assert ris.status_code == 200 and ris["Content-Type"] == "application/x-research-info-systems"
+    assert f'filename="references-{draft.slug}.ris"' in ris["Content-Disposition"]
+    text = ris.content.decode()
+    assert text.index("Jones") < text.index("Smith")
+    csl = json.loads(signed_in_editor.get(f"/desk/references/article/{draft.pk}.json").content)
+    assert [item["title"] for item in csl] == [jones.title, smith.title]
+    assert signed_in_editor.get("/desk/references/article/999999.ris").status_code == 404
+
+
+def test_without_a_connected_audit_trail_a_library_change_is_refused_not_left_unrecorded(add_reference, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from references import links
+
+    monkeypatch.setattr(links, "_links", {})
+    with pytest.raises(ImproperlyConfigured):
+        add_reference(key="unrecorded", title="Unrecorded")
+    assert not Reference.objects.filter(title="Unrecorded").exists()
