@@ -24,6 +24,7 @@ _LABELS = {
     "cancel_schedule": "Cancel a schedule",
     "publish_due": "Publish as scheduled",
     "unpublish_due": "Unpublish as scheduled",
+    "set_policy": "Set the review policy",
 }
 
 
@@ -64,6 +65,8 @@ class Action(_Labelled):
     CONFIRM_FAST_TRACK = "confirm_fast_track"
     WITHDRAW_FAST_TRACK = "withdraw_fast_track"
     DECLINE_FAST_TRACK = "decline_fast_track"
+    # The quorum and the re-review interval (and going back to review before publication).
+    SET_POLICY = "set_policy"
 
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
@@ -281,6 +284,7 @@ RULES = {
     ),
     Action.WITHDRAW_FAST_TRACK: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (PENDING, OWN_REQUEST)),
     Action.DECLINE_FAST_TRACK: Rule(frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (PENDING, NOT_OWN_REQUEST)),
+    Action.SET_POLICY: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep),
 }
 
 
@@ -324,6 +328,7 @@ def _past(action):
         Action.CONFIRM_FAST_TRACK: "fast-tracked",
         Action.WITHDRAW_FAST_TRACK: "changed",
         Action.DECLINE_FAST_TRACK: "changed",
+        Action.SET_POLICY: "changed",
     }[action]
 
 
@@ -376,7 +381,7 @@ def may_edit_site_pages(roles):
 
 
 def may_set_review_policy(roles):
-    return PUBLISHER in roles
+    return is_allowed(Action.SET_POLICY, Situation(state=State.DRAFT, roles=frozenset(roles)))
 
 
 # Identity and roles: the names signatures print and the roles that allow signing.

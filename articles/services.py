@@ -7,6 +7,7 @@ Views, admin, commands and tasks all call these; none of them decide who may act
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timezone as dt_timezone
 
@@ -31,7 +32,6 @@ from articles.lifecycle import (
     decide,
     is_allowed,
     may_edit_site_pages,
-    may_set_review_policy,
 )
 from articles.models import (
     Article,
@@ -108,6 +108,35 @@ class Content:
 
 def _lock(article_id):
     return Article.objects.select_for_update(of=("self",)).select_related("working_version").get(pk=article_id)
+
+
+_UNCHECKED = object()
+
+
+@dataclass
+class Step:
+    """One state-changing service at work: the locked article, who acts, and when."""
+
+    article: Article
+    actor: object
+    now: object
+
+    def decide(self, action, **facts):
+        """The lifecycle's Decision on `action`, from the article's facts and the action's own."""
+        return decide(action, situation_for(self.article, self.actor, **facts))
+
+
+@contextmanager
+def _transition(article_id, actor, now=None, *, expected_version_id=_UNCHECKED):
+    """The frame of every state-changing service: `now` defaulted once, one transaction
+    and django-reversion revision, the article row locked, and, for a form that says
+    which version it was opened on, the stale-form check. Yields the Step."""
+    now = now or timezone.now()
+    with transaction.atomic(), reversion.create_revision():
+        article = _lock(article_id)
+        if expected_version_id is not _UNCHECKED:
+            _expect_version(article, expected_version_id)
+        yield Step(article, actor, now)
 
 
 def _open_round(article):
@@ -309,7 +338,7 @@ def _public_page_changed(article):
     public_changes.record(article)
 
 
-def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
+def _move(article, decision, actor, now, *, comment="", ip=None, version=None, details=None):
     """Apply a decision: new state, saved in a revision, with its event."""
     if article.published_version_id or decision.action == Action.UNPUBLISH:
         _refresh_public_facts(article)
@@ -330,6 +359,7 @@ def _move(article, decision, actor, now, *, comment="", ip=None, version=None):
         version=version or article.working_version,
         comment=comment,
         ip=ip,
+        details=details,
     )
 
 
@@ -402,12 +432,10 @@ def article_save_version(*, article_id, actor, base_version_id, content, note, i
     unchanged text, and anyone the lifecycle does not let edit. An open review
     round is closed as superseded: its approvals do not carry over.
     """
-    now = now or timezone.now()
     note = _require_note(note)
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, base_version_id)
-        decision = decide(Action.EDIT, situation_for(article, actor))
+    with _transition(article_id, actor, now, expected_version_id=base_version_id) as step:
+        article, now = step.article, step.now
+        decision = step.decide(Action.EDIT)
         fields = content.fields()
         snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
         if _hash_of(fields, snapshots) == article.working_version.content_hash:
@@ -440,11 +468,9 @@ def article_restore_version(*, article_id, actor, version_id, base_version_id, i
 
 def article_submit(*, article_id, actor, expected_version_id, ip=None, now=None):
     """Submit the working version for review: opens a new review round."""
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, expected_version_id)
-        decision = decide(Action.SUBMIT, situation_for(article, actor))
+    with _transition(article_id, actor, now, expected_version_id=expected_version_id) as step:
+        article, now = step.article, step.now
+        decision = step.decide(Action.SUBMIT)
         number = (article.rounds.aggregate(top=Max("number"))["top"] or 0) + 1
         ReviewRound.objects.create(
             article=article, version=article.working_version, number=number, opened_by=actor, opened_at=now
@@ -459,13 +485,9 @@ def article_submit(*, article_id, actor, expected_version_id, ip=None, now=None)
 
 def article_claim(*, article_id, actor, ip=None, now=None):
     """A reviewer takes a submitted article into review."""
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        decision = decide(
-            Action.CLAIM,
-            situation_for(article, actor, actor_edited_version=_edited_since_last_approval(article, actor)),
-        )
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        decision = step.decide(Action.CLAIM, actor_edited_version=_edited_since_last_approval(article, actor))
         review_round = _open_round(article)
         ReviewAssignment.objects.get_or_create(
             review_round=review_round,
@@ -478,18 +500,13 @@ def article_claim(*, article_id, actor, ip=None, now=None):
 
 def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=None):
     """A publisher assigns a reviewer (and a due date) to the open round."""
-    now = now or timezone.now()
     reviewer = get_user_model().objects.filter(pk=reviewer_id, is_active=True).first()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        decision = decide(
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        decision = step.decide(
             Action.ASSIGN,
-            situation_for(
-                article,
-                actor,
-                assignee_is_reviewer=reviewer is not None and REVIEWER in roles_of(reviewer),
-                assignee_edited_version=reviewer is not None and _edited_since_last_approval(article, reviewer),
-            ),
+            assignee_is_reviewer=reviewer is not None and REVIEWER in roles_of(reviewer),
+            assignee_edited_version=reviewer is not None and _edited_since_last_approval(article, reviewer),
         )
         review_round = _open_round(article)
         assignment, created = ReviewAssignment.objects.get_or_create(
@@ -513,13 +530,12 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
 
 def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
     """A review comment (general, or about one section heading) on the current round."""
-    now = now or timezone.now()
     body = (body or "").strip()
     if not body:
         raise TransitionNotAllowed("Write a comment first.")
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        decision = decide(Action.COMMENT, situation_for(article, actor))
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        decision = step.decide(Action.COMMENT)
         review_round = _open_round(article) or article.rounds.order_by("-number").first()
         comment = ReviewComment.objects.create(
             review_round=review_round, author=actor, section=section.strip()[:300], body=body, created_at=now
@@ -531,15 +547,12 @@ def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
 
 def article_request_changes(*, article_id, actor, body, expected_version_id, section="", ip=None, now=None):
     """Send the version back to the editors with a comment saying what to change."""
-    now = now or timezone.now()
     body = (body or "").strip()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, expected_version_id)
+    with _transition(article_id, actor, now, expected_version_id=expected_version_id) as step:
+        article, now = step.article, step.now
         review_round = _open_round(article)
-        decision = decide(
-            Action.REQUEST_CHANGES,
-            situation_for(article, actor, actor_on_round=_on_round(review_round, actor), has_reason=bool(body)),
+        decision = step.decide(
+            Action.REQUEST_CHANGES, actor_on_round=_on_round(review_round, actor), has_reason=bool(body)
         )
         ReviewComment.objects.create(
             review_round=review_round,
@@ -578,23 +591,19 @@ def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=
 
 
 def _approve(article_id, actor, password_ok, expected_hash, ip, now):
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
+    with _transition(article_id, actor, now) as step:
+        article = step.article
         version = article.working_version
         if version.content_hash != expected_hash:
             raise StaleVersion("The content changed since you opened it; review the current version before signing.")
         _require_sound_content(version)
         review_round = _open_round(article)
-        decision = decide(
+        decision = step.decide(
             Action.APPROVE,
-            situation_for(
-                article,
-                actor,
-                actor_on_round=_on_round(review_round, actor),
-                actor_edited_version=_edited_since_last_approval(article, actor),
-                actor_signed_version=_signed_by(version, actor),
-                password_ok=password_ok,
-            ),
+            actor_on_round=_on_round(review_round, actor),
+            actor_edited_version=_edited_since_last_approval(article, actor),
+            actor_signed_version=_signed_by(version, actor),
+            password_ok=password_ok,
         )
         profile = actor.profile
         signature = Signature.objects.create(
@@ -642,9 +651,8 @@ def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None
     content no longer matches its recorded hash."""
     now = now or timezone.now()
     try:
-        with transaction.atomic(), reversion.create_revision():
-            article = _lock(article_id)
-            _expect_version(article, expected_version_id)
+        with _transition(article_id, actor, now, expected_version_id=expected_version_id) as step:
+            article = step.article
             _publish_locked(article, actor, now, ip=ip)
     except ContentMismatch as mismatch:
         _record_content_alert(article_id, mismatch, actor, now, ip)
@@ -667,11 +675,10 @@ def _unpublish_locked(article, actor, reason, now, ip=None):
 
 def article_unpublish(*, article_id, actor, reason, ip=None, now=None):
     """Take the article off the public site, with a reason. A draft in progress stays."""
-    now = now or timezone.now()
     reason = (reason or "").strip()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _unpublish_locked(article, actor, reason, now, ip=ip)
+    with _transition(article_id, actor, now) as step:
+        article = step.article
+        _unpublish_locked(article, actor, reason, step.now, ip=ip)
     return article
 
 
@@ -769,13 +776,9 @@ def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=N
     """
     now = now or timezone.now()
     publish_at = _require_future(publish_at, now)
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        _expect_version(article, expected_version_id)
-        decide(
-            Action.SCHEDULE,
-            situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor)),
-        )
+    with _transition(article_id, actor, now, expected_version_id=expected_version_id) as step:
+        article = step.article
+        step.decide(Action.SCHEDULE, actor_signed_version=_signed_by(article.working_version, actor))
         version = article.working_version
         schedule = _pin(article, Schedule.PUBLISH, actor, now, version=version, due_at=publish_at)
         _schedule_event(
@@ -800,9 +803,9 @@ def article_schedule_unpublish(*, article_id, actor, unpublish_at, reason, ip=No
     now = now or timezone.now()
     unpublish_at = _require_future(unpublish_at, now)
     reason = (reason or "").strip()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        decide(Action.SCHEDULE_UNPUBLISH, situation_for(article, actor, has_reason=bool(reason)))
+    with _transition(article_id, actor, now) as step:
+        article = step.article
+        step.decide(Action.SCHEDULE_UNPUBLISH, has_reason=bool(reason))
         live = article.published_version
         schedule = _pin(article, Schedule.UNPUBLISH, actor, now, version=live, due_at=unpublish_at, reason=reason[:500])
         _schedule_event(
@@ -820,16 +823,15 @@ def article_schedule_unpublish(*, article_id, actor, unpublish_at, reason, ip=No
 def article_cancel_schedule(*, article_id, actor, schedule_id, ip=None, now=None):
     """A publisher cancels a pending schedule; the publisher who set it is told.
     Refuses anyone who is not a publisher and a schedule that is no longer pending."""
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
         schedule = (
             Schedule.objects.select_for_update()
             .select_related("version", "created_by")
             .filter(pk=schedule_id, article=article, outcome=Schedule.PENDING)
             .first()
         )
-        decide(Action.CANCEL_SCHEDULE, situation_for(article, actor, has_pending_schedule=schedule is not None))
+        step.decide(Action.CANCEL_SCHEDULE, has_pending_schedule=schedule is not None)
         _close(schedule, Schedule.CANCELLED, f"Cancelled by {actor.profile.printed_name}.", now, actor)
         comment = f"{_what(schedule)} of version {schedule.version.number} due {utc_text(schedule.due_at)} cancelled"
         event = _schedule_event(article, actor, Action.CANCEL_SCHEDULE, now, schedule, comment, ip=ip)
@@ -945,11 +947,9 @@ def article_set_policy(
     (`article_confirm_fast_track`). Going back to review before publication takes
     one publisher. Refuses anyone but a publisher, and a fast-track request without
     a reason or while one is already waiting (nothing is saved then)."""
-    now = now or timezone.now()
-    if not may_set_review_policy(roles_of(actor)):
-        raise TransitionNotAllowed("Only a publisher can set the review policy.")
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        decision = step.decide(Action.SET_POLICY)
         old = _policy_of(article)
         asks_fast_track = review_policy == REVIEW_AFTER and article.review_policy != REVIEW_AFTER
         changed = (
@@ -963,28 +963,12 @@ def article_set_policy(
             if not asks_fast_track:
                 article.review_policy = review_policy
             article.approvals_required, article.rereview_months = approvals_required, rereview_months
-            if article.published_version_id:
-                _refresh_public_facts(article)
-                _public_page_changed(article)
-            article.save()
-            reversion.set_user(actor)
-            reversion.set_comment("Review policy changed")
-            state = State(article.state)
             comment = (
                 f"policy {article.review_policy}, {approvals_required} approval(s), "
                 f"re-review every {rereview_months} months"
             )
-            record_event(
-                article=article,
-                actor=actor,
-                action="set_policy",
-                from_state=state,
-                to_state=state,
-                now=now,
-                version=article.working_version,
-                comment=comment,
-                ip=ip,
-                details={"old": old, "new": _policy_of(article)},
+            _move(
+                article, decision, actor, now, comment=comment, ip=ip, details={"old": old, "new": _policy_of(article)}
             )
     return article
 
@@ -1029,22 +1013,20 @@ def _request_fast_track_locked(article, actor, reason, now, ip):
 def article_request_fast_track(*, article_id, actor, reason, ip=None, now=None):
     """A publisher asks, with a reason, to switch the article to review after
     publication. Nothing changes until someone else confirms."""
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
-        return _request_fast_track_locked(article, actor, reason, now, ip)
+    with _transition(article_id, actor, now) as step:
+        return _request_fast_track_locked(step.article, actor, reason, step.now, ip)
 
 
-def _decide_fast_track(action, article_id, actor, request_id, now, **facts):
-    """Lock the article and its pending request, check the form was opened on that
-    request, and ask the lifecycle. Returns (article, request, decision)."""
-    article = _lock(article_id)
+def _decide_fast_track(action, step, request_id, **facts):
+    """Lock the article's pending request, check the form was opened on that request,
+    and ask the lifecycle. Returns (article, request, decision)."""
+    article, actor = step.article, step.actor
     pending = (
         FastTrackRequest.objects.select_for_update().filter(article=article, status=FastTrackRequest.PENDING).first()
     )
     if (pending.pk if pending else None) != request_id:
         raise StaleVersion("This fast-track request was withdrawn or decided since you opened the page.")
-    decision = decide(action, situation_for(article, actor, **_fast_track_facts(pending, actor), **facts))
+    decision = step.decide(action, **_fast_track_facts(pending, actor), **facts)
     return article, pending, decision
 
 
@@ -1072,13 +1054,11 @@ def article_confirm_fast_track(*, article_id, actor, request_id, password, ip=No
 
 
 def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
-    with transaction.atomic(), reversion.create_revision():
+    with _transition(article_id, actor, now) as step:
         article, request, decision = _decide_fast_track(
             Action.CONFIRM_FAST_TRACK,
-            article_id,
-            actor,
+            step,
             request_id,
-            now,
             password_ok=password_ok,
         )
         profile = actor.profile
@@ -1114,9 +1094,9 @@ def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
 
 def article_withdraw_fast_track(*, article_id, actor, request_id, ip=None, now=None):
     """The publisher who asked for fast-track withdraws the request."""
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article, request, decision = _decide_fast_track(Action.WITHDRAW_FAST_TRACK, article_id, actor, request_id, now)
+    with _transition(article_id, actor, now) as step:
+        now = step.now
+        article, request, decision = _decide_fast_track(Action.WITHDRAW_FAST_TRACK, step, request_id)
         _close_fast_track(request, FastTrackRequest.WITHDRAWN, actor, now)
         record_event(
             article=article,
@@ -1134,10 +1114,10 @@ def article_withdraw_fast_track(*, article_id, actor, request_id, ip=None, now=N
 
 def article_decline_fast_track(*, article_id, actor, request_id, note="", ip=None, now=None):
     """Someone who may confirm a fast-track request declines it instead (not the asker)."""
-    now = now or timezone.now()
     note = (note or "").strip()
-    with transaction.atomic(), reversion.create_revision():
-        article, request, decision = _decide_fast_track(Action.DECLINE_FAST_TRACK, article_id, actor, request_id, now)
+    with _transition(article_id, actor, now) as step:
+        now = step.now
+        article, request, decision = _decide_fast_track(Action.DECLINE_FAST_TRACK, step, request_id)
         _close_fast_track(request, FastTrackRequest.DECLINED, actor, now, note=note)
         record_event(
             article=article,
@@ -1178,9 +1158,8 @@ def article_open_rereview(*, article_id, reason, now=None):
     also the working one, open a new review round on it (it stays live meanwhile).
     Returns the new round, or None when only the flag was set."""
 
-    now = now or timezone.now()
-    with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
+    with _transition(article_id, None, now) as step:
+        article, now = step.article, step.now
         situation = replace(situation_for(article, None), roles=frozenset({SYSTEM}))
         if article.attention == reason[:500] and not is_allowed(Action.REREVIEW, situation):
             return None  # flagged by an earlier sweep already

@@ -52,6 +52,7 @@ ALLOWED = {
     ("withdraw_fast_track", P): {state: None for state in State},
     ("decline_fast_track", P): {state: None for state in State},
     ("decline_fast_track", R): {state: None for state in State},
+    ("set_policy", P): {state: None for state in State},
 }
 
 EVERYTHING_IN_ORDER = dict(
