@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from articles.lifecycle import SYSTEM, Situation, State, decide
 from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature, audit_key_age
 
 
@@ -71,15 +72,18 @@ def record_event(*, article, actor, action, from_state, to_state, now, version=N
 
 def flag_for_attention(article, reason, *, action, actor, now, version, ip=None):
     """Put `reason` on the article's desk page ("needs attention") and record it in the
-    article's chain as `action`, its state unchanged. The caller holds the row lock."""
+    article's chain as `action` (a flag row of the lifecycle's rules: the system raises
+    it, on behalf of `actor`'s change when there is one), its state unchanged. The caller
+    holds the row lock."""
+    decision = decide(action, Situation(state=State(article.state), roles=frozenset({SYSTEM})))
     article.attention, article.attention_since = reason[:500], now
     article.save(update_fields=["attention", "attention_since"])
     return record_event(
         article=article,
         actor=actor,
-        action=action,
-        from_state=article.state,
-        to_state=article.state,
+        action=decision.action,
+        from_state=decision.from_state,
+        to_state=decision.to_state,
         now=now,
         version=version,
         comment=reason,

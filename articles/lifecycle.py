@@ -67,6 +67,10 @@ class Action(_Labelled):
     DECLINE_FAST_TRACK = "decline_fast_track"
     # The quorum and the re-review interval (and going back to review before publication).
     SET_POLICY = "set_policy"
+    # Flags the system raises on an article's desk page, for a change or a check: state kept.
+    FLAG = "flag"  # a cited reference changed or was retracted; the re-review fell due
+    INTEGRITY_ALERT = "integrity_alert"  # stored content no longer matches its hash
+    WITHHOLD = "withhold"  # the public page was withheld
 
 
 REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
@@ -285,6 +289,9 @@ RULES = {
     Action.WITHDRAW_FAST_TRACK: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (PENDING, OWN_REQUEST)),
     Action.DECLINE_FAST_TRACK: Rule(frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (PENDING, NOT_OWN_REQUEST)),
     Action.SET_POLICY: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep),
+    Action.FLAG: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
+    Action.INTEGRITY_ALERT: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
+    Action.WITHHOLD: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
 }
 
 
@@ -329,6 +336,9 @@ def _past(action):
         Action.WITHDRAW_FAST_TRACK: "changed",
         Action.DECLINE_FAST_TRACK: "changed",
         Action.SET_POLICY: "changed",
+        Action.FLAG: "flagged",
+        Action.INTEGRITY_ALERT: "flagged",
+        Action.WITHHOLD: "flagged",
     }[action]
 
 

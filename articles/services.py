@@ -249,7 +249,7 @@ def _alert_locked(article, mismatch, actor, now, ip=None):
     flag_for_attention(
         article,
         mismatch.message,
-        action="integrity_alert",
+        action=Action.INTEGRITY_ALERT,
         actor=actor,
         now=now,
         version=article.working_version,
@@ -1147,7 +1147,7 @@ def flag_articles_citing(reference, reason, now, *, actor, notify=False, include
         citing_versions |= Q(published_version__citations__reference=reference)
     article_ids = list(Article.objects.filter(citing_versions).values_list("pk", flat=True).distinct())
     for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
-        flag_for_attention(article, reason, action="flag", actor=actor, now=now, version=article.working_version)
+        flag_for_attention(article, reason, action=Action.FLAG, actor=actor, now=now, version=article.working_version)
     if notify and article_ids:
         notices.reference_flagged(article_ids, reason, now, event_key=f"ref{reference.pk}:{now.isoformat()}")
     return article_ids
@@ -1165,7 +1165,7 @@ def article_open_rereview(*, article_id, reason, now=None):
             return None  # flagged by an earlier sweep already
         if not is_allowed(Action.REREVIEW, situation) or article.working_version_id != article.published_version_id:
             event = flag_for_attention(
-                article, reason, action="flag", actor=None, now=now, version=article.working_version
+                article, reason, action=Action.FLAG, actor=None, now=now, version=article.working_version
             )
             notices.review_due(article, event)
             return None

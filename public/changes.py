@@ -25,6 +25,7 @@ from accounts.roles import PUBLISHER
 from articles import selectors
 from articles.audit import flag_for_attention
 from articles.integrity import verify_signed_content
+from articles.lifecycle import Action
 from articles.models import Article, ArticleVersion, PublicChange, VersionPage
 from notifications.services import notify
 from public import cache, pages, static_export
@@ -74,7 +75,7 @@ def _raise_alarm(version, problem, *, article, now):
         article = Article.objects.select_for_update().get(pk=version.article_id)
     reason = f"Public page withheld: {problem}"[:500]
     log.error("article %s: %s", article.pk, reason)
-    flag_for_attention(article, reason, action="withhold", actor=None, now=now, version=version)
+    flag_for_attention(article, reason, action=Action.WITHHOLD, actor=None, now=now, version=version)
     publishers = get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True)
     notify(
         kind="page_withheld",

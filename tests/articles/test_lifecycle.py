@@ -53,6 +53,9 @@ ALLOWED = {
     ("decline_fast_track", P): {state: None for state in State},
     ("decline_fast_track", R): {state: None for state in State},
     ("set_policy", P): {state: None for state in State},
+    ("flag", SYS): {state: None for state in State},
+    ("integrity_alert", SYS): {state: None for state in State},
+    ("withhold", SYS): {state: None for state in State},
 }
 
 EVERYTHING_IN_ORDER = dict(
