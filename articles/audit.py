@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from articles.lifecycle import SYSTEM, Situation, State, decide
+from articles.lifecycle import SYSTEM, decide, situation
 from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature, audit_key_age
 
 
@@ -75,7 +75,7 @@ def flag_for_attention(article, reason, *, action, actor, now, version, ip=None)
     article's chain as `action` (a flag row of the lifecycle's rules: the system raises
     it, on behalf of `actor`'s change when there is one), its state unchanged. The caller
     holds the row lock."""
-    decision = decide(action, Situation(state=State(article.state), roles=frozenset({SYSTEM})))
+    decision = decide(action, situation(article.state, {SYSTEM}))
     article.attention, article.attention_since = reason[:500], now
     article.save(update_fields=["attention", "attention_since"])
     return record_event(

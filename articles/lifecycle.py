@@ -79,35 +79,73 @@ IN_REVIEW = frozenset({State.SUBMITTED, State.UNDER_REVIEW})
 
 @dataclass(frozen=True)
 class Situation:
-    """The facts one decision needs, gathered by the caller."""
+    """The facts one decision needs. None has a default: build one with situation() (the
+    services' situation_for() does), which starts every fact at the value that refuses,
+    so a fact nobody gathered closes its guard instead of opening it."""
 
     state: State
-    roles: frozenset = frozenset()
-    policy: str = REVIEW_BEFORE
-    has_title_and_body: bool = True
-    content_problems: tuple = ()  # e.g. unknown citation keys, retracted references
-    actor_edited_version: bool = False  # the actor saved a version in this round
-    actor_signed_version: bool = False  # the actor already approved this content
-    actor_on_round: bool = False  # the actor claimed or was assigned this round
-    password_ok: bool = False
-    approvals_required: int = 1
-    approvals_so_far: int = 0  # valid approvals of this exact content, before this one
-    approval_matches_content: bool = False  # enough valid approvals for the version's hash
-    is_live: bool = False  # a published version is being served
-    working_is_live: bool = False  # the working version is the one being served
-    assignee_is_reviewer: bool = True
-    assignee_edited_version: bool = False
-    has_reason: bool = True
-    has_pending_schedule: bool = False  # a publication or unpublication is scheduled
+    roles: frozenset
+    policy: str
+    has_title_and_body: bool
+    content_problems: tuple  # e.g. unknown citation keys, retracted references
+    actor_edited_version: bool  # the actor saved a version in this round
+    actor_signed_version: bool  # the actor already approved this content
+    actor_on_round: bool  # the actor claimed or was assigned this round
+    password_ok: bool
+    approvals_required: int
+    approvals_so_far: int  # valid approvals of this exact content, before this one
+    approval_matches_content: bool  # enough valid approvals for the version's hash
+    is_live: bool  # a published version is being served
+    working_is_live: bool  # the working version is the one being served
+    assignee_is_reviewer: bool
+    assignee_edited_version: bool
+    has_reason: bool
+    has_pending_schedule: bool  # a publication or unpublication is scheduled
     # A due schedule is pinned to one version and its hash; these say whether they still hold.
-    pinned_is_working: bool = True  # a publication's version is still the working version
-    pinned_is_live: bool = True  # an unpublication's version is still the live version
-    pinned_hash_matches: bool = True  # the version's content still hashes to the pinned hash
-    fast_track_pending: bool = False  # a switch to review after publication waits for a second person
-    actor_requested_fast_track: bool = False  # the actor is the one who asked for that switch
+    pinned_is_working: bool  # a publication's version is still the working version
+    pinned_is_live: bool  # an unpublication's version is still the live version
+    pinned_hash_matches: bool  # the version's content still hashes to the pinned hash
+    fast_track_pending: bool  # a switch to review after publication waits for a second person
+    actor_requested_fast_track: bool  # the actor is the one who asked for that switch
     # Separation of duties, relaxed only by settings (FAST_TRACK_NEEDS_SECOND_PERSON, SIGNER_MAY_PUBLISH).
-    fast_track_needs_second_person: bool = True
-    signer_may_publish: bool = False
+    fast_track_needs_second_person: bool
+    signer_may_publish: bool
+
+
+NOT_GATHERED = "its content was not checked"
+
+# Every fact at the value its guards refuse. The two fast-track facts guard both ways
+# (asking needs none pending, confirming needs one), so every fast-track action is given both.
+CLOSED = {
+    "policy": REVIEW_BEFORE,
+    "has_title_and_body": False,
+    "content_problems": (NOT_GATHERED,),
+    "actor_edited_version": True,
+    "actor_signed_version": True,
+    "actor_on_round": False,
+    "password_ok": False,
+    "approvals_required": 1,
+    "approvals_so_far": 0,
+    "approval_matches_content": False,
+    "is_live": False,
+    "working_is_live": False,
+    "assignee_is_reviewer": False,
+    "assignee_edited_version": True,
+    "has_reason": False,
+    "has_pending_schedule": False,
+    "pinned_is_working": False,
+    "pinned_is_live": False,
+    "pinned_hash_matches": False,
+    "fast_track_pending": False,
+    "actor_requested_fast_track": True,
+    "fast_track_needs_second_person": True,
+    "signer_may_publish": False,
+}
+
+
+def situation(state, roles, **facts):
+    """The one way to build a Situation: the facts given, every other one closed."""
+    return Situation(state=State(state), roles=frozenset(roles), **{**CLOSED, **facts})
 
 
 @dataclass(frozen=True)
@@ -379,7 +417,7 @@ def available_actions(situation):
 # but still rules: views, templates and services all ask here). The desk's and the
 # library's, by role alone, are core.roles' and named here too.
 def may_create_articles(roles):
-    return is_allowed(Action.EDIT, Situation(state=State.DRAFT, roles=frozenset(roles)))
+    return is_allowed(Action.EDIT, situation(State.DRAFT, roles))
 
 
 def may_export_audit(roles):
@@ -391,7 +429,7 @@ def may_edit_site_pages(roles):
 
 
 def may_set_review_policy(roles):
-    return is_allowed(Action.SET_POLICY, Situation(state=State.DRAFT, roles=frozenset(roles)))
+    return is_allowed(Action.SET_POLICY, situation(State.DRAFT, roles))
 
 
 # Identity and roles: the names signatures print and the roles that allow signing.

@@ -26,12 +26,12 @@ from articles.lifecycle import (
     REVIEW_AFTER,
     SYSTEM,
     Action,
-    Situation,
     State,
     TransitionNotAllowed,
     decide,
     is_allowed,
     may_edit_site_pages,
+    situation,
 )
 from articles.models import (
     Article,
@@ -200,10 +200,10 @@ def situation_for(article, actor, library=None, **facts):
     approvals = _valid_approvals(version) if version else 0
     problems = citing.integrity(version.body, version.reference_list, library).problems if version else ()
     facts = {**_duties(), **facts}
-    return Situation(
+    return situation(
+        article.state,
+        roles_of(actor),
         content_problems=problems,
-        state=State(article.state),
-        roles=roles_of(actor),
         policy=article.review_policy,
         has_title_and_body=bool(version and version.title.strip() and version.body.strip()),
         approvals_required=article.approvals_required,
@@ -402,7 +402,7 @@ def _require_note(note):
 def article_create(*, actor, slug, topic, content, note, ip=None, now=None):
     """Create an article and its first version. Refuses anyone who is not an editor."""
     now = now or timezone.now()
-    decide(Action.EDIT, Situation(state=State.DRAFT, roles=roles_of(actor)))
+    decide(Action.EDIT, situation(State.DRAFT, roles_of(actor)))
     note = _require_note(note)
     with transaction.atomic(), reversion.create_revision():
         article = Article.objects.create(slug=slug, topic=topic, created_by=actor, created_at=now, state_changed_at=now)

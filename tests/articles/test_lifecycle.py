@@ -6,17 +6,55 @@ from itertools import product
 import pytest
 
 from articles.lifecycle import (
+    CLOSED,
     REVIEW_AFTER,
+    REVIEW_BEFORE,
+    RULES,
     Action,
-    Situation,
     State,
     TransitionNotAllowed,
     available_actions,
     decide,
+    is_allowed,
     may_clear_retraction,
+    situation,
 )
+from articles.lifecycle import Situation as Facts
 
 E, R, P, SYS = "Editor", "Reviewer", "Publisher", "System"
+
+# Every fact in order: each test below closes the ones it is about.
+OPEN = dict(
+    policy=REVIEW_BEFORE,
+    has_title_and_body=True,
+    content_problems=(),
+    actor_edited_version=False,
+    actor_signed_version=False,
+    actor_on_round=False,
+    password_ok=False,
+    approvals_required=1,
+    approvals_so_far=0,
+    approval_matches_content=False,
+    is_live=False,
+    working_is_live=False,
+    assignee_is_reviewer=True,
+    assignee_edited_version=False,
+    has_reason=True,
+    has_pending_schedule=False,
+    pinned_is_working=True,
+    pinned_is_live=True,
+    pinned_hash_matches=True,
+    fast_track_pending=False,
+    actor_requested_fast_track=False,
+    fast_track_needs_second_person=True,
+    signer_may_publish=False,
+)
+
+
+def Situation(*, state, roles, **facts):  # noqa: N802 - stands in for the dataclass in these tests
+    return situation(state, roles, **{**OPEN, **facts})
+
+
 D, S, U, C, A, PB, UP = (
     State.DRAFT,
     State.SUBMITTED,
@@ -292,3 +330,14 @@ def test_the_asker_withdraws_and_anyone_else_who_may_confirm_declines():
 
 def test_only_publishers_clear_a_retraction_flag():
     assert may_clear_retraction({P}) and not may_clear_retraction({E}) and not may_clear_retraction({R})
+
+
+def test_a_situation_has_no_defaults_and_a_fact_nobody_gathered_refuses():
+    with pytest.raises(TypeError):
+        Facts(state=D, roles=frozenset({E}))  # a fact left out is an error, not a default
+    assert set(CLOSED) | {"state", "roles"} == set(Facts.__dataclass_fields__)
+    for action, rule in RULES.items():
+        if not rule.guards:
+            continue
+        for state, role in product(rule.from_states, rule.roles):
+            assert not is_allowed(action, situation(state, {role})), (action, state, role)
