@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from articles import services
+from articles.lifecycle import Policy
 from articles.models import Article
 from articles.services import Content
 from references.demo import seed_references
@@ -174,7 +175,7 @@ def _take_to_stage(article, spec, staff, now):
         services.article_set_policy(
             article_id=article.pk,
             actor=publisher,
-            review_policy="after",
+            review_policy=Policy.AFTER,
             approvals_required=1,
             rereview_months=6,
             now=now,
@@ -188,7 +189,7 @@ def _take_to_stage(article, spec, staff, now):
         services.article_set_policy(
             article_id=article.pk,
             actor=publisher,
-            review_policy="before",
+            review_policy=Policy.BEFORE,
             approvals_required=2,
             rereview_months=12,
             now=now,

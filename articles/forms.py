@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
 
-from articles.lifecycle import REVIEW_BEFORE
+from articles.lifecycle import Policy
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text
 from articles.services import Content
 
@@ -131,7 +131,7 @@ class NewArticleForm(ArticleContentForm):
 
 
 class PolicyForm(forms.Form):
-    review_policy = forms.ChoiceField(choices=POLICY_CHOICES, initial=REVIEW_BEFORE)
+    review_policy = forms.ChoiceField(choices=POLICY_CHOICES, initial=Policy.BEFORE)
     approvals_required = forms.IntegerField(min_value=1, max_value=9, initial=1, label="Approvals required")
     rereview_months = forms.TypedChoiceField(choices=REREVIEW_CHOICES, coerce=int, label="Re-review every")
     reason = forms.CharField(

@@ -73,7 +73,18 @@ class Action(_Labelled):
     WITHHOLD = "withhold"  # the public page was withheld
 
 
-REVIEW_BEFORE, REVIEW_AFTER = "before", "after"
+class Policy(StrEnum):
+    """When the Medical Advisory Board reviews an article: before it is published, or
+    after (fast-track: published first, reviewed while live)."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+    @property
+    def label(self):
+        return {"before": "Review before publication", "after": "Review after publication (fast-track)"}[self.value]
+
+
 IN_REVIEW = frozenset({State.SUBMITTED, State.UNDER_REVIEW})
 
 
@@ -117,7 +128,7 @@ NOT_GATHERED = "its content was not checked"
 # Every fact at the value its guards refuse. The two fast-track facts guard both ways
 # (asking needs none pending, confirming needs one), so every fast-track action is given both.
 CLOSED = {
-    "policy": REVIEW_BEFORE,
+    "policy": Policy.BEFORE,
     "has_title_and_body": False,
     "content_problems": (NOT_GATHERED,),
     "actor_edited_version": True,
@@ -205,7 +216,7 @@ ON_ROUND = _g(
 
 def _publishable(s):
     if s.state in IN_REVIEW:
-        return s.policy == REVIEW_AFTER  # fast-track: live while the review goes on
+        return s.policy == Policy.AFTER  # fast-track: live while the review goes on
     return s.approval_matches_content
 
 
@@ -213,7 +224,7 @@ NOT_OWN_APPROVAL = _g(
     lambda s: s.signer_may_publish or not s.actor_signed_version,
     "You signed an approval of this version, so another publisher must publish it.",
 )
-NOT_FAST_TRACKED = _g(lambda s: s.policy == REVIEW_BEFORE, "This article is already reviewed after publication.")
+NOT_FAST_TRACKED = _g(lambda s: s.policy == Policy.BEFORE, "This article is already reviewed after publication.")
 NONE_PENDING = _g(
     lambda s: not s.fast_track_pending,
     "A switch to review after publication is already waiting for confirmation.",

@@ -12,14 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from articles.lifecycle import REVIEW_AFTER, REVIEW_BEFORE, State
+from articles.lifecycle import Policy, State
 from core.dates import add_months
 
 STATE_CHOICES = [(state.value, state.label) for state in State]
-POLICY_CHOICES = [
-    (REVIEW_BEFORE, "Review before publication"),
-    (REVIEW_AFTER, "Review after publication (fast-track)"),
-]
+POLICY_CHOICES = [(policy.value, policy.label) for policy in Policy]
 REREVIEW_CHOICES = [(6, "6 months"), (12, "12 months"), (24, "24 months"), (36, "36 months")]
 
 
@@ -29,7 +26,7 @@ class Article(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     topic = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=20, choices=STATE_CHOICES, default=State.DRAFT, db_index=True)
-    review_policy = models.CharField(max_length=10, choices=POLICY_CHOICES, default=REVIEW_BEFORE)
+    review_policy = models.CharField(max_length=10, choices=POLICY_CHOICES, default=Policy.BEFORE)
     approvals_required = models.PositiveSmallIntegerField(default=1)
     rereview_months = models.PositiveSmallIntegerField(choices=REREVIEW_CHOICES, default=12)
     working_version = models.ForeignKey(

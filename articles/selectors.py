@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from accounts.roles import REVIEWER
-from articles.lifecycle import IN_REVIEW, REVIEW_AFTER, State
+from articles.lifecycle import IN_REVIEW, Policy, State
 from articles.models import (
     TRAIL_KINDS,
     Article,
@@ -70,7 +70,7 @@ def review_queue(*, reviewer=None):
 def publish_queue():
     """Approved versions waiting for publication, fast-tracked ones in review, and
     every article with a pending schedule (publication or unpublication)."""
-    ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=REVIEW_AFTER)
+    ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=Policy.AFTER)
     scheduled = Exists(Schedule.objects.filter(article=OuterRef("pk"), outcome=Schedule.PENDING))
     return (
         Article.objects.annotate(scheduled=scheduled)

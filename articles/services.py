@@ -23,9 +23,9 @@ from articles import citing, notices
 from articles.audit import flag_for_attention, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
-    REVIEW_AFTER,
     SYSTEM,
     Action,
+    Policy,
     State,
     TransitionNotAllowed,
     decide,
@@ -951,7 +951,7 @@ def article_set_policy(
         article, now = step.article, step.now
         decision = step.decide(Action.SET_POLICY)
         old = _policy_of(article)
-        asks_fast_track = review_policy == REVIEW_AFTER and article.review_policy != REVIEW_AFTER
+        asks_fast_track = review_policy == Policy.AFTER and article.review_policy != Policy.AFTER
         changed = (
             article.review_policy != review_policy
             and not asks_fast_track
@@ -1070,7 +1070,7 @@ def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
             note=FastTrackRequest.CONFIRM_MEANING,
             signed_name=profile.printed_name,
         )
-        article.review_policy = REVIEW_AFTER
+        article.review_policy = Policy.AFTER
         if article.published_version_id:
             _refresh_public_facts(article)
             _public_page_changed(article)

@@ -28,8 +28,8 @@ from articles.forms import (
 )
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
-    REVIEW_AFTER,
     Action,
+    Policy,
     TransitionNotAllowed,
     available_actions,
     may_create_articles,
@@ -402,9 +402,9 @@ def set_policy(request, article_id):
         article = _article_or_404(article_id)
         errors = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
         return _article_page(request, article, error=errors, policy_form=form, status=400)
-    if form.cleaned_data["review_policy"] == REVIEW_AFTER and not form.cleaned_data["reason"].strip():
+    if form.cleaned_data["review_policy"] == Policy.AFTER and not form.cleaned_data["reason"].strip():
         article = _article_or_404(article_id)
-        if article.review_policy != REVIEW_AFTER:
+        if article.review_policy != Policy.AFTER:
             return _article_page(
                 request,
                 article,

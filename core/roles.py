@@ -3,12 +3,22 @@ and the vocabulary the lifecycle's rules speak (articles.lifecycle).
 Who may use the desk and the library is decided by role alone, here, for every app;
 the article workflow's rules stay in articles/lifecycle.py."""
 
-EDITOR = "Editor"
-REVIEWER = "Reviewer"
-PUBLISHER = "Publisher"
-# Invites people, grants and removes roles, deactivates accounts (desk page "People").
-ACCOUNT_MANAGER = "Account manager"
-ALL_ROLES = (EDITOR, REVIEWER, PUBLISHER, ACCOUNT_MANAGER)
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A staff role, held as the Django group of the same name."""
+
+    EDITOR = "Editor"
+    REVIEWER = "Reviewer"
+    PUBLISHER = "Publisher"
+    # Invites people, grants and removes roles, deactivates accounts (desk page "People").
+    ACCOUNT_MANAGER = "Account manager"
+
+
+# The names the apps import: the enum's members, not copies of their values.
+EDITOR, REVIEWER, PUBLISHER, ACCOUNT_MANAGER = Role.EDITOR, Role.REVIEWER, Role.PUBLISHER, Role.ACCOUNT_MANAGER
+ALL_ROLES = tuple(Role)
 
 
 def roles_of(user):

@@ -20,7 +20,7 @@ from django.utils.dates import MONTHS
 from django.utils.html import escape
 
 from articles import selectors
-from articles.lifecycle import REVIEW_AFTER, State
+from articles.lifecycle import Policy, State
 from articles.models import VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
 
@@ -302,7 +302,7 @@ def review_header(article, facts):
     )
     parts = [f'<nav class="tracker" aria-label="Medical review status"><ol>{steps}</ol></nav>\n']
     if not facts.approved:
-        why = " because the information was needed quickly" if article.review_policy == REVIEW_AFTER else ""
+        why = " because the information was needed quickly" if article.review_policy == Policy.AFTER else ""
         parts.append(CAUTION.format(why=why) + "\n")
     parts.append('<p class="review-line">\n      ')
     if facts.approved:

@@ -7,10 +7,9 @@ import pytest
 
 from articles.lifecycle import (
     CLOSED,
-    REVIEW_AFTER,
-    REVIEW_BEFORE,
     RULES,
     Action,
+    Policy,
     State,
     TransitionNotAllowed,
     available_actions,
@@ -25,7 +24,7 @@ E, R, P, SYS = "Editor", "Reviewer", "Publisher", "System"
 
 # Every fact in order: each test below closes the ones it is about.
 OPEN = dict(
-    policy=REVIEW_BEFORE,
+    policy=Policy.BEFORE,
     has_title_and_body=True,
     content_problems=(),
     actor_edited_version=False,
@@ -181,9 +180,9 @@ def test_publishing_needs_approvals_that_match_the_content():
 
 def test_review_after_publication_lets_a_version_in_review_go_live_and_stay_in_review():
     for state in (S, U):
-        situation = Situation(state=state, roles=frozenset({P}), policy=REVIEW_AFTER)
+        situation = Situation(state=state, roles=frozenset({P}), policy=Policy.AFTER)
         assert decide(Action.PUBLISH, situation).to_state == state
-    draft = Situation(state=D, roles=frozenset({P}), policy=REVIEW_AFTER)
+    draft = Situation(state=D, roles=frozenset({P}), policy=Policy.AFTER)
     refusal(Action.PUBLISH, draft)
 
 
@@ -220,7 +219,7 @@ def test_buttons_ignore_what_the_form_will_ask_but_respect_everything_else():
 
 def test_only_an_approved_version_can_be_scheduled_even_on_fast_track():
     for state in (S, U):
-        situation = Situation(state=state, roles=frozenset({P}), policy=REVIEW_AFTER)
+        situation = Situation(state=state, roles=frozenset({P}), policy=Policy.AFTER)
         assert "cannot be scheduled" in refusal(Action.SCHEDULE, situation)
     unapproved = Situation(state=A, roles=frozenset({P}), approval_matches_content=False)
     assert "matches its approvals" in refusal(Action.SCHEDULE, unapproved)
@@ -240,7 +239,7 @@ def test_a_due_publication_is_refused_when_the_pinned_hash_no_longer_matches():
 
 def test_a_due_publication_is_refused_when_its_approvals_no_longer_match_even_on_fast_track():
     assert "no longer has the approvals" in refusal(Action.PUBLISH_DUE, due(approval_matches_content=False))
-    fast_track = due(state=U, policy=REVIEW_AFTER, approval_matches_content=False)
+    fast_track = due(state=U, policy=Policy.AFTER, approval_matches_content=False)
     assert "no longer has the approvals" in refusal(Action.PUBLISH_DUE, fast_track)
 
 
@@ -294,7 +293,7 @@ def test_asking_for_review_after_publication_needs_a_reason_and_no_request_alrea
     assert decide(Action.REQUEST_FAST_TRACK, asking).to_state == U
     assert "reason" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, has_reason=False))
     assert "already waiting" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, fast_track_pending=True))
-    assert "already reviewed after" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, policy=REVIEW_AFTER))
+    assert "already reviewed after" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, policy=Policy.AFTER))
     assert "Only a publisher" in refusal(Action.REQUEST_FAST_TRACK, replace(asking, roles=frozenset({R})))
 
 
