@@ -222,6 +222,9 @@ class Citation(models.Model):
         ordering = ["version_id", "number"]
         constraints = [models.UniqueConstraint(fields=["version", "reference"], name="cited_once_per_version")]
 
+    def __str__(self):
+        return f"version {self.version_id} cites reference {self.reference_id} as [{self.number}]"
+
 
 class ReviewRound(models.Model):
     """One pass of the medical board over one version."""
@@ -252,6 +255,9 @@ class ReviewRound(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"round {self.number} of article {self.article_id} ({self.get_outcome_display().lower()})"
+
 
 class ReviewAssignment(models.Model):
     review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="assignments")
@@ -262,6 +268,9 @@ class ReviewAssignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review_round", "reviewer"], name="one_assignment_each")]
+
+    def __str__(self):
+        return f"reviewer {self.reviewer_id} on round {self.review_round_id}"
 
 
 class ReviewComment(models.Model):
@@ -274,6 +283,9 @@ class ReviewComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"comment by user {self.author_id} on round {self.review_round_id}"
 
 
 class Signature(models.Model):
@@ -300,6 +312,9 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "signer", "kind"], name="one_signature_per_signer_and_version"),
         ]
+
+    def __str__(self):
+        return f"{self.printed_name}: {self.meaning} (version {self.version_id}, {self.signed_at:%Y-%m-%d %H:%M})"
 
     @property
     def is_valid(self):
@@ -433,6 +448,9 @@ class Event(models.Model):
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="one_place_per_event_in_chain")]
         indexes = [models.Index(fields=["created_at"], name="event_created_at")]
+
+    def __str__(self):
+        return f"{self.chain} #{self.seq}: {self.action}"
 
     def chained_fields(self):
         return {

@@ -76,3 +76,6 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.mode} for user {self.user_id}"

@@ -23,3 +23,6 @@ class CycleSpan(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ended_at"], include=["span", "topic", "days"], name="cycle_span_ended_at")]
+
+    def __str__(self):
+        return f"{self.span} of article {self.article_id}: {self.days:.1f} days"
