@@ -8,7 +8,7 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 
 from articles.lifecycle import Policy
-from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text
+from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text, kept_aliases
 from articles.services import Content
 
 FAQ_HELP = (
@@ -87,7 +87,7 @@ class ArticleContentForm(forms.Form):
         )
 
     def clean_aliases(self):
-        return tuple(alias.strip() for alias in self.cleaned_data["aliases"].split(",") if alias.strip())
+        return tuple(kept_aliases(self.cleaned_data["aliases"].split(",")))
 
     def content(self):
         data = self.cleaned_data

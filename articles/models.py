@@ -192,15 +192,27 @@ def faq_as_text(faq):
     return "\n\n".join(f"Q: {item['question']}\nA: {item['answer']}" for item in faq)
 
 
+# How an editor's text is normalised, written once: what a version stores (services.Content)
+# and what its signature covers (canonical_content) apply the same rules.
+def unix_newlines(text):
+    return text.replace("\r\n", "\n")
+
+
+def kept_aliases(aliases):
+    """The "also called" names, trimmed, blank ones dropped."""
+    return [alias.strip() for alias in aliases if alias.strip()]
+
+
 def canonical_content(*, title, summary, body, key_points, faq, aliases, reference_list=(), references=()):
-    """The exact content a signature covers, as stable JSON text."""
+    """The exact content a signature covers, as stable JSON text. Its rules must never
+    change: stored versions' signatures are re-proved with them."""
     document = {
         "title": title.strip(),
         "summary": summary.strip(),
-        "body": body.replace("\r\n", "\n").strip(),
+        "body": unix_newlines(body).strip(),
         "key_points": [line.strip() for line in key_points.splitlines() if line.strip()],
         "faq": [{"question": item["question"].strip(), "answer": item["answer"].strip()} for item in faq],
-        "aliases": [alias.strip() for alias in aliases if alias.strip()],
+        "aliases": kept_aliases(aliases),
         "reference_list": list(reference_list),
         "references": list(references),
     }

@@ -47,6 +47,8 @@ from articles.models import (
     canonical_content,
     content_hash,
     hashed_reference,
+    kept_aliases,
+    unix_newlines,
 )
 from core.errors import DomainError
 from public import changes as public_changes
@@ -81,10 +83,10 @@ class Content:
         return {
             "title": self.title.strip(),
             "summary": self.summary.strip(),
-            "body": self.body.replace("\r\n", "\n"),
+            "body": unix_newlines(self.body),
             "key_points": self.key_points.strip(),
             "faq": [dict(item) for item in self.faq],
-            "aliases": [alias.strip() for alias in self.aliases if alias.strip()],
+            "aliases": kept_aliases(self.aliases),
             "reference_list": list(
                 dict.fromkeys(key.strip().lstrip("@") for key in self.reference_list if key.strip())
             ),
