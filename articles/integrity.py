@@ -24,7 +24,7 @@ def verify_version_content(version):
 
 def verify_signed_content(version):
     """verify_version_content(), and every approval signed for the version names the
-    hash its content has now: what a public page is rendered from (see public_changes).
+    hash its content has now: what a public page is rendered from (see public.changes).
     None when both hold; else a sentence for staff."""
     problem = verify_version_content(version)
     if problem is not None:

@@ -146,7 +146,7 @@ def review_json_ld(article, facts):
 def render_pages(version):
     """The version's public page for every audience (unsaved VersionPage rows): all that
     does not change while the version stays the same, with markers where finish_page()
-    puts the review facts. Stored by public_changes.store_version_pages(), which first
+    puts the review facts. Stored by public.changes.store_version_pages(), which first
     re-proves the signed content."""
 
     references_html = render_reference_list(version.references, settings.CITATION_STYLE)

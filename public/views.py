@@ -2,7 +2,7 @@
 
 A public page is its stored rendering (VersionPage, made at publication) with the
 review facts put in, read in one query; the finished page is kept in the shared cache
-(public_cache) when there is one, so a cached answer costs no query.
+(public.cache) when there is one, so a cached answer costs no query.
 """
 
 import hashlib
