@@ -7,6 +7,11 @@ Celery worker); a page whose token is not the current one is a miss. So a reader
 rendered the old state just before a change, and stores it just after, stores a page
 nobody will be served. A lookup is one round trip (both keys in one MGET).
 
+Each process also keeps the pages it has fetched, with the token each was rendered under,
+so a hit asks the shared cache for the article's current token only (a few bytes instead
+of the whole page). The token is still read from the shared cache on every request: a
+change made in any process is seen at once, exactly as without the copy.
+
 The cache is a speed layer, never a dependency: when it is down every call here
 answers as a miss (or False) and the page is rendered from the database.
 """
@@ -22,6 +27,10 @@ from public.pages import RENDERING_FORMAT
 
 log = logging.getLogger(__name__)
 
+# Pages this process fetched from the shared cache, by page key. Bounded: emptied when full.
+_fetched = {}
+FETCHED_PAGES = 256
+
 
 def _generation_key(slug):
     return f"public-generation:{slug}"
@@ -36,7 +45,10 @@ def lookup(slug, audience):
     if not settings.PUBLIC_PAGE_CACHE:
         return None, None
     generation_key, page_key = _generation_key(slug), _page_key(slug, audience)
+    fetched = _fetched.get(page_key)
     try:
+        if fetched is not None and cache.get(generation_key) == fetched["token"]:
+            return _still_valid(fetched), fetched["token"]
         found = cache.get_many([generation_key, page_key])
         token = found.get(generation_key)
         if token is None:
@@ -48,9 +60,23 @@ def lookup(slug, audience):
     entry = found.get(page_key)
     if entry is None or entry["token"] != token:
         return None, token  # never cached, or cached before the article last changed
-    if entry["valid_until"] is not None and time.time() >= entry["valid_until"]:
-        return None, token  # the review fell due: the page says so now
-    return entry, token
+    _keep(page_key, entry)
+    return _still_valid(entry), token
+
+
+def _keep(page_key, entry):
+    if len(_fetched) >= FETCHED_PAGES:
+        _fetched.clear()
+    _fetched[page_key] = entry
+
+
+def _still_valid(entry):
+    now = time.time()
+    if entry["valid_until"] is not None and now >= entry["valid_until"]:
+        return None  # the review fell due: the page says so now
+    if now >= entry.get("expires", now + 1):
+        return None  # as old as the shared cache keeps a page: render it afresh
+    return entry
 
 
 def store(slug, audience, token, entry):
@@ -60,10 +86,14 @@ def store(slug, audience, token, entry):
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if entry["valid_until"] is not None:
         seconds = max(1, min(seconds, int(entry["valid_until"] - time.time())))
+    page_key = _page_key(slug, audience)
+    entry = {**entry, "token": token, "expires": time.time() + seconds}
     try:
-        cache.set(_page_key(slug, audience), {**entry, "token": token}, seconds)
+        cache.set(page_key, entry, seconds)
     except Exception as error:
         log.warning("public page not cached (%s)", error)
+        return
+    _keep(page_key, entry)
 
 
 def forget(slug):

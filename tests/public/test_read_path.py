@@ -76,6 +76,20 @@ def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(
     assert client.get(PAGE).status_code == 404
 
 
+def test_a_process_serves_its_copy_of_a_page_only_while_the_shared_token_is_current(shared_cache, published, client):
+    from public import cache as public_cache
+
+    assert client.get(PAGE).status_code == 200  # rendered and stored
+    entry, token = public_cache.lookup("sample-condition", "patient")
+    assert entry is not None and entry["token"] == token
+    # The shared copy is gone (evicted): this process still has the page for this token.
+    shared_cache.delete(public_cache._page_key("sample-condition", "patient"))
+    assert public_cache.lookup("sample-condition", "patient")[0]["body"] == entry["body"]
+    # Another process changes the article (a new token in the shared cache): the copy is not served.
+    shared_cache.set(public_cache._generation_key("sample-condition"), "a-newer-generation", None)
+    assert public_cache.lookup("sample-condition", "patient") == (None, "a-newer-generation")
+
+
 # ---------------------------------------------------------------- Django's checks on every answer
 
 
