@@ -5,10 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.models import Profile
 from accounts.roles import ACCOUNT_MANAGER, EDITOR, PUBLISHER, REVIEWER, install_roles
+from articles.audit import record_trail_event
 
 DEMO_PASSWORD = "imprimatur-demo"
 
@@ -110,4 +113,57 @@ def seed_staff():
         profile.save(update_fields=["slug", "bio"])
         users[user.username] = User.objects.get(pk=user.pk)  # fresh: its profile as just saved
     users["admin"] = admin
+    for user in users.values():
+        if two_factor.required_for(user):
+            enrol_demo_authenticator(user, admin)
     return users
+
+
+# ---------------------------------------------------------------- two-factor for the demo
+
+
+def enrol_demo_authenticator(user, admin):
+    """Give a demo account that must use two-factor an authenticator (kept when it has
+    one), recorded as the demo administrator's doing. Its secret is printed by seed_demo,
+    and `manage.py demo_code` shows its current code."""
+    device = two_factor.authenticator_of(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=two_factor.AUTHENTICATOR, confirmed=True)
+        record_trail_event(
+            kind="account",
+            action="two_factor_enrolled",
+            actor=admin,
+            now=timezone.now(),
+            subject_id=user.pk,
+            comment=f"{user.get_username()}: demo authenticator enrolled by seed_demo",
+            details={"username": user.get_username(), "recovery_codes": 0},
+        )
+    return device
+
+
+def current_code(device, steps_ahead=0):
+    """The code the device's authenticator app shows now, or `steps_ahead` 30-second steps
+    from now (zero-padded: it is a number)."""
+    drift = device.drift + steps_ahead
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):0{device.digits}d}"
+
+
+def usable_code(device, now):
+    """A code the device would accept at `now` (a timestamp), or None: the current step's,
+    or the next one's when the current one was spent (django-otp accepts one step ahead)."""
+    step = int(now - device.t0) // device.step + device.drift
+    for ahead in (0, 1):
+        if step + ahead > device.last_t:
+            return current_code(device, ahead)
+    return None
+
+
+def fresh_code(user):
+    """A code the demo's signatures can use one after another: they are backdated and
+    made within seconds, so each is given its own time step by rewinding the replay check
+    (last_t) first. For the demo's seeding and the tests only: it undoes replay protection."""
+    device = two_factor.authenticator_of(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return current_code(device)

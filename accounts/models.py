@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
+from django_otp.models import Device, ThrottlingMixin
 
 from accounts.people_models import AccountLink, SignedInSession  # noqa: F401  (models of this app)
 
@@ -79,3 +81,42 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.ran_at:%Y-%m-%d %H:%M:%S}"
+
+
+def recovery_code_digest(code):
+    """What is stored of a recovery code: an HMAC under SECRET_KEY, which lives outside the
+    database, so a copy of the database (or its own login) holds no usable recovery code.
+    A new SECRET_KEY (without the old one in SECRET_KEY_FALLBACKS) voids every code."""
+    return salted_hmac("imprimatur.recovery-code", code, algorithm="sha256").hexdigest()
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A person's single-use recovery codes, as one django-otp device: each code signs in
+    or signs once, then is gone. Only keyed hashes are stored (django-otp's own static
+    tokens are kept in plain text); the codes are shown once, when made."""
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # django_otp.verify_token holds this device's row locked: one use per code, even at once.
+        used = self.codes.filter(digest=recovery_code_digest(str(token))).delete()[0] > 0
+        if used:
+            self.throttle_reset(commit=True)
+        else:
+            self.throttle_increment(commit=True)
+        return used
+
+    def get_throttle_factor(self):
+        return 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("device", "digest", name="recovery_code_once_per_device")]
+
+    def __str__(self):
+        return f"recovery code of device {self.device_id}"

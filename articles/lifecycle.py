@@ -208,6 +208,11 @@ NOT_OWN_EDIT = _g(
 )
 NOT_SIGNED_TWICE = _g(lambda s: not s.actor_signed_version, "You have already approved this version.")
 PASSWORD = _g(lambda s: s.password_ok, "Your password was not correct, so the approval was not signed.")
+# A code is spent when used: one typed to sign in cannot sign too, the next one (30 s later) can.
+CODE_HINT = (
+    "it was missing, wrong, already used, or tried too soon after a wrong one. A code works once: "
+    "if you used this one to sign in, wait for the next."
+)
 ON_ROUND = _g(
     lambda s: s.actor_on_round,
     "Claim this review (or be assigned to it) before you decide on it.",
@@ -454,6 +459,12 @@ def may_change_identity(*, actor_id, actor_is_superuser, person_id):
 def may_set_roles(*, actor_id, person_id):
     """Nobody changes their own roles: whoever grants a role is someone else."""
     return actor_id != person_id
+
+
+def may_reset_two_factor(*, actor_roles, actor_is_superuser, actor_id, person_id):
+    """Someone who lost their authenticator and recovery codes is reset by a publisher or an
+    administrator, never by themselves: a reset lets the next sign-in enrol a new one."""
+    return actor_id != person_id and (actor_is_superuser or PUBLISHER in actor_roles)
 
 
 def may_view_reports(roles):

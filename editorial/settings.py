@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "reversion",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "articles",
     "references",
@@ -86,9 +88,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session passed (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: an ended session is told why.
     "accounts.sessions.SessionLimitsMiddleware",
+    # After the password, the code: nothing else opens until the session passed it.
+    "accounts.two_factor.TwoFactorMiddleware",
     "accounts.passwords.PasswordAgeMiddleware",
 ]
 
@@ -136,7 +142,7 @@ SPECTACULAR_SETTINGS = {
         "editorial desk's actions for staff, with a personal token made on the desk page 'API tokens' "
         "(`Authorization: Bearer <token>`). Every action goes through the same rules as the desk. "
         "Signing an approval and confirming a fast-track request are not offered here: they need the "
-        "person to re-enter their password on the desk. Errors are RFC 9457 problem details "
+        "person to re-enter their password and a two-factor code on the desk. Errors are RFC 9457 problem details "
         "(`application/problem+json`)."
     ),
     "VERSION": "1.0.0",
@@ -185,6 +191,11 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 LOGIN_URL = "login"
+# Two-factor sign-in (TOTP from an authenticator app, plus single-use recovery codes):
+# reviewers, publishers and administrators must enrol before they use anything else, and
+# signing asks for a fresh code as well as the password. Anyone enrolled uses it either way.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Imprimatur")
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -17,6 +17,7 @@ KINDS = [
     ("reference_flag", "Cited reference changed or retracted"),
     ("page_withheld", "Public page withheld"),
     ("identity", "Your printed name or credentials changed"),
+    ("two_factor", "Your two-factor sign-in was reset"),
 ]
 KIND_LABELS = dict(KINDS)
 

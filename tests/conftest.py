@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.roles import install_roles
+from accounts.two_factor import required_for
 from core.roles import ACCOUNT_MANAGER, ALL_ROLES, EDITOR, PUBLISHER, REVIEWER
+from tests.two_factor import VerifiedClient, enrol
 
 # Playwright's sync API keeps an event loop running in the test thread; Django's
 # ORM refuses to run beside one unless told it is safe (it is: one thread).
@@ -150,6 +152,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def client():
+    """Django's test client, whose force_login also passes the second factor."""
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's administrator, enrolled in two-factor as administrators must be."""
+    user = django_user_model.objects.create_superuser("admin", "admin@example.com", PERSONA_PASSWORD)
+    enrol(user)
+    return user
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = VerifiedClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def roles(db):
     """The role groups, as the data migration creates them (a flush removes them)."""
     install_roles(django_apps)
@@ -160,7 +183,8 @@ def roles(db):
 def make_staff(roles):
     """Factory: make_staff("name", EDITOR, credentials="M.D.") -> a user holding those roles."""
 
-    def make(username, *role_names, credentials="", specialty="", is_staff=False):
+    def make(username, *role_names, credentials="", specialty="", is_staff=False, enrolled=None):
+        """`enrolled`: give the person an authenticator; by default those who must have one."""
         user = get_user_model().objects.create_user(
             username=username,
             password=PERSONA_PASSWORD,
@@ -173,6 +197,8 @@ def make_staff(roles):
         profile = user.profile
         profile.credentials, profile.specialty = credentials, specialty
         profile.save()
+        if enrolled or (enrolled is None and required_for(user)):
+            enrol(user)
         return user
 
     return make

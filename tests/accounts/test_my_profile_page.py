@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts import services
 from articles.models import Event
+from tests.two_factor import enrol
 
 
 def _form(profile, **values):
@@ -135,6 +136,7 @@ def test_a_person_sees_role_and_account_changes_others_made_to_their_account(cli
     services.user_update_account(
         actor=admin_user, user_id=editor.pk, changes={"email": "edna@example.com"}, ip=None, now=timezone.now()
     )
+    enrol(editor)  # a reviewer now, who must sign in with a code
     client.force_login(editor)
     page = client.get("/desk/profile/").content.decode()
     assert "Roles changed" in page and "Roles: “Editor” → “Editor, Reviewer”" in page

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import models
 
+from accounts import two_factor
 from accounts.demo import DEMO_PASSWORD, DEMO_STAFF
 
 
@@ -48,3 +50,29 @@ def test_seed_demo_records_the_demo_identities_and_roles_once():
     assert account_events.filter(action="identity_changed").count() == len(DEMO_STAFF)
     assert account_events.filter(action="roles_changed").count() == len(DEMO_STAFF)
     assert set(account_events.values_list("actor__username", flat=True)) == {"admin"}
+
+
+@pytest.mark.django_db
+def test_the_demo_signers_have_authenticators_and_a_newcomer_gets_their_code(client, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    User = get_user_model()
+    for username in ("reviewer", "reviewer2", "publisher", "admin"):
+        device = two_factor.authenticator_of(User.objects.get(username=username))
+        assert f"{username}  (two-factor key {two_factor.secret_for_typing(device)})" in out
+    assert "manage.py demo_code <login>" in out
+    assert two_factor.authenticator_of(User.objects.get(username="editor")) is None
+
+    client.post("/accounts/login/", {"username": "reviewer", "password": DEMO_PASSWORD})
+    assert client.get("/dashboard/").url.startswith("/accounts/two-factor/")
+    call_command("demo_code", "reviewer")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    assert client.post("/accounts/two-factor/", {"code": code}).url == "/dashboard/"
+    assert client.get("/dashboard/").status_code == 200
+
+    reviewer = User.objects.get(username="reviewer")
+    reviewer.set_password("a real password, not the demo's")
+    reviewer.save()
+    with pytest.raises(CommandError, match="not a demo account with the demo password"):
+        call_command("demo_code", "reviewer")

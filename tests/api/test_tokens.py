@@ -6,6 +6,7 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.tokens import api_token_revoke
 from articles.models import Event
+from tests.two_factor import enrol
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/api/desk/queues/editor/"
@@ -105,6 +106,7 @@ def test_someone_without_an_editorial_role_cannot_make_tokens(client, outsider):
 def test_administrators_see_who_holds_tokens_but_never_their_hashes(client, editor, token_for, django_user_model):
     token_for(editor, name="website sync")
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-test-password-42")
+    enrol(admin)  # administrators sign in with a second factor too
     client.force_login(admin)
     listing = client.get("/admin/api/apitoken/")
     assert listing.status_code == 200 and "website sync" in listing.content.decode()

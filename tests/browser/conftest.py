@@ -50,8 +50,10 @@ def page(browser, live_server):
 
 @pytest.fixture
 def sign_in(page):
-    """sign_in(user) signs the browser in through the real login form."""
+    """sign_in(user) signs the browser in through the real login form, and types the code
+    of the person's authenticator when asked for one."""
     from tests.conftest import PERSONA_PASSWORD
+    from tests.two_factor import fresh_code
 
     def sign_in_as(user, password=PERSONA_PASSWORD):
         page.goto("/accounts/login/")
@@ -59,5 +61,9 @@ def sign_in(page):
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_load_state()
+        if "/accounts/two-factor/" in page.url:
+            page.fill("#id_code", fresh_code(user))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
 
     return sign_in_as

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import two_factor
 from accounts.demo import DEMO_PASSWORD, seed_staff
 from articles.demo import seed_articles
 
@@ -14,5 +15,13 @@ class Command(BaseCommand):
             created = seed_articles(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new articles)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username in users:
-            self.stdout.write(f"  {username}")
+        for username, user in users.items():
+            device = two_factor.authenticator_of(user)
+            if device is None:
+                self.stdout.write(f"  {username}")
+            else:
+                self.stdout.write(f"  {username}  (two-factor key {two_factor.secret_for_typing(device)})")
+        self.stdout.write(
+            "Accounts with a two-factor key ask for a code after the password: add the key to an "
+            "authenticator app, or run `manage.py demo_code <login>` for the code it would show now."
+        )
