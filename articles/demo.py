@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, fresh_code
 from articles import services
 from articles.lifecycle import Policy
 from articles.models import Article
@@ -161,6 +161,7 @@ def _review(article, staff, *, approvers, now):
             article_id=article.pk,
             actor=staff[username],
             password=DEMO_PASSWORD,
+            code=fresh_code(staff[username]),
             expected_hash=article.working_version.content_hash,
             now=now,
         )
@@ -183,7 +184,12 @@ def _take_to_stage(article, spec, staff, now):
         )
         request = services.pending_fast_track(article)
         services.article_confirm_fast_track(
-            article_id=article.pk, actor=staff["reviewer"], request_id=request.pk, password=DEMO_PASSWORD, now=now
+            article_id=article.pk,
+            actor=staff["reviewer"],
+            request_id=request.pk,
+            password=DEMO_PASSWORD,
+            code=fresh_code(staff["reviewer"]),
+            now=now,
         )
     if stage == "published":
         services.article_set_policy(

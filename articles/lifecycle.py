@@ -103,6 +103,7 @@ class Situation:
     actor_signed_version: bool  # the actor already approved this content
     actor_on_round: bool  # the actor claimed or was assigned this round
     password_ok: bool
+    code_ok: bool  # the second factor: a fresh code, or none needed for this person
     approvals_required: int
     approvals_so_far: int  # valid approvals of this exact content, before this one
     approval_matches_content: bool  # enough valid approvals for the version's hash
@@ -135,6 +136,7 @@ CLOSED = {
     "actor_signed_version": True,
     "actor_on_round": False,
     "password_ok": False,
+    "code_ok": False,
     "approvals_required": 1,
     "approvals_so_far": 0,
     "approval_matches_content": False,
@@ -213,6 +215,7 @@ CODE_HINT = (
     "it was missing, wrong, already used, or tried too soon after a wrong one. A code works once: "
     "if you used this one to sign in, wait for the next."
 )
+CODE = _g(lambda s: s.code_ok, f"Your two-factor code was not accepted, so the approval was not signed: {CODE_HINT}")
 ON_ROUND = _g(
     lambda s: s.actor_on_round,
     "Claim this review (or be assigned to it) before you decide on it.",
@@ -244,6 +247,9 @@ OWN_REQUEST = _g(
     lambda s: s.actor_requested_fast_track, "Only the publisher who asked for this switch can withdraw it."
 )
 CONFIRM_PASSWORD = _g(lambda s: s.password_ok, "Your password was not correct, so the switch was not confirmed.")
+CONFIRM_CODE = _g(
+    lambda s: s.code_ok, f"Your two-factor code was not accepted, so the switch was not confirmed: {CODE_HINT}"
+)
 
 APPROVED_CONTENT = _g(_publishable, "Only a version whose content matches its approvals can be published.")
 IS_LIVE = _g(lambda s: s.is_live, "This article is not published.")
@@ -302,7 +308,7 @@ RULES = {
         frozenset({REVIEWER}),
         frozenset({State.UNDER_REVIEW}),
         _after_approval,
-        (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD),
+        (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD, CODE),
     ),
     Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT, NOT_OWN_APPROVAL)),
     # A schedule is pinned to an approved version: fast-track is a publisher's choice made by hand.
@@ -338,7 +344,7 @@ RULES = {
         frozenset({PUBLISHER, REVIEWER}),
         ALL_STATES,
         _keep,
-        (NOT_FAST_TRACKED, PENDING, SECOND_PERSON, CONFIRM_PASSWORD),
+        (NOT_FAST_TRACKED, PENDING, SECOND_PERSON, CONFIRM_PASSWORD, CONFIRM_CODE),
     ),
     Action.WITHDRAW_FAST_TRACK: Rule(frozenset({PUBLISHER}), ALL_STATES, _keep, (PENDING, OWN_REQUEST)),
     Action.DECLINE_FAST_TRACK: Rule(frozenset({PUBLISHER, REVIEWER}), ALL_STATES, _keep, (PENDING, NOT_OWN_REQUEST)),
@@ -415,6 +421,7 @@ def is_allowed(action, situation):
 # the action checks them when the form is sent and says what is wrong.
 FORM_FACTS = {
     "password_ok": True,
+    "code_ok": True,
     "has_reason": True,
     "assignee_is_reviewer": True,
     "assignee_edited_version": False,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts import two_factor
 from accounts.roles import REVIEWER, roles_of
 from articles import citing, notices
 from articles.audit import flag_for_attention, record_event, record_trail_event
@@ -265,9 +266,22 @@ def _record_content_alert(article_id, mismatch, actor, now, ip=None):
         _alert_locked(_lock(article_id), mismatch, actor, now, ip)
 
 
-def _record_failed_signature(article_id, actor, attempt, refusal, now, ip=None):
-    """After a signature refused with a wrong password rolled back: keep the attempt in
-    the article's trail, in its own transaction, naming who tried to sign what."""
+@dataclass(frozen=True)
+class SigningProof:
+    """What a signer typed beside their signature, as checked before the signing transaction."""
+
+    password_ok: bool
+    code_ok: bool
+
+    @property
+    def wrong(self):
+        """The first credential that failed ("password", "two-factor code"), or None."""
+        return "password" if not self.password_ok else None if self.code_ok else "two-factor code"
+
+
+def _record_failed_signature(article_id, actor, attempt, credential, refusal, now, ip=None):
+    """After a signature refused with a wrong password or code rolled back: keep the attempt
+    in the article's trail, in its own transaction, naming who tried to sign what."""
     with transaction.atomic():
         article = _lock(article_id)
         state = State(article.state)
@@ -280,21 +294,23 @@ def _record_failed_signature(article_id, actor, attempt, refusal, now, ip=None):
             now=now,
             version=article.working_version,
             ip=ip,
-            comment=f"{actor.profile.printed_name} entered a wrong password to sign ({attempt}): nothing was signed",
+            comment=(
+                f"{actor.profile.printed_name} entered a wrong {credential} to sign ({attempt}): nothing was signed"
+            ),
             details={"attempt": attempt, "refusal": refusal.message},
         )
 
 
-def _signing(article_id, actor, attempt, password_ok, now, ip, sign):
-    """Run `sign` (one signing transaction); when it is refused, record what must
-    outlive the rollback: a content alert, and a wrong password as a failed signature."""
+def _signing(article_id, actor, attempt, proof, now, ip, sign):
+    """Run `sign` (one signing transaction); when it is refused, record what must outlive
+    the rollback: a content alert, and a wrong password or code as a failed signature."""
     try:
         return sign()
     except (TransitionNotAllowed, StaleVersion) as refusal:
         if isinstance(refusal, ContentMismatch):
             _record_content_alert(article_id, refusal, actor, now, ip)
-        if not password_ok:
-            _record_failed_signature(article_id, actor, attempt, refusal, now, ip)
+        if proof.wrong:
+            _record_failed_signature(article_id, actor, attempt, proof.wrong, refusal, now, ip)
         raise
 
 
@@ -571,28 +587,30 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
     return article
 
 
-def article_approve(*, article_id, actor, password, expected_hash, ip=None, now=None):
+def article_approve(*, article_id, actor, password, expected_hash, code="", ip=None, now=None):
     """Sign an approval of the exact content shown (`expected_hash`).
 
-    Refuses a wrong password, a reviewer who edited this round's content, a second
+    Refuses a wrong password or two-factor code (two_factor.MalformedCode, before
+    anything is checked, for one that is no code), a reviewer who edited this round's content, a second
     signature by the same person, a page opened on content that has changed, and
     content that no longer matches its recorded hash (with an alert event).
     The article becomes Approved once `approvals_required` distinct reviewers signed.
     """
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
+    proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
     return _signing(
         article_id,
         actor,
         "approval",
-        password_ok,
+        proof,
         now,
         ip,
-        lambda: _approve(article_id, actor, password_ok, expected_hash, ip, now),
+        lambda: _approve(article_id, actor, proof, expected_hash, ip, now),
     )
 
 
-def _approve(article_id, actor, password_ok, expected_hash, ip, now):
+def _approve(article_id, actor, proof, expected_hash, ip, now):
     with _transition(article_id, actor, now) as step:
         article = step.article
         version = article.working_version
@@ -605,7 +623,8 @@ def _approve(article_id, actor, password_ok, expected_hash, ip, now):
             actor_on_round=_on_round(review_round, actor),
             actor_edited_version=_edited_since_last_approval(article, actor),
             actor_signed_version=_signed_by(version, actor),
-            password_ok=password_ok,
+            password_ok=proof.password_ok,
+            code_ok=proof.code_ok,
         )
         profile = actor.profile
         signature = Signature.objects.create(
@@ -1038,30 +1057,33 @@ def _close_fast_track(request, status, actor, now, note="", signed_name=""):
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "signed_name"])
 
 
-def article_confirm_fast_track(*, article_id, actor, request_id, password, ip=None, now=None):
+def article_confirm_fast_track(*, article_id, actor, request_id, password, code="", ip=None, now=None):
     """Another publisher or a board member confirms a pending fast-track request with
-    their password: the article is then reviewed after publication. Refuses the
-    person who asked, a wrong password and a request no longer pending."""
+    their password and a two-factor code: the article is then reviewed after publication.
+    Refuses the person who asked, a wrong password or code (a malformed one before
+    anything is checked) and a request no longer pending."""
     now = now or timezone.now()
     password_ok = actor.check_password(password or "")
+    proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
     return _signing(
         article_id,
         actor,
         "confirmation of review after publication",
-        password_ok,
+        proof,
         now,
         ip,
-        lambda: _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now),
+        lambda: _confirm_fast_track(article_id, actor, request_id, proof, ip, now),
     )
 
 
-def _confirm_fast_track(article_id, actor, request_id, password_ok, ip, now):
+def _confirm_fast_track(article_id, actor, request_id, proof, ip, now):
     with _transition(article_id, actor, now) as step:
         article, request, decision = _decide_fast_track(
             Action.CONFIRM_FAST_TRACK,
             step,
             request_id,
-            password_ok=password_ok,
+            password_ok=proof.password_ok,
+            code_ok=proof.code_ok,
         )
         profile = actor.profile
         _close_fast_track(

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import two_factor
 from accounts.roles import roles_of
 from articles import citing, selectors, services
 from articles.diff import compare_versions
@@ -54,6 +55,8 @@ def _article_or_404(article_id):
 
 
 def _refused_status(error):
+    if isinstance(error, two_factor.MalformedCode):
+        return 400
     return 409 if isinstance(error, StaleVersion) else 403
 
 
@@ -121,6 +124,7 @@ def _article_page(request, article, *, error=None, values=None, policy_form=None
         "comparison": comparison,
         "reviewers": selectors.board_members() if Action.ASSIGN in actions else [],
         "may_set_policy": may_set_review_policy(roles),
+        "signing_code_needed": two_factor.code_needed(request.user),
         "policy_form": policy_form
         or PolicyForm(
             initial={
@@ -152,7 +156,7 @@ def _act(request, article_id, call, success, *, values=None, policy_form=None):
     get_object_or_404(Article.objects.only("pk"), pk=article_id)
     try:
         call()
-    except (TransitionNotAllowed, StaleVersion) as refusal:
+    except (TransitionNotAllowed, StaleVersion, two_factor.MalformedCode) as refusal:
         article = _article_or_404(article_id)
         return _article_page(
             request,
@@ -289,6 +293,7 @@ def approve(request, article_id):
             article_id=article_id,
             actor=request.user,
             password=request.POST.get("password", ""),
+            code=request.POST.get("code", ""),
             expected_hash=request.POST.get("content_hash", ""),
             ip=client_ip(request),
         ),
@@ -437,6 +442,7 @@ def confirm_fast_track(request, article_id):
             actor=request.user,
             request_id=_posted_id(request, "request_id"),
             password=request.POST.get("password", ""),
+            code=request.POST.get("code", ""),
             ip=client_ip(request),
         ),
         "Confirmed: this article is now reviewed after publication.",

@@ -1,8 +1,10 @@
 """Taking an article through the workflow in tests, through the real services."""
 
+from accounts import two_factor
 from articles import services
 from articles.services import Content
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import fresh_code
 
 BODY = "## Dosage\n\nTake 5 mg once daily for 14 days.\n\n## Side effects\n\nNausea in 3% of people."
 
@@ -33,10 +35,20 @@ def claim(article, reviewer):
     return services.article_claim(article_id=article.pk, actor=reviewer)
 
 
-def approve(article, reviewer, password=PERSONA_PASSWORD):
+def signing_code(person):
+    """The code a person types beside their password to sign: a fresh one from their
+    authenticator when they have one (each signature in a test gets its own time step)."""
+    return fresh_code(person) if two_factor.is_enrolled(person) else ""
+
+
+def approve(article, reviewer, password=PERSONA_PASSWORD, code=None):
     article.refresh_from_db()
     return services.article_approve(
-        article_id=article.pk, actor=reviewer, password=password, expected_hash=article.working_version.content_hash
+        article_id=article.pk,
+        actor=reviewer,
+        password=password,
+        code=signing_code(reviewer) if code is None else code,
+        expected_hash=article.working_version.content_hash,
     )
 
 
@@ -51,7 +63,11 @@ def fast_track(article, asker, confirmer, reason="Outbreak: readers need this no
     """Switch the article to review after publication: one publisher asks, another person confirms."""
     request = services.article_request_fast_track(article_id=article.pk, actor=asker, reason=reason)
     services.article_confirm_fast_track(
-        article_id=article.pk, actor=confirmer, request_id=request.pk, password=PERSONA_PASSWORD
+        article_id=article.pk,
+        actor=confirmer,
+        request_id=request.pk,
+        password=PERSONA_PASSWORD,
+        code=signing_code(confirmer),
     )
     article.refresh_from_db()
     return request

@@ -11,7 +11,7 @@ from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, FastTrackRequest
 from articles.services import StaleVersion
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import approve, claim, publish, submit
+from tests.workflow import approve, claim, publish, signing_code, submit
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def confirm(article, person, request_id=None, password=PERSONA_PASSWORD):
     if request_id is None:
         request_id = services.pending_fast_track(article).pk
     return services.article_confirm_fast_track(
-        article_id=article.pk, actor=person, request_id=request_id, password=password
+        article_id=article.pk, actor=person, request_id=request_id, password=password, code=signing_code(person)
     )
 
 

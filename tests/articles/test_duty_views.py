@@ -6,7 +6,7 @@ import pytest
 from articles import services
 from articles.models import FastTrackRequest
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import approve, claim, submit
+from tests.workflow import approve, claim, signing_code, submit
 
 POLICY = {"review_policy": "after", "approvals_required": "2", "rereview_months": "24"}
 
@@ -51,7 +51,8 @@ def test_a_reviewer_sees_the_waiting_request_on_the_desk_page_and_dashboard_and_
     page = client.get(f"/desk/{draft.pk}/").content.decode()
     assert "Confirm review after publication" in page and "Decline" in page and "Withdraw the request" not in page
     response = client.post(
-        f"/desk/{draft.pk}/fast-track/confirm/", {"request_id": asked.pk, "password": PERSONA_PASSWORD}
+        f"/desk/{draft.pk}/fast-track/confirm/",
+        {"request_id": asked.pk, "password": PERSONA_PASSWORD, "code": signing_code(reviewer)},
     )
     assert response.status_code == 302
     draft.refresh_from_db()

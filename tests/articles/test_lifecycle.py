@@ -16,6 +16,7 @@ from articles.lifecycle import (
     decide,
     is_allowed,
     may_clear_retraction,
+    may_reset_two_factor,
     situation,
 )
 from articles.lifecycle import Situation as Facts
@@ -31,6 +32,7 @@ OPEN = dict(
     actor_signed_version=False,
     actor_on_round=False,
     password_ok=False,
+    code_ok=False,
     approvals_required=1,
     approvals_so_far=0,
     approval_matches_content=False,
@@ -97,6 +99,7 @@ ALLOWED = {
 
 EVERYTHING_IN_ORDER = dict(
     password_ok=True,
+    code_ok=True,
     actor_on_round=True,
     approval_matches_content=True,
     is_live=True,
@@ -126,7 +129,7 @@ def test_every_state_action_and_role(state, action, role):
 
 
 def reviewing(**facts):
-    base = dict(state=U, roles=frozenset({R}), password_ok=True, actor_on_round=True)
+    base = dict(state=U, roles=frozenset({R}), password_ok=True, code_ok=True, actor_on_round=True)
     return Situation(**{**base, **facts})
 
 
@@ -142,6 +145,22 @@ def test_reviewer_cannot_approve_a_version_they_edited():
 
 def test_approval_needs_the_password():
     assert "password" in refusal(Action.APPROVE, reviewing(password_ok=False))
+
+
+def test_approval_needs_a_fresh_two_factor_code_as_well():
+    assert "two-factor code was not accepted, so the approval was not signed" in refusal(
+        Action.APPROVE, reviewing(code_ok=False)
+    )
+    # The password is named first when both fail: it is checked first, and a code is only spent after it.
+    assert "password was not correct" in refusal(Action.APPROVE, reviewing(password_ok=False, code_ok=False))
+    assert Action.APPROVE in available_actions(reviewing(password_ok=False, code_ok=False))
+
+
+def test_a_reset_of_two_factor_is_for_publishers_and_administrators_and_never_ones_own():
+    assert may_reset_two_factor(actor_roles={P}, actor_is_superuser=False, actor_id=1, person_id=2)
+    assert may_reset_two_factor(actor_roles=set(), actor_is_superuser=True, actor_id=1, person_id=2)
+    assert not may_reset_two_factor(actor_roles={P}, actor_is_superuser=True, actor_id=1, person_id=1)
+    assert not may_reset_two_factor(actor_roles={R, E}, actor_is_superuser=False, actor_id=1, person_id=2)
 
 
 def test_a_reviewer_cannot_sign_the_same_content_twice():
@@ -306,14 +325,19 @@ def test_the_person_who_asked_for_fast_track_cannot_confirm_it():
 
 def test_another_publisher_or_a_board_member_confirms_fast_track_with_their_password():
     for role in (P, R):
-        assert decide(Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=True)).to_state == U
+        assert decide(Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=True, code_ok=True)).to_state == U
         assert "password was not correct" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=False))
+        assert "switch was not confirmed: it was missing, wrong" in refusal(
+            Action.CONFIRM_FAST_TRACK, fast_track(role, password_ok=True, code_ok=False)
+        )
     assert "Only a publisher or reviewer" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(E, password_ok=True))
     assert "No switch" in refusal(Action.CONFIRM_FAST_TRACK, fast_track(fast_track_pending=False, password_ok=True))
 
 
 def test_the_asker_may_confirm_alone_only_where_the_setting_relaxes_it():
-    relaxed = fast_track(actor_requested_fast_track=True, password_ok=True, fast_track_needs_second_person=False)
+    relaxed = fast_track(
+        actor_requested_fast_track=True, password_ok=True, code_ok=True, fast_track_needs_second_person=False
+    )
     assert decide(Action.CONFIRM_FAST_TRACK, relaxed)
 
 

@@ -10,7 +10,7 @@ from articles import services
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, SitePage
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import approve, claim, submit
+from tests.workflow import approve, claim, signing_code, submit
 
 
 @pytest.fixture
@@ -114,7 +114,11 @@ def test_a_wrong_password_at_fast_track_confirmation_is_recorded(draft, publishe
     assert event.details["attempt"] == "confirmation of review after publication"
     assert services.pending_fast_track(draft) == pending
     services.article_confirm_fast_track(
-        article_id=draft.pk, actor=publisher2, request_id=pending.pk, password=PERSONA_PASSWORD
+        article_id=draft.pk,
+        actor=publisher2,
+        request_id=pending.pk,
+        password=PERSONA_PASSWORD,
+        code=signing_code(publisher2),
     )
     assert Event.objects.filter(article=draft, action="signature_failed").count() == 1
     assert_trail_intact(capsys)

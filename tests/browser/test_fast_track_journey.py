@@ -6,6 +6,7 @@ import pytest
 from articles.models import Event
 from tests.browser.test_review_journey import switch_to
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import fresh_code
 
 
 @pytest.fixture
@@ -39,9 +40,11 @@ def test_one_publisher_asks_for_fast_track_and_another_confirms_it_with_their_pa
     assert "Outbreak: readers need this guidance today" in page.content()
     page.get_by_role("link", name="What is sample condition?").first.click()
     page.fill("#fast-track-password", "not my password")
+    page.fill("#fast-track-code", fresh_code(publisher2))
     page.get_by_role("button", name="Confirm review after publication").click()
     assert "password was not correct" in page.get_by_role("alert").inner_text()
     page.fill("#fast-track-password", PERSONA_PASSWORD)
+    page.fill("#fast-track-code", fresh_code(publisher2))
     page.get_by_role("button", name="Confirm review after publication").click()
     assert "Review after publication (fast-track)" in page.content()
     assert page.get_by_test_id("fast-track-request").count() == 0

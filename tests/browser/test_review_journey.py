@@ -7,6 +7,7 @@ from django.db import connection
 
 from articles.models import Article, Event
 from tests.conftest import PERSONA_PASSWORD, as_owner
+from tests.two_factor import fresh_code
 
 
 def switch_to(page, sign_in, user):
@@ -77,9 +78,11 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     numbers = page.locator("table.numbers").inner_text()
     assert "7 days" in numbers and "10 days" in numbers
     page.fill("#approve-password", "wrong password")
+    page.fill("#approve-code", fresh_code(reviewer))
     page.get_by_role("button", name="Sign approval").click()
     assert "password was not correct" in page.get_by_role("alert").inner_text()
     page.fill("#approve-password", PERSONA_PASSWORD)
+    page.fill("#approve-code", fresh_code(reviewer))
     page.get_by_role("button", name="Sign approval").click()
     assert page.get_by_test_id("state").inner_text() == "Under review"
 
@@ -92,6 +95,7 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     page.goto("/desk/review/?mine=1")
     page.get_by_role("link", name=title).click()
     page.fill("#approve-password", PERSONA_PASSWORD)
+    page.fill("#approve-code", fresh_code(reviewer2))
     page.get_by_role("button", name="Sign approval").click()
     assert page.get_by_test_id("state").inner_text() == "Approved"
     assert page.get_by_text("Ravi Tester, M.D., Ph.D. · Approved for medical accuracy").first.is_visible()

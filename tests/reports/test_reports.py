@@ -11,7 +11,7 @@ from articles.services import Content
 from reports import selectors
 from reports.filters import FilterError, ReportFilters, parse_filters
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import BODY
+from tests.workflow import BODY, signing_code
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -35,6 +35,7 @@ def take_through(
         article_id=article.pk,
         actor=reviewer,
         password=PERSONA_PASSWORD,
+        code=signing_code(reviewer),
         expected_hash=article.working_version.content_hash,
         now=approved,
     )
