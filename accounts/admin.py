@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import IDENTITY_FIELDS, Profile, UsedUsername
@@ -103,6 +104,10 @@ class AccountCreationForm(AdminUserCreationForm):
 
 
 admin.site.unregister(User)
+# django-otp's device admin shows secrets and adds or removes authenticators unrecorded:
+# enrolment is the person's own page, a reset the publishers' (accounts.two_factor).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

@@ -287,3 +287,8 @@ def test_two_factor_events_keep_the_trail_verifiable(client, publisher, reviewer
     assert events("two_factor_reset").exists() and events("two_factor_enrolled").exists()
     call_command("verify_audit")
     assert "intact" in capsys.readouterr().out.lower()
+
+
+def test_the_admin_offers_no_way_to_read_or_change_authenticators(admin_client):
+    assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert "otp_totp" not in admin_client.get("/admin/").content.decode()
