@@ -71,4 +71,6 @@ class PasswordAgeMiddleware:
 
     @staticmethod
     def allowed():
-        return {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
+        # The two-factor pages come first (accounts.two_factor): the code, or enrolment.
+        pages = ("password_change", "password_change_done", "logout", "two_factor_verify", "two_factor")
+        return {reverse(name) for name in pages}

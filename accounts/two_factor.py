@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RecoveryCode, RecoveryCodes, recovery_code_digest
 from accounts.roles import ACCOUNT_MANAGER, PUBLISHER, REVIEWER, roles_of
+from accounts.sessions import end_sessions_of
 from articles.audit import record_trail_event
 from articles.lifecycle import CODE_HINT, may_reset_two_factor
 from core.errors import DomainError
@@ -238,8 +239,9 @@ def recovery_codes_regenerate(*, user, code, ip, now):
 
 
 def two_factor_reset(*, actor, user_id, ip, now):
-    """Remove a person's authenticator and recovery codes, so that their next sign-in
-    enrols anew (for a lost phone). Recorded, and the person is told. Refuses anyone but
+    """Remove a person's authenticator and recovery codes and end their sessions, so that
+    their next sign-in (password first) enrols anew (for a lost phone). Recorded, and the
+    person is told. Refuses anyone but
     a publisher or an administrator, one's own reset, and a person with nothing to reset."""
     if not may_reset_two_factor(
         actor_roles=roles_of(actor), actor_is_superuser=actor.is_superuser, actor_id=actor.pk, person_id=user_id
@@ -256,6 +258,8 @@ def two_factor_reset(*, actor, user_id, ip, now):
         removed += RecoveryCodes.objects.filter(user=person).delete()[0]
         if not removed:
             raise TwoFactorRefused(f"{person.get_username()} has no two-factor sign-in to reset.")
+        # A session open now must not enrol a new authenticator without the password.
+        sessions_ended = end_sessions_of(person)
         event = record_trail_event(
             kind="account",
             action="two_factor_reset",
@@ -264,7 +268,7 @@ def two_factor_reset(*, actor, user_id, ip, now):
             subject_id=person.pk,
             ip=ip,
             comment=f"{person.get_username()}: two-factor sign-in reset; the next sign-in enrols anew",
-            details={"username": person.get_username()},
+            details={"username": person.get_username(), "sessions": sessions_ended},
         )
         notify(
             kind="two_factor",

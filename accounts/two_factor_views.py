@@ -50,7 +50,8 @@ def verify(request):
     except two_factor.TwoFactorRefused as refusal:
         context["error"] = refusal.message
         return render(request, "registration/two_factor_verify.html", context, status=_status(refusal))
-    request.session.cycle_key()  # a new session id once the second factor passed
+    # The session id was renewed at the password; it is kept now, as the list of signed-in
+    # sessions (accounts.sessions) knows it by that id, to end it on deactivation.
     django_otp.login(request, device)
     if isinstance(device, two_factor.RecoveryCodes):
         left = two_factor.recovery_codes_left(user)
@@ -97,7 +98,6 @@ def enrol(request):
             device, codes = two_factor.two_factor_enrol(
                 user=user, device_id=_posted_id(request, "device_id"), code=code, ip=ip, now=now
             )
-            request.session.cycle_key()
             django_otp.login(request, device)
     except two_factor.TwoFactorRefused as refusal:
         return _enrol_page(request, error=refusal.message, status=_status(refusal))

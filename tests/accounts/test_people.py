@@ -20,6 +20,7 @@ from articles.models import Event
 from core.roles import ACCOUNT_MANAGER, EDITOR, PUBLISHER, REVIEWER
 from tests.accounts.people_helpers import last_link, mail_is_sent_on_commit, mailed_links  # noqa: F401
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import fresh_code
 
 NEW_PASSWORD = "correct horse battery staple"
 
@@ -70,7 +71,8 @@ def test_the_invitee_sets_a_password_once_and_lands_on_the_desk(manager_client, 
     invitee = Client()
     assert "Welcome, Nina Ng" in invitee.get(link).content.decode()
     response = invitee.post(link, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == "/dashboard/"
+    # A reviewer signs with a second factor: the desk opens once it is enrolled.
+    assert response.redirect_chain[-1][0] == "/desk/two-factor/?next=%2Fdashboard%2F"
     assert response.context["user"].username == "nina"
     nina = get_user_model().objects.get(username="nina")
     assert nina.is_active and nina.check_password(NEW_PASSWORD)
@@ -183,6 +185,7 @@ def test_nobody_changes_their_own_roles(manager_client, account_manager):
 def test_deactivation_ends_the_persons_sessions_and_api_tokens(manager_client, account_manager, reviewer):
     reviewer_browser = Client()
     reviewer_browser.post("/accounts/login/", {"username": "rhea", "password": PERSONA_PASSWORD})
+    reviewer_browser.post("/accounts/two-factor/", {"code": fresh_code(reviewer)})
     assert reviewer_browser.get("/dashboard/").status_code == 200
     session_key = reviewer_browser.session.session_key
     ApiToken.objects.create(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.sessions import expiry_reason
 from articles.models import Signature
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import fresh_code
 from tests.workflow import claim, submit
 
 HOUR = 3600
@@ -129,10 +130,13 @@ def test_a_signature_sent_on_an_ended_session_is_refused_and_comes_back_after_si
     assert response["Location"] == f"/accounts/login/?next=/desk/{under_review.pk}/"
     assert not Signature.objects.exists()
     assert expiries()[0].actor == reviewer
-    # The full sign-in, then back to the article page with the form's fields kept, not the password.
+    # The full sign-in (password, then code), then back to the article page with the form's
+    # fields kept, not the password.
     response = client.post(
         "/accounts/login/", {"username": "rhea", "password": PERSONA_PASSWORD, "next": page}, follow=True
     )
+    assert response.redirect_chain[-1][0] == f"/accounts/two-factor/?next=%2Fdesk%2F{under_review.pk}%2F"
+    response = client.post("/accounts/two-factor/", {"code": fresh_code(reviewer), "next": page}, follow=True)
     assert response.redirect_chain[-1][0] == page
     resumed = response.context["resumed_form"]
     assert resumed["action"] == f"/desk/{under_review.pk}/approve/"

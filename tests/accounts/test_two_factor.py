@@ -4,6 +4,7 @@ behind the same gate, and REQUIRE_TWO_FACTOR."""
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -196,6 +197,12 @@ def test_new_recovery_codes_need_a_fresh_code_and_void_the_old_ones(client, make
 
 
 def test_a_publisher_resets_someones_two_factor_recorded_and_the_person_told(client, publisher, reviewer):
+    # The reviewer is signed in elsewhere: that session ends, so it cannot enrol a new
+    # authenticator without the password.
+    elsewhere = Client()
+    sign_in_with_password(elsewhere, reviewer)
+    elsewhere.post("/accounts/two-factor/", {"code": code_at(two_factor.authenticator_of(reviewer), 0)})
+    assert elsewhere.get("/desk/").status_code == 200
     client.force_login(publisher)
     listing = client.get("/desk/two-factor/team/")
     assert listing.status_code == 200 and "rhea" in listing.content.decode()
@@ -204,6 +211,8 @@ def test_a_publisher_resets_someones_two_factor_recorded_and_the_person_told(cli
     assert not two_factor.is_enrolled(reviewer)
     event = events("two_factor_reset").get()
     assert (event.actor, event.subject_id, event.chain) == (publisher, str(reviewer.pk), "account")
+    assert event.details == {"username": "rhea", "sessions": 1}
+    assert elsewhere.get("/desk/two-factor/").url.startswith("/accounts/login/")
     told = Notification.objects.get(kind="two_factor")
     assert told.recipient_id == reviewer.pk and "reset your two-factor" in told.message
     # The reviewer's next sign-in enrols anew.
@@ -292,3 +301,27 @@ def test_two_factor_events_keep_the_trail_verifiable(client, publisher, reviewer
 def test_the_admin_offers_no_way_to_read_or_change_authenticators(admin_client):
     assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert "otp_totp" not in admin_client.get("/admin/").content.decode()
+
+
+def test_a_password_due_for_change_waits_for_the_code_first(client, reviewer, settings):
+    """Both ask for something before any other page: the code comes first, then the password."""
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    reviewer.date_joined = reviewer.date_joined - timedelta(days=91)
+    reviewer.save(update_fields=["date_joined"])
+    sign_in_with_password(client, reviewer)
+    for url in ("/dashboard/", "/accounts/password_change/"):
+        assert client.get(url).url.startswith("/accounts/two-factor/"), url
+    response = client.post("/accounts/two-factor/", {"code": code_at(two_factor.authenticator_of(reviewer), 0)})
+    assert response.status_code == 302
+    assert client.get("/dashboard/").url == "/accounts/password_change/"
+    assert client.get("/accounts/password_change/").status_code == 200
+
+
+def test_a_password_due_for_change_waits_for_enrolment_first(client, make_staff, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    newcomer = make_staff("nora", REVIEWER, enrolled=False)
+    newcomer.date_joined = newcomer.date_joined - timedelta(days=91)
+    newcomer.save(update_fields=["date_joined"])
+    sign_in_with_password(client, newcomer)
+    assert client.get("/dashboard/").url.startswith("/desk/two-factor/")
+    assert client.get("/desk/two-factor/").status_code == 200

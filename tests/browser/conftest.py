@@ -53,7 +53,7 @@ def sign_in(page):
     """sign_in(user) signs the browser in through the real login form, and types the code
     of the person's authenticator when asked for one."""
     from tests.conftest import PERSONA_PASSWORD
-    from tests.two_factor import fresh_code
+    from tests.two_factor import type_code_if_asked
 
     def sign_in_as(user, password=PERSONA_PASSWORD):
         page.goto("/accounts/login/")
@@ -61,9 +61,6 @@ def sign_in(page):
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_load_state()
-        if "/accounts/two-factor/" in page.url:
-            page.fill("#id_code", fresh_code(user))
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
+        type_code_if_asked(page, user)
 
     return sign_in_as

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.models import Event, ReviewComment
 from tests.browser.accessibility import serious_violations
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import code_for_key, type_code_if_asked
 from tests.workflow import claim, submit
 
 LINK = re.compile(r"https?://[^/\s]+(/accounts/link/[\w-]+/)")
@@ -51,6 +52,12 @@ def test_an_account_manager_invites_a_reviewer_who_sets_a_password_and_lands_on_
     invitee.get_by_label("The same password again").fill("a passphrase for the board")
     invitee.get_by_role("button", name="Set my password and sign in").click()
     invitee.wait_for_load_state()
+    # A reviewer signs with a second factor: the first page is its enrolment.
+    assert "/desk/two-factor/" in invitee.url
+    invitee.fill("#id_code", code_for_key(invitee.get_by_test_id("totp-secret").inner_text()))
+    invitee.get_by_role("button", name="Turn on two-factor sign-in").click()
+    invitee.get_by_role("link", name="I have kept them: go to the dashboard").click()
+    invitee.wait_for_load_state()
     assert invitee.url.endswith("/dashboard/")
     assert invitee.get_by_role("heading", name="Reviewer dashboard").is_visible()
     invitee.get_by_role("link", name="Review queue", exact=True).click()
@@ -84,6 +91,7 @@ def test_text_typed_when_the_session_ended_comes_back_after_signing_in(
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    type_code_if_asked(page, reviewer)
     assert page.url.endswith(f"/desk/{draft.pk}/")
     assert page.get_by_label("Comment", exact=True).input_value() == "The dose in the second paragraph looks high."
     assert "is back in this form" in page.content()

@@ -3,27 +3,14 @@ reads) the key the page shows, confirms with a code computed in the test, keeps 
 recovery codes, then signs an approval with a fresh code; a wrong code and a reused one
 are refused with a clear message and nothing is signed."""
 
-import json
 import time
-from base64 import b32decode
-from pathlib import Path
-
-import pytest
-from django_otp.oath import totp
 
 from accounts.roles import REVIEWER
 from articles.models import Event, Signature
+from tests.browser.accessibility import serious_violations
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import code_for_key
 from tests.workflow import claim, submit
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def code_from_key(typed_key, steps_ahead=0):
-    """What an authenticator app shows for the key typed from the page (SHA-1, 6 digits, 30 s)."""
-    key = typed_key.replace(" ", "")
-    key += "=" * (-len(key) % 8)
-    return f"{totp(b32decode(key), step=30, t0=0, digits=6, drift=steps_ahead):06d}"
 
 
 def password_step(page, username):
@@ -35,12 +22,7 @@ def password_step(page, username):
 
 
 def assert_accessible(page):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-    violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert serious_violations(page) == []
 
 
 def test_a_new_board_member_enrols_and_signs_with_a_code_and_a_reused_or_wrong_code_is_refused(
@@ -61,7 +43,7 @@ def test_a_new_board_member_enrols_and_signs_with_a_code_and_a_reused_or_wrong_c
     assert box["width"] > 100 and box["height"] > 100  # drawn inline, visibly
     assert_accessible(page)
     key = page.get_by_test_id("totp-secret").inner_text()
-    enrolment_code = code_from_key(key)
+    enrolment_code = code_for_key(key)
     page.fill("#id_code", enrolment_code)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
@@ -78,7 +60,7 @@ def test_a_new_board_member_enrols_and_signs_with_a_code_and_a_reused_or_wrong_c
     assert_accessible(page)
     # A wrong code is refused (after django-otp's wait following the refused try).
     time.sleep(1.1)
-    wrong = f"{(int(code_from_key(key, 1)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(code_for_key(key, 1)) + 1) % 1_000_000:06d}"
     page.fill("#approve-password", PERSONA_PASSWORD)
     page.fill("#approve-code", wrong)
     page.get_by_role("button", name="Sign approval").click()
@@ -87,7 +69,7 @@ def test_a_new_board_member_enrols_and_signs_with_a_code_and_a_reused_or_wrong_c
     # The next code the app shows signs (the wait doubles after a second refusal).
     time.sleep(2.1)
     page.fill("#approve-password", PERSONA_PASSWORD)
-    page.fill("#approve-code", code_from_key(key, 1))
+    page.fill("#approve-code", code_for_key(key, 1))
     page.get_by_role("button", name="Sign approval").click()
     assert page.get_by_test_id("state").inner_text() == "Approved"
     assert Signature.objects.filter(signer=newcomer).count() == 1
