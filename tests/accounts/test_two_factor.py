@@ -160,16 +160,18 @@ def test_a_malformed_or_wrong_code_at_enrolment_enrols_nothing(client, make_staf
 
 
 def _enrol_by_page(client, user):
+    """Enrol `user` through the page; returns (device, recovery codes, the code typed)."""
     client.force_login(user)
     client.get("/desk/two-factor/")
     device = TOTPDevice.objects.get(user=user)
-    response = client.post("/desk/two-factor/", {"action": "enrol", "device_id": device.pk, "code": code_at(device, 0)})
-    return device, re.findall(r"<li><code>([a-z2-9-]{11})</code></li>", response.content.decode())
+    code = code_at(device, 0)
+    response = client.post("/desk/two-factor/", {"action": "enrol", "device_id": device.pk, "code": code})
+    return device, re.findall(r"<li><code>([a-z2-9-]{11})</code></li>", response.content.decode()), code
 
 
 def test_a_recovery_code_signs_in_once(client, make_staff):
     newcomer = make_staff("nora", REVIEWER, enrolled=False)
-    _, codes = _enrol_by_page(client, newcomer)
+    _, codes, _ = _enrol_by_page(client, newcomer)
     first = Client()
     sign_in_with_password(first, newcomer)
     assert first.post("/accounts/two-factor/", {"code": f" {codes[3].upper()} "}).status_code == 302
@@ -184,8 +186,8 @@ def test_a_recovery_code_signs_in_once(client, make_staff):
 
 def test_new_recovery_codes_need_a_fresh_code_and_void_the_old_ones(client, make_staff):
     newcomer = make_staff("nora", REVIEWER, enrolled=False)
-    device, old_codes = _enrol_by_page(client, newcomer)
-    response = client.post("/desk/two-factor/", {"action": "recovery_codes", "code": code_at(device, 0)})
+    device, old_codes, spent = _enrol_by_page(client, newcomer)
+    response = client.post("/desk/two-factor/", {"action": "recovery_codes", "code": spent})
     assert response.status_code == 403  # the enrolment's code was spent
     time.sleep(THROTTLE_WAIT)
     response = client.post("/desk/two-factor/", {"action": "recovery_codes", "code": code_at(device, 1)})

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from references.models import ImportUpload, Reference
 from references.parsing import MAX_BYTES
+from tests.two_factor import VerifiedClient
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_a_second_confirmation_imports_nothing_twice(signed_in_editor):
 
 def test_someone_elses_or_an_expired_upload_cannot_be_confirmed(signed_in_editor, client, publisher):
     _, token = preview(signed_in_editor, ris_of(5_000, records=3))
-    other = Client()
+    other = VerifiedClient()  # a publisher past the second factor too
     other.force_login(publisher)
     assert other.post("/desk/references/import/", {"upload": token}).status_code == 410
     ImportUpload.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
