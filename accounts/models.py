@@ -86,7 +86,7 @@ class Heartbeat(models.Model):
 def recovery_code_digest(code):
     """What is stored of a recovery code: an HMAC under SECRET_KEY, which lives outside the
     database, so a copy of the database (or its own login) holds no usable recovery code.
-    A new SECRET_KEY (without the old one in SECRET_KEY_FALLBACKS) voids every code."""
+    A new SECRET_KEY voids every code (SECRET_KEY_FALLBACKS are not tried)."""
     return salted_hmac("imprimatur.recovery-code", code, algorithm="sha256").hexdigest()
 
 
