@@ -23,9 +23,10 @@ def sign_in_recorded(*, user, ip=None, now=None):
     )
 
 
-def sign_in_failed(*, username, ip=None, now=None):
-    """A sign-in was refused. The event names the login name tried and, when an account
-    has that name, its id; nobody is the actor, since nobody proved who they are."""
+def sign_in_failed(*, username, ip=None, page="", now=None):
+    """A sign-in was refused. The event names the login name tried, the page (the login
+    page or the admin's) and, when an account has that name, its id; nobody is the
+    actor, since nobody proved who they are."""
     username = str(username or "")[:TRIED_NAME_LENGTH]
     account_id = (
         get_user_model()
@@ -43,7 +44,7 @@ def sign_in_failed(*, username, ip=None, now=None):
         subject_id=account_id or "",
         ip=ip,
         comment=f"failed sign-in as “{username}”",
-        details={"username": username},
+        details={"username": username, **({"page": page[:200]} if page else {})},
     )
 
 

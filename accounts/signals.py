@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts import sign_ins
+from accounts import lockout, sign_ins
 from accounts.models import Profile, unique_profile_slug
 from accounts.passwords import flag_if_due
 from accounts.sessions import session_ended_by_sign_out, session_started
@@ -37,9 +37,14 @@ def start_session_limits(sender, request, user, **kwargs):
         flag_if_due(request, user, timezone.now())
 
 
+# django-axes (installed before this app, so its receiver runs first) has counted the
+# failure on the request by now: the failure is recorded, then any lock it began.
 @receiver(user_login_failed)
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
-    sign_ins.sign_in_failed(username=credentials.get(get_user_model().USERNAME_FIELD, ""), ip=_ip(request))
+    username = credentials.get(get_user_model().USERNAME_FIELD, "")
+    sign_ins.sign_in_failed(username=username, ip=_ip(request), page=getattr(request, "path", ""))
+    if request is not None:
+        lockout.record_lockouts(request, username)
 
 
 @receiver(user_logged_out)

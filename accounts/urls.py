@@ -10,5 +10,6 @@ urlpatterns = [
     path("desk/two-factor/", two_factor_views.enrol, name="two_factor"),
     path("desk/two-factor/team/", two_factor_views.team, name="two_factor_team"),
     path("desk/two-factor/team/<int:user_id>/reset/", two_factor_views.reset, name="two_factor_reset"),
+    path("desk/lockouts/", views.lockouts, name="lockouts"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import services
+from accounts import lockout, services
 from accounts.health import health_report
 from accounts.models import IDENTITY_FIELDS, Profile
 from accounts.selectors import account_trail, dashboard_for
+from core.roles import may_unlock_sign_ins, roles_of
 from core.web import client_ip
 
 
@@ -74,3 +77,44 @@ def my_profile(request):
 def healthz(request):
     ok, parts = health_report()
     return JsonResponse({"status": "ok" if ok else "fail", **parts}, status=200 if ok else 503)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page a sign-in (the login page's or the admin's) gets while its login name or
+    its address is locked (django-axes' AXES_LOCKOUT_CALLABLE): until when, and who can unlock."""
+    locks = lockout.locks_for_request(request, credentials)
+    return render(request, "accounts/locked_out.html", {"locks": locks}, status=429)
+
+
+def _lockouts_page(request, *, error=None, values=None, status=200):
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "locks": lockout.locks_in_force(),
+            "error": error,
+            "values": values or {},
+            "settings_failures": settings.LOCKOUT_FAILURES,
+            "settings_minutes": settings.LOCKOUT_MINUTES,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def lockouts(request):
+    """Login names and addresses locked after wrong passwords; publishers and
+    administrators unlock them here, on the record."""
+    if not may_unlock_sign_ins(roles_of(request.user), is_superuser=request.user.is_superuser):
+        raise PermissionDenied("Only publishers and administrators see and lift locks on sign-ins.")
+    if request.method != "POST":
+        return _lockouts_page(request)
+    values = {"scope": request.POST.get("scope", ""), "value": request.POST.get("value", "")}
+    try:
+        lockout.unlock(actor=request.user, **values, ip=client_ip(request), now=timezone.now())
+    except lockout.UnlockRefused as refusal:
+        return _lockouts_page(request, error=refusal.message, values=values, status=400)
+    messages.success(request, f"Unlocked {lockout.describe(values['scope'], values['value'].strip())}.")
+    return redirect("lockouts")

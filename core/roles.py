@@ -49,3 +49,8 @@ def may_manage_people(roles, *, publishers_manage_people=False):
     """Inviting people, granting roles and deactivating accounts: account managers, and
     publishers too where the deployment says so (PUBLISHERS_MANAGE_PEOPLE)."""
     return ACCOUNT_MANAGER in roles or (publishers_manage_people and PUBLISHER in roles)
+
+
+def may_unlock_sign_ins(roles, *, is_superuser=False):
+    """Lifting a lock on a login name or an address before it ends: publishers and administrators."""
+    return is_superuser or PUBLISHER in roles

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "accounts",
     "articles",
     "references",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     # After the password, the code: nothing else opens until the session passed it.
     "accounts.two_factor.TwoFactorMiddleware",
     "accounts.passwords.PasswordAgeMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -190,6 +193,31 @@ PUBLISHERS_MANAGE_PEOPLE = env_bool("PUBLISHERS_MANAGE_PEOPLE", False)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Every sign-in (the login page, the admin's) passes django-axes first, which refuses an
+# account or an address locked after too many failures (accounts/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# LOCKOUT_FAILURES wrong passwords (at sign-in or at signing) for one login name, or from
+# one address, each less than LOCKOUT_MINUTES after the one before, lock that name or that
+# address for LOCKOUT_MINUTES after the last one.
+LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5, minimum=1)
+LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"  # both read the two settings above
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: a name, or an address
+AXES_CLIENT_IP_CALLABLE = "core.web.client_ip"  # the address the audit trail records
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# A lock ends LOCKOUT_MINUTES after it began, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures counted for the name and the address it came from.
+AXES_RESET_ON_SUCCESS = False
+# The audit trail keeps sign-ins and failures; unlocking goes through the desk, on the record.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 # Two-factor sign-in (TOTP from an authenticator app, plus single-use recovery codes):
 # reviewers, publishers and administrators must enrol before they use anything else, and

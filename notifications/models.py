@@ -18,6 +18,7 @@ KINDS = [
     ("page_withheld", "Public page withheld"),
     ("identity", "Your printed name or credentials changed"),
     ("two_factor", "Your two-factor sign-in was reset"),
+    ("lockout", "Sign-in locked after wrong passwords"),
 ]
 KIND_LABELS = dict(KINDS)
 

@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
+from django.http import HttpRequest
 
 from accounts import two_factor
 from accounts.demo import DEMO_PASSWORD, DEMO_STAFF
@@ -15,7 +16,7 @@ def test_seed_demo_is_safe_to_run_twice_and_its_logins_work(capsys):
     User = get_user_model()
     for username in ("editor", "reviewer", "reviewer2", "publisher", "manager"):
         assert User.objects.filter(username=username).count() == 1
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        assert authenticate(HttpRequest(), username=username, password=DEMO_PASSWORD) is not None
     assert DEMO_PASSWORD in capsys.readouterr().out
     from articles.models import Article
 

@@ -1,7 +1,10 @@
 """Signing in, failing to and signing out are events in the trail's "sign-in" chain,
 with the client's address and, for a failure, the login name tried."""
 
+import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.core.management import call_command
 
 from articles.models import Event
@@ -36,7 +39,7 @@ def test_a_failed_sign_in_names_the_login_tried_and_the_address_and_no_actor(cli
     assert response.status_code == 200  # the form again, with the reason
     [event] = sign_in_events()
     assert (event.action, event.actor, event.client_ip) == ("sign_in_failed", None, "198.51.100.3")
-    assert event.details == {"username": "edna"} and event.subject_id == str(editor.pk)
+    assert event.details == {"username": "edna", "page": "/accounts/login/"} and event.subject_id == str(editor.pk)
     assert "edna" in event.comment
     call_command("verify_audit")
     assert "intact" in capsys.readouterr().out
@@ -45,11 +48,11 @@ def test_a_failed_sign_in_names_the_login_tried_and_the_address_and_no_actor(cli
 def test_a_failed_sign_in_as_nobody_known_keeps_the_name_tried(client, db):
     client.post("/accounts/login/", {"username": "mallory", "password": "x"}, REMOTE_ADDR="198.51.100.3")
     [event] = sign_in_events()
-    assert event.details == {"username": "mallory"} and event.subject_id == ""
+    assert event.details == {"username": "mallory", "page": "/accounts/login/"} and event.subject_id == ""
 
 
 def test_a_failure_outside_a_request_is_recorded_without_an_address(editor):
-    assert authenticate(username="edna", password="wrong") is None
+    user_login_failed.send(sender=__name__, credentials={"username": "edna"}, request=None)
     [event] = sign_in_events()
     assert (event.action, event.client_ip, event.details["username"]) == ("sign_in_failed", None, "edna")
 
@@ -64,3 +67,8 @@ def test_signing_out_is_an_event(client, editor):
 def test_signing_out_when_nobody_is_signed_in_writes_nothing(client, db):
     client.post("/accounts/logout/")
     assert sign_in_events() == []
+
+
+def test_a_password_is_not_checked_outside_a_request_where_no_lock_can_be_counted(editor):
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(username="edna", password="wrong")
