@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts import two_factor
+from accounts import lockout, two_factor
 from accounts.roles import REVIEWER, roles_of
 from articles import citing, notices
 from articles.audit import flag_for_attention, record_event, record_trail_event
@@ -311,6 +311,7 @@ def _signing(article_id, actor, attempt, proof, now, ip, sign):
             _record_content_alert(article_id, refusal, actor, now, ip)
         if proof.wrong:
             _record_failed_signature(article_id, actor, attempt, proof.wrong, refusal, now, ip)
+            lockout.signing_password_failed(actor, ip=ip)  # counts like a failed sign-in; may lock
         raise
 
 
@@ -590,14 +591,15 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
 def article_approve(*, article_id, actor, password, expected_hash, code="", ip=None, now=None):
     """Sign an approval of the exact content shown (`expected_hash`).
 
-    Refuses a wrong password or two-factor code (two_factor.MalformedCode, before
-    anything is checked, for one that is no code), a reviewer who edited this round's content, a second
-    signature by the same person, a page opened on content that has changed, and
-    content that no longer matches its recorded hash (with an alert event).
+    Refuses a signer whose login name or address is locked, a wrong password or two-factor
+    code (each counted like a failed sign-in: accounts/lockout.py; two_factor.MalformedCode,
+    before anything is checked, for one that is no code), a reviewer who edited this round's
+    content, a second signature by the same person, a page opened on content that has
+    changed, and content that no longer matches its recorded hash (with an alert event).
     The article becomes Approved once `approvals_required` distinct reviewers signed.
     """
     now = now or timezone.now()
-    password_ok = actor.check_password(password or "")
+    password_ok = lockout.signing_password_ok(actor, password, ip=ip)
     proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
     return _signing(
         article_id,
@@ -1060,10 +1062,11 @@ def _close_fast_track(request, status, actor, now, note="", signed_name=""):
 def article_confirm_fast_track(*, article_id, actor, request_id, password, code="", ip=None, now=None):
     """Another publisher or a board member confirms a pending fast-track request with
     their password and a two-factor code: the article is then reviewed after publication.
-    Refuses the person who asked, a wrong password or code (a malformed one before
-    anything is checked) and a request no longer pending."""
+    Refuses the person who asked, a locked signer, a wrong password or code (counted like a
+    failed sign-in; a malformed code before anything is checked) and a request no longer
+    pending."""
     now = now or timezone.now()
-    password_ok = actor.check_password(password or "")
+    password_ok = lockout.signing_password_ok(actor, password, ip=ip)
     proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
     return _signing(
         article_id,

@@ -59,6 +59,19 @@ def publish(article, publisher):
     )
 
 
+def ask_fast_track(article, publisher, reason="Outbreak: readers need this now"):
+    """A publisher asks, in the policy form, for review after publication; returns the waiting request."""
+    services.article_set_policy(
+        article_id=article.pk,
+        actor=publisher,
+        review_policy="after",
+        approvals_required=1,
+        rereview_months=12,
+        reason=reason,
+    )
+    return services.pending_fast_track(article)
+
+
 def fast_track(article, asker, confirmer, reason="Outbreak: readers need this now"):
     """Switch the article to review after publication: one publisher asks, another person confirms."""
     request = services.article_request_fast_track(article_id=article.pk, actor=asker, reason=reason)

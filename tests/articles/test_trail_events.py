@@ -10,7 +10,7 @@ from articles import services
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, SitePage
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import approve, claim, signing_code, submit
+from tests.workflow import approve, ask_fast_track, claim, signing_code, submit
 
 
 @pytest.fixture
@@ -96,15 +96,7 @@ def test_a_right_password_at_approval_records_no_failed_signature(draft, editor,
 
 
 def test_a_wrong_password_at_fast_track_confirmation_is_recorded(draft, publisher, publisher2, capsys):
-    services.article_set_policy(
-        article_id=draft.pk,
-        actor=publisher,
-        review_policy="after",
-        approvals_required=1,
-        rereview_months=12,
-        reason="Outbreak",
-    )
-    pending = services.pending_fast_track(draft)
+    pending = ask_fast_track(draft, publisher, reason="Outbreak")
     with pytest.raises(TransitionNotAllowed, match="password was not correct"):
         services.article_confirm_fast_track(
             article_id=draft.pk, actor=publisher2, request_id=pending.pk, password="wrong", ip="198.51.100.4"
