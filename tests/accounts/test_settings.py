@@ -51,6 +51,8 @@ def run_django(code, **env):
         ("PROXY_COUNT", "-1"),
         ("AUDIT_KEY", "too-short"),
         ("AUDIT_RETIRED_KEYS", "1"),
+        ("LOCKOUT_FAILURES", "0"),
+        ("LOCKOUT_MINUTES", "a quarter of an hour"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(variable, value):
@@ -123,3 +125,13 @@ def test_check_deploy_is_clean_when_hsts_preload_is_chosen():
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_lockout_settings_reach_django_axes():
+    code = (
+        "from axes.helpers import get_cool_off, get_failure_limit; "
+        "print(get_failure_limit(None, None), get_cool_off(None).total_seconds())"
+    )
+    result = run_django(code, **PRODUCTION_ENV, LOCKOUT_FAILURES="3", LOCKOUT_MINUTES="30")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "1800.0"]
