@@ -70,11 +70,20 @@ class Lock:
         return describe(self.scope, self.value)
 
     @property
-    def message(self):
-        return (
-            f"Too many wrong passwords: {self.what} is locked until {self.until_utc:%H:%M} UTC "
-            f"({self.until_utc:%Y-%m-%d}). Wait until then, or ask a publisher or an administrator to unlock it."
-        )
+    def ends(self):
+        return f"{self.until_utc:%H:%M} UTC ({self.until_utc:%Y-%m-%d})"
+
+
+def explain(locks):
+    """One sentence for the locks that refused an attempt: what is locked, until when, who can unlock."""
+    if not locks:
+        return "Too many wrong passwords: signing in is locked for a while."
+    first, *others = locks
+    also = "".join(f", and {lock.what} until {lock.ends}" for lock in others)
+    return (
+        f"Too many wrong passwords: {first.what} is locked until {first.ends}{also}. "
+        "Wait until then, or ask a publisher or an administrator to unlock it."
+    )
 
 
 def describe(scope, value):
@@ -108,9 +117,9 @@ def _locks(request, credentials):
     return locks
 
 
-def locks_for_request(request, credentials):
-    """The locks that refused this sign-in (the lockout page explains them)."""
-    return _locks(request, credentials or {})
+def refusal_for_request(request, credentials):
+    """Why this sign-in was refused, for the lockout page."""
+    return explain(_locks(request, credentials or {}))
 
 
 # ---------------------------------------------------------------- signing passwords
@@ -133,7 +142,7 @@ def signing_password_ok(user, password, *, ip):
             comment=f"{user.get_username()} tried to sign while locked: nothing was signed",
             details={"username": user.get_username(), "locks": [lock.scope for lock in locks]},
         )
-        raise SignerLocked(" ".join(lock.message for lock in locks))
+        raise SignerLocked(explain(locks))
     return user.check_password(password or "")
 
 
@@ -146,7 +155,7 @@ def signing_password_failed(user, *, ip):
     record_lockouts(request, user.get_username())
     if request.axes_locked_out:
         locks = _locks(request, credentials)
-        raise SignerLocked("The password is wrong. " + " ".join(lock.message for lock in locks))
+        raise SignerLocked("The password is wrong. " + explain(locks))
 
 
 # ---------------------------------------------------------------- lockouts and unlocking

@@ -82,8 +82,8 @@ def healthz(request):
 def locked_out(request, original_response=None, credentials=None):
     """The page a sign-in (the login page's or the admin's) gets while its login name or
     its address is locked (django-axes' AXES_LOCKOUT_CALLABLE): until when, and who can unlock."""
-    locks = lockout.locks_for_request(request, credentials)
-    return render(request, "accounts/locked_out.html", {"locks": locks}, status=429)
+    reason = lockout.refusal_for_request(request, credentials)
+    return render(request, "accounts/locked_out.html", {"reason": reason}, status=429)
 
 
 def _lockouts_page(request, *, error=None, values=None, status=200):

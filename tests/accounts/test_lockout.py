@@ -43,6 +43,7 @@ def test_the_fifth_wrong_password_locks_and_the_right_one_is_then_refused(client
     assert "_auth_user_id" not in client.session
     page = right.content.decode()
     assert "Sign-in locked" in page and "the login name “edna” is locked until" in page
+    assert ", and the address 198.51.100.7 until" in page  # the guesses came from one address
     assert "publisher or an administrator" in page
     assert 'href="/accounts/login/"' in page and "<nav" in page  # a page of the site, not a bare text
 
