@@ -151,6 +151,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cursor.execute(f"DROP ROLE {connection.ops.quote_name(runtime_role())}")
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """collectstatic's output, as the release step makes it, for processes started by tests."""
+    from tests.processes import collect_static
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    collect_static(root)
+    return root
+
+
 @pytest.fixture
 def client():
     """Django's test client, whose force_login also passes the second factor."""

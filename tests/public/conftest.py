@@ -38,13 +38,3 @@ def dead_cache(settings):
     settings.CACHES = redis_cache(DEAD_REDIS_URL)
     settings.PUBLIC_PAGE_CACHE = True
     return cache
-
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """collectstatic's output, as the release step makes it, for processes started by tests."""
-    from tests.processes import collect_static
-
-    root = tmp_path_factory.mktemp("staticfiles")
-    collect_static(root)
-    return root
