@@ -3,7 +3,7 @@ failure, a lockout and an unlock leave in the record.
 
 django-axes counts the failures (`axes.AccessAttempt`) and decides: its backend refuses a
 sign-in at the login page and at the admin's before the password is checked, and its
-`user_locked_out` signal says when a failure locks. A signing password (approval,
+handler marks the request whose failure locks. A signing password (approval,
 fast-track confirmation) goes through the same handler here, so a wrong password at
 either place counts on one counter per login name and one per address, and a lock at
 either place refuses both. LOCKOUT_FAILURES failures, each less than LOCKOUT_MINUTES
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.audit import clean_ip, record_trail_event
-from core.errors import TransitionNotAllowed
+from core.errors import DomainError, TransitionNotAllowed
 from core.roles import PUBLISHER, may_unlock_sign_ins, roles_of
 from notifications.services import notify
 
@@ -251,7 +251,7 @@ def locks_in_force(now=None):
     return sorted(locks, key=lambda lock: lock.until, reverse=True)
 
 
-class UnlockRefused(TransitionNotAllowed):
+class UnlockRefused(DomainError):
     """An unlock refused, with the reason for the person who asked."""
 
 
