@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -241,3 +241,26 @@ def test_the_locks_page_reads_a_fixed_number_of_queries(client, publisher, djang
     lock_names(2, 6)
     with django_assert_max_num_queries(queries_for_two):
         assert client.get("/desk/lockouts/").content.decode().count("Unlock name-") == 8
+
+
+def test_the_command_unlocks_on_the_record_in_the_name_of_a_publisher(client, editor, publisher, capsys):
+    fail(client, "edna", 5)
+    call_command("unlock_sign_in", "--address", "198.51.100.7", "--by", "paula")
+    assert "Unlocked the address 198.51.100.7" in capsys.readouterr().out
+    [unlocked] = trail("unlocked")
+    assert (unlocked.actor, unlocked.details["scope"], unlocked.client_ip) == (publisher, "address", None)
+    assert sign_in(client, "edna", PERSONA_PASSWORD).status_code == 302  # the name's count went with the address's
+
+
+@pytest.mark.parametrize(
+    "arguments, reason",
+    [
+        (["--name", "edna", "--by", "edna"], "Only a publisher or an administrator"),
+        (["--name", "edna", "--by", "nobody"], "No active account is named “nobody”"),
+        (["--address", "not-an-address", "--by", "paula"], "Say which login name or which address"),
+    ],
+)
+def test_the_command_refuses_others_and_bad_input(editor, publisher, arguments, reason):
+    with pytest.raises(CommandError, match=reason):
+        call_command("unlock_sign_in", *arguments)
+    assert trail("unlocked") == []
