@@ -1,22 +1,9 @@
 """Five wrong passwords in the browser, then the right one: the lockout page, not the desk.
 A publisher then sees the lock on the desk page Locked sign-ins and lifts it."""
 
-import json
-from pathlib import Path
-
-import pytest
 from django.test import Client
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def no_serious_accessibility_problems(page):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-    violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
+from tests.browser.accessibility import serious_violations
 
 
 def test_five_wrong_passwords_then_the_right_one_shows_the_lockout_page(page, sign_in, editor, publisher):
@@ -33,7 +20,7 @@ def test_five_wrong_passwords_then_the_right_one_shows_the_lockout_page(page, si
     assert "ask a publisher or an administrator" in reason
     assert page.get_by_role("link", name="Go to the home page").is_visible()  # no dead end
     assert page.get_by_role("link", name="Sign in").first.is_visible()
-    no_serious_accessibility_problems(page)
+    assert serious_violations(page) == []
 
 
 def test_a_publisher_lifts_a_lock_from_the_desk(page, sign_in, editor, publisher):
@@ -46,7 +33,7 @@ def test_a_publisher_lifts_a_lock_from_the_desk(page, sign_in, editor, publisher
     page.wait_for_load_state()
     locks = page.get_by_test_id("locks").inner_text()
     assert "edna" in locks and "203.0.113.5" in locks
-    no_serious_accessibility_problems(page)
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Unlock edna").click()
     page.wait_for_load_state()
     assert "Unlocked the login name “edna”." in page.get_by_role("status").inner_text()
