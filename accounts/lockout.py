@@ -146,16 +146,17 @@ def signing_password_ok(user, password, *, ip):
     return user.check_password(password or "")
 
 
-def signing_password_failed(user, *, ip):
-    """Count a wrong signing password as a failed sign-in of `user` from `ip` (the
-    signature's own event says what was being signed). When it locks, the lockout is
+def signing_failed(user, *, ip, credential="password"):
+    """Count a wrong signing password or two-factor code (`credential`) as a failed
+    sign-in of `user` from `ip` (the signature's own event says what was being signed), so
+    codes cannot be guessed at the signing form either. When it locks, the lockout is
     recorded and told (see `record_lockouts`) and SignerLocked says so."""
     request, credentials = _request(ip, SIGNING_PAGE), get_credentials(user.get_username())
     AxesProxyHandler.user_login_failed(sender=__name__, credentials=credentials, request=request)
     record_lockouts(request, user.get_username())
     if request.axes_locked_out:
         locks = _locks(request, credentials)
-        raise SignerLocked("The password is wrong. " + explain(locks))
+        raise SignerLocked(f"The {credential} is wrong. " + explain(locks))
 
 
 # ---------------------------------------------------------------- lockouts and unlocking

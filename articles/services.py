@@ -311,7 +311,7 @@ def _signing(article_id, actor, attempt, proof, now, ip, sign):
             _record_content_alert(article_id, refusal, actor, now, ip)
         if proof.wrong:
             _record_failed_signature(article_id, actor, attempt, proof.wrong, refusal, now, ip)
-            lockout.signing_password_failed(actor, ip=ip)  # counts like a failed sign-in; may lock
+            lockout.signing_failed(actor, ip=ip, credential=proof.wrong)  # counts like a failed sign-in
         raise
 
 

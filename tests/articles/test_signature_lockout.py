@@ -15,7 +15,7 @@ from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, FastTrackRequest, Signature
 from notifications.models import Notification
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import ask_fast_track, claim, submit
+from tests.workflow import ask_fast_track, claim, signing_code, submit
 
 IP = "198.51.100.40"
 
@@ -33,9 +33,33 @@ def sign(article, reviewer, password, ip=IP):
         article_id=article.pk,
         actor=reviewer,
         password=password,
+        code=signing_code(reviewer),
         expected_hash=article.working_version.content_hash,
         ip=ip,
     )
+
+
+def test_a_wrong_two_factor_code_at_signing_counts_toward_the_lock(in_review, reviewer):
+    for _ in range(4):
+        with pytest.raises(TransitionNotAllowed, match="two-factor code"):
+            services.article_approve(
+                article_id=in_review.pk,
+                actor=reviewer,
+                password=PERSONA_PASSWORD,
+                code="000000" if signing_code(reviewer) != "000000" else "111111",
+                expected_hash=in_review.working_version.content_hash,
+                ip=IP,
+            )
+    with pytest.raises(SignerLocked, match="The two-factor code is wrong"):
+        services.article_approve(
+            article_id=in_review.pk,
+            actor=reviewer,
+            password=PERSONA_PASSWORD,
+            code="000000" if signing_code(reviewer) != "000000" else "111111",
+            expected_hash=in_review.working_version.content_hash,
+            ip=IP,
+        )
+    assert not Signature.objects.exists()
 
 
 def wrong_signatures(article, reviewer, times, ip=IP):
