@@ -288,12 +288,20 @@ CITATION_STYLE = env_choice("CITATION_STYLE", "ama", ("ama", "vancouver"))
 CROSSREF_API_URL = env_url("CROSSREF_API_URL", "https://api.crossref.org", schemes=("http", "https")).rstrip("/")
 CROSSREF_MAILTO = env_str("CROSSREF_MAILTO", "")
 RETRACTION_CHECK_HOURS = env_int("RETRACTION_CHECK_HOURS", 24, minimum=1)
-# NCBI E-utilities, asked for a PubMed record when a reference is added by its PMID.
+# NCBI E-utilities, asked for a PubMed record when a reference is added by its PMID, and
+# by the notice watch about every cited PubMed ID (publication types, correction links).
 NCBI_EUTILS_URL = env_url(
     "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils", schemes=("http", "https")
 ).rstrip("/")
 # How long a lookup (Crossref, PubMed) may take before the page says the service did not answer.
 REFERENCE_LOOKUP_TIMEOUT = env_int("REFERENCE_LOOKUP_TIMEOUT", 10, minimum=1)
+# A source that answers 429 is asked again after its Retry-After when that is at most this
+# long; a longer wait ends the run's questions to that source (the next run asks again).
+NOTICE_RETRY_WAIT_MAX_SECONDS = env_int("NOTICE_RETRY_WAIT_MAX_SECONDS", 30, minimum=0)
+# Days the signers have to review an article again: after a cited source is retracted or
+# withdrawn, and when its re-review interval has passed.
+NOTICE_REVIEW_DUE_DAYS = env_int("NOTICE_REVIEW_DUE_DAYS", 14, minimum=1)
+REREVIEW_DUE_DAYS = env_int("REREVIEW_DUE_DAYS", 14, minimum=1)
 
 # Separation of duties (on by default; a deployment may relax each one).
 # Switching an article to review after publication needs a second person to confirm it.

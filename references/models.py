@@ -74,3 +74,55 @@ class ImportUpload(models.Model):
 
     def __str__(self):
         return f"{self.filename or 'upload'} ({self.fmt})"
+
+
+class SourceNotice(models.Model):
+    """A notice the publisher of a cited source issued about it (a retraction, a
+    correction...), found by the watch at Crossref or PubMed or entered by a librarian.
+    A fact about the source, not about the articles citing it: readers see it next to
+    the reference at once, outside the content the board signed."""
+
+    RETRACTION, WITHDRAWAL = "retraction", "withdrawal"
+    CORRECTION, ERRATUM, CONCERN = "correction", "erratum", "expression_of_concern"
+    KINDS = [
+        (RETRACTION, "Retracted"),
+        (WITHDRAWAL, "Withdrawn"),
+        (CORRECTION, "Corrected"),
+        (ERRATUM, "Erratum published"),
+        (CONCERN, "Expression of concern"),
+    ]
+    # Kinds that take the source out of the evidence: the articles citing it are reviewed again.
+    REOPENING = frozenset({RETRACTION, WITHDRAWAL})
+    CROSSREF, PUBMED, LIBRARIAN = "crossref", "pubmed", "librarian"
+    SOURCES = [(CROSSREF, "Crossref"), (PUBMED, "PubMed"), (LIBRARIAN, "Librarian")]
+
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=30, choices=KINDS)
+    source = models.CharField(max_length=20, choices=SOURCES)
+    identifier = models.CharField(max_length=300, help_text="The notice's DOI or PubMed ID.")
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["reference_id", "published_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference", "kind", "identifier"], name="one_notice_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} @{self.reference_id}: {self.identifier}"
+
+    @property
+    def reopens_review(self):
+        return self.kind in self.REOPENING
+
+    def public_data(self):
+        """What readers see of the notice, as plain JSON."""
+        return {
+            "kind": self.kind,
+            "label": self.get_kind_display(),
+            "date": self.published_on.isoformat() if self.published_on else None,
+            "url": self.url,
+            "identifier": self.identifier,
+        }

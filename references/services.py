@@ -17,7 +17,7 @@ from core.roles import may_clear_retraction, may_manage_library
 from references.citations import KEY
 from references.formatting import STYLES, format_reference
 from references.links import record_trail_event
-from references.models import Reference
+from references.models import Reference, SourceNotice
 from references.normalize import key_base
 
 EDITABLE_FIELDS = (
@@ -72,6 +72,20 @@ def _reference_changed(reference, reason, now, *, actor, notify=False, include_p
             listener(reference, reason, now, actor=actor, notify=notify, include_published=include_published) or []
         )
     return flagged
+
+
+# What follows a new notice on a source (a retraction, a correction...): the articles app
+# registers showing it on the live pages citing it and, for a retraction or withdrawal,
+# reopening their review (ArticlesConfig.ready).
+_notice_listeners = []
+
+
+def on_source_notice(listener):
+    """Call `listener(notice, now, *, actor)` inside the transaction that records a new
+    SourceNotice, after the reference itself has changed."""
+    if listener not in _notice_listeners:
+        _notice_listeners.append(listener)
+    return listener
 
 
 def require_librarian(actor):
@@ -309,6 +323,62 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
             notify=True,
             include_published=True,
         )
+
+
+def reference_record_notice(
+    *, reference_id, kind, source, identifier, url="", published_on=None, actor=None, ip=None, now=None
+):
+    """Record a notice on a source (the watch, with no actor). A retraction or withdrawal
+    also marks the reference retracted and flags the articles citing it. The "reference"
+    chain keeps the notice; the listeners show it to readers and reach the people
+    concerned. Returns (the new SourceNotice, flagged article ids); (None, []) when the
+    notice was known already."""
+    now = now or timezone.now()
+    identifier = (identifier or "").strip()[:300]
+    if kind not in dict(SourceNotice.KINDS) or not identifier:
+        raise TransitionNotAllowed("Say which kind of notice this is and where it was published.")
+    with transaction.atomic(), reversion.create_revision():
+        reference = Reference.objects.select_for_update().get(pk=reference_id)
+        notice, created = SourceNotice.objects.get_or_create(
+            reference=reference,
+            kind=kind,
+            identifier=identifier,
+            defaults={"source": source, "url": url[:1000], "published_on": published_on, "found_at": now},
+        )
+        if not created:
+            return None, []
+        described = f"{notice.get_kind_display()}: {identifier}"
+        flagged = []
+        if notice.reopens_review and not reference.retracted:
+            old = _recorded_values(reference)
+            reference.retracted, reference.retraction_notice = True, f"{kind} notice {identifier}"[:500]
+            reference.updated_at = reference.retraction_checked_at = now
+            reference.save()
+            _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {described}", ip=ip)
+            flagged = _reference_changed(
+                reference,
+                f"Cited reference @{reference.key} was {notice.get_kind_display().lower()} ({identifier}).",
+                now,
+                actor=actor,
+                notify=True,
+                include_published=True,
+            )
+        if actor is not None:
+            reversion.set_user(actor)
+        reversion.set_comment(f"Notice recorded: {described}"[:200])
+        record_trail_event(
+            kind="reference",
+            action="record_notice",
+            actor=actor,
+            now=now,
+            subject_id=reference.pk,
+            comment=f"Notice on @{reference.key}: {described}"[:1000],
+            ip=ip,
+            details={"notice": {**notice.public_data(), "source": source}},
+        )
+        for listener in _notice_listeners:
+            listener(notice, now, actor=actor)
+    return notice, flagged
 
 
 def reference_clear_retraction(*, actor, reference_id, reason, expected_updated_at=None, ip=None, now=None):

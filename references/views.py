@@ -325,7 +325,7 @@ def export_library(request, fmt):
 @require_POST
 @desk_view
 def check_retraction(request, reference_id):
-    """Ask Crossref now about one reference (the schedule asks about all of them)."""
+    """Ask Crossref and PubMed now about one reference (the schedule asks about all of them)."""
     _require_manager(request)
     reference = get_object_or_404(Reference, pk=reference_id)
     messages.info(request, _check_sentence(check_reference(reference, actor=request.user)))
@@ -336,10 +336,12 @@ def _check_sentence(outcome):
     key = f"@{outcome.key}"
     match outcome.result:
         case Checked.NO_DOI:
-            return f"{key} has no DOI, so it cannot be checked."
+            return f"{key} has no DOI or PubMed ID, so it cannot be checked."
         case Checked.UNAVAILABLE:
             return f"{key} was not checked: {outcome.detail.rstrip('.')}."
         case Checked.CLEAR:
-            return f"{key}: no retraction found."
+            return f"{key}: no retraction or other notice found."
+        case Checked.NOTICE:
+            return f"{key}: {outcome.detail} recorded; readers see it beside the reference."
         case Checked.RETRACTED:
             return f"{key} is retracted ({outcome.detail}); {outcome.flagged} article(s) flagged for re-review."

@@ -1,8 +1,9 @@
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
@@ -77,21 +78,55 @@ RECORDED = {
 }
 
 
+# Notices that name a work in their `update-to` (Crossref's `updates:` filter), by DOI.
+NOTICES_NAMING = {}
+# PubMed summaries (E-utilities esummary, JSON), by PMID.
+PUBMED = {}
+
+
 class CrossrefDouble(BaseHTTPRequestHandler):
-    requests = []
+    """Answers like Crossref (/works/<doi>, /works?filter=updates:<doi>) and like NCBI
+    E-utilities (/esummary.fcgi?id=<pmid>). `requests` lists the DOIs asked for,
+    `filters` the DOIs searched for in update-to, `pubmed` the PMIDs; `throttle` maps a
+    path prefix to Retry-After values answered with 429, one per request, before 200."""
+
+    requests, filters, pubmed, throttle, times = [], [], [], {}, []
+
+    def _json(self, status, body, headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(json.dumps(body).encode())
 
     def do_GET(self):
-        doi = unquote(self.path.removeprefix("/works/"))
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        CrossrefDouble.times.append((time.monotonic(), self.path))
+        for prefix, waits in CrossrefDouble.throttle.items():
+            if url.path.startswith(prefix) and waits:
+                return self._json(429, {"status": "slow down"}, [("Retry-After", waits.pop(0))])
+        if url.path == "/esummary.fcgi":
+            pmid = query["id"][0]
+            CrossrefDouble.pubmed.append(pmid)
+            record = PUBMED.get(pmid)
+            missing = {"uids": [], pmid: {"error": "cannot get document summary"}}
+            result = {"uids": [pmid], pmid: record} if record else missing
+            return self._json(200, {"header": {"type": "esummary"}, "result": result})
+        if url.path == "/works":
+            doi = query["filter"][0].removeprefix("updates:")
+            CrossrefDouble.filters.append(doi)
+            items = NOTICES_NAMING.get(doi, [])
+            return self._json(200, {"status": "ok", "message-type": "work-list", "message": {"items": items}})
+        doi = unquote(url.path.removeprefix("/works/"))
         CrossrefDouble.requests.append(doi)
         if doi == "10.5555/broken":
             self.send_response(503)
             self.end_headers()
             return
         body = RECORDED.get(doi)
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(body or {"status": "error"}).encode())
+        self._json(200 if body else 404, body or {"status": "error"})
 
     def log_message(self, *args):
         pass
@@ -103,7 +138,9 @@ def crossref(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.CROSSREF_API_URL = f"http://127.0.0.1:{server.server_port}"
-    CrossrefDouble.requests = []
+    settings.NCBI_EUTILS_URL = f"http://127.0.0.1:{server.server_port}"
+    CrossrefDouble.requests, CrossrefDouble.filters, CrossrefDouble.pubmed = [], [], []
+    CrossrefDouble.throttle, CrossrefDouble.times = {}, []
     yield CrossrefDouble
     server.shutdown()
     server.server_close()

@@ -29,9 +29,10 @@ def test_a_retraction_notice_marks_the_reference_and_flags_the_article(
     cite_all(draft, editor, ["bad", "good", "unknown"])
     with django_capture_on_commit_callbacks(execute=True):
         summary = check_retractions()  # the Celery task, called as a function
-    assert summary == {"checked": 3, "retracted": ["bad"], "failed": 0}
+    assert summary == {"checked": 3, "retracted": ["bad"], "notices": ["good"], "failed": 0}
     assert sorted(crossref.requests) == sorted([RETRACTED_DOI, "10.5555/fine", "10.5555/absent"])
     assert Reference.objects.get(key="bad").retracted and not Reference.objects.get(key="good").retracted
+    assert Reference.objects.get(key="good").notices.get().kind == "correction"
     assert "10.5555/retraction-notice" in Reference.objects.get(key="bad").retraction_notice
     draft.refresh_from_db()
     assert "@bad was retracted" in draft.attention
@@ -49,7 +50,7 @@ def test_checked_references_are_not_asked_again_until_due(crossref, draft, edito
 def test_an_unavailable_crossref_is_counted_and_retried_next_time(crossref, draft, editor, add_reference):
     add_reference(key="flaky", doi="10.5555/broken")
     cite_all(draft, editor, ["flaky"])
-    assert check_cited_references() == {"checked": 0, "retracted": [], "failed": 1}
+    assert check_cited_references() == {"checked": 0, "retracted": [], "notices": [], "failed": 1}
     assert Reference.objects.get(key="flaky").retraction_checked_at is None
     check_cited_references()
     assert crossref.requests == ["10.5555/broken", "10.5555/broken"]
@@ -73,6 +74,7 @@ def test_a_librarian_who_asks_about_one_reference_reads_what_was_found(
     assert said(bad) == [
         "@bad is retracted (retraction notice 10.5555/retraction-notice); 1 article(s) flagged for re-review."
     ]
-    assert said(good) == ["@good: no retraction found."]
+    assert said(good) == ["@good: correction notice 10.5555/erratum recorded; readers see it beside the reference."]
+    assert said(good) == ["@good: no retraction or other notice found."]  # known already
     assert said(flaky)[0].startswith("@flaky was not checked: ")
-    assert said(bare) == ["@bare has no DOI, so it cannot be checked."]
+    assert said(bare) == ["@bare has no DOI or PubMed ID, so it cannot be checked."]
