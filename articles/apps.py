@@ -23,11 +23,13 @@ class ArticlesConfig(AppConfig):
 
         from articles.audit import record_trail_event
         from articles.selectors import citing_articles
-        from articles.services import flag_articles_citing
+        from articles.services import flag_articles_citing, source_notice_reached
         from references import links
-        from references.services import on_reference_changed
+        from references.services import on_reference_changed, on_source_notice
 
-        # A changed reference flags the articles citing it, in the reference's transaction.
+        # A changed reference flags the articles citing it, in the reference's transaction;
+        # a notice on a source reaches the live pages citing it and their signers.
         on_reference_changed(flag_articles_citing)
         # The library records its changes in the audit trail and lists who cites a reference.
         links.connect(record_trail_event=record_trail_event, cited_by=citing_articles)
+        on_source_notice(source_notice_reached)

@@ -66,14 +66,16 @@ def submitted(article, event, actor):
 
 
 def assigned(article, event, actor, reviewer, due_at):
+    """`actor` None: the system opened the round (re-review, a retracted source)."""
     due = f" It is due {due_at:%Y-%m-%d}." if due_at else ""
+    who = actor.profile.printed_name if actor else "Imprimatur"
     _send(
         "assigned",
         [reviewer],
         article,
         event,
         f"Review assigned to you: {_title(article)}",
-        f"{actor.profile.printed_name} asked you to review “{_title(article)}”.{due}",
+        f"{who} asked you to review “{_title(article)}”.{due}",
     )
 
 
@@ -174,6 +176,36 @@ def reference_flagged(article_ids, reason, now, event_key):
             key=f"reference_flag:{event_key}:{article.pk}",
             now=now,
         )
+
+
+def source_notice(article, live, reason, now, key, *, reopens_review):
+    """A notice on a source the live version cites: its signers are told, and for a
+    correction or expression of concern the editors too (and other systems). A retraction
+    or withdrawal reached the editors and webhooks already as a flagged reference."""
+    signers = [
+        signature.signer
+        for signature in live.signatures.select_related("signer").order_by("signed_at")
+        if signature.signer.is_active
+    ]
+    recipients = signers
+    if not reopens_review:
+        recipients = list(dict.fromkeys([*signers, *(_editors_of(article) or _people_in(EDITOR))]))
+        announce(
+            event="source_notice",
+            key=f"source_notice:{key}:{article.pk}",
+            now=now,
+            payload={**_public_facts(article, live), "notice": reason},
+        )
+    notify(
+        kind="reference_flag",
+        recipients=recipients,
+        article=article,
+        subject=f"Notice on a cited source: {_title(article)}",
+        message=f"{reason} Readers see the notice beside the reference on the live page.",
+        url=reverse("articles:article", args=[article.pk]),
+        key=f"source_notice:{key}:{article.pk}",
+        now=now,
+    )
 
 
 SCHEDULE_SUBJECTS = {

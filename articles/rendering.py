@@ -115,10 +115,21 @@ def render_markdown(text, references=(), audience=None):
     return sanitise(html), headings
 
 
-def render_reference_list(references, style="ama"):
-    """The numbered reference list as safe HTML: kind label, formatted entry, DOI and PubMed links."""
+def _notice_html(notice):
+    """ "Retracted 2026-03-02, see notice" with the link: a fact about the source, shown
+    beside it, never part of the signed text."""
+    when = f" {escape(notice['date'])}" if notice.get("date") else ""
+    link = f', <a href="{escape(notice["url"])}">see notice</a>' if notice.get("url") else ""
+    css = "retracted" if notice["kind"] in ("retraction", "withdrawal") else "source-notice"
+    return f'<strong class="{css}">{escape(notice["label"])}{when}{link}.</strong> '
+
+
+def render_reference_list(references, style="ama", notices=None):
+    """The numbered reference list as safe HTML: kind label, formatted entry, DOI and
+    PubMed links, and each notice on the source (`notices`: {reference id: [public_data]})."""
     if not references:
         return ""
+    notices = notices or {}
     items = []
     for number, item in enumerate(references, start=1):
         links = []
@@ -126,10 +137,13 @@ def render_reference_list(references, style="ama"):
             links.append(f'<a href="https://doi.org/{escape(quote(item["doi"], safe="/:;()"))}">DOI</a>')
         if item.get("pmid"):
             links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{escape(item["pmid"])}/">PubMed</a>')
-        retracted = '<strong class="retracted">Retracted.</strong> ' if item.get("retracted") else ""
+        found = notices.get(item.get("id"), ())
+        flags = "".join(_notice_html(notice) for notice in found)
+        if item.get("retracted") and not any(n["kind"] in ("retraction", "withdrawal") for n in found):
+            flags = '<strong class="retracted">Retracted.</strong> ' + flags
         entry = item.get("formatted", {}).get(style) or escape(item["title"])
         items.append(
             f'<li id="ref-{number}"><span class="ref-kind">{escape(item.get("kind_label", ""))}</span> '
-            f'{retracted}{entry} <span class="ref-links">{" ".join(links)}</span></li>'
+            f'{flags}{entry} <span class="ref-links">{" ".join(links)}</span></li>'
         )
     return sanitise(f'<ol class="references">{"".join(items)}</ol>')

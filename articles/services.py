@@ -9,6 +9,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from datetime import timezone as dt_timezone
 
 import reversion
@@ -1180,11 +1181,14 @@ def flag_articles_citing(reference, reason, now, *, actor, notify=False, include
     return article_ids
 
 
-def article_open_rereview(*, article_id, reason, now=None):
-    """The re-review interval has passed: flag the article and, when the live version is
-    also the working one, open a new review round on it (it stays live meanwhile).
-    Returns the new round, or None when only the flag was set."""
+def article_open_rereview(*, article_id, reason, now=None, due_days=None):
+    """The re-review interval has passed (or a cited source was retracted): flag the
+    article and, when the live version is also the working one, open a new review round
+    on it (it stays live meanwhile), assigned to the reviewers who signed it and due in
+    `due_days` (REREVIEW_DUE_DAYS by default). Returns the new round, or None when only
+    the flag was set."""
 
+    due_days = settings.REREVIEW_DUE_DAYS if due_days is None else due_days
     with _transition(article_id, None, now) as step:
         article, now = step.article, step.now
         situation = replace(situation_for(article, None), roles=frozenset({SYSTEM}))
@@ -1205,9 +1209,67 @@ def article_open_rereview(*, article_id, reason, now=None):
             number=number,
             opened_by=article.working_version.created_by,
             opened_at=now,
+            due_at=now + timedelta(days=due_days),
         )
-        notices.review_due(article, _move(article, decision, None, now, comment=reason))
+        signers = _assign_signers(review_round, article.published_version, now)
+        names = ", ".join(signer.profile.printed_name for signer in signers) or "nobody (no signer is on the board)"
+        comment = f"{reason}; assigned {names}, due {review_round.due_at:%Y-%m-%d}"
+        event = _move(article, decision, None, now, comment=comment)
+        notices.review_due(article, event)
+        for signer in signers:
+            notices.assigned(article, event, None, signer, review_round.due_at)
     return review_round
+
+
+def _assign_signers(review_round, version, now):
+    """Assign the round to the board members who signed `version` and still serve, due
+    with the round; the round is the system's, so each assignment names the editor who
+    opened it, like the round itself. Returns the reviewers assigned."""
+    signers = [
+        signature.signer
+        for signature in Signature.objects.filter(version=version, kind=Signature.APPROVAL)
+        .select_related("signer__profile")
+        .order_by("signed_at")
+        if signature.signer.is_active and REVIEWER in roles_of(signature.signer)
+    ]
+    ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(
+            review_round=review_round,
+            reviewer=signer,
+            assigned_by=review_round.opened_by,
+            assigned_at=now,
+            due_at=review_round.due_at,
+        )
+        for signer in signers
+    )
+    return signers
+
+
+def source_notice_reached(notice, now, *, actor=None):
+    """A notice on a cited source (references' on_source_notice): every live page citing
+    it is rendered again with the notice beside the reference (its signed content is
+    untouched and re-proved first), the signers and editors are told, and a retraction
+    or withdrawal opens a review round on the live version."""
+
+    article_ids = list(
+        Article.objects.filter(published_version__citations__reference_id=notice.reference_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    what = f"{notice.get_kind_display()} ({notice.identifier})"
+    reason = f"A cited source, @{notice.reference.key}, was marked: {what}."
+    for article in Article.objects.select_for_update(of=("self",)).filter(pk__in=article_ids).order_by("pk"):
+        live = ArticleVersion.objects.select_related("article").get(pk=article.published_version_id)
+        public_changes.store_version_pages(live, article=article, now=now)
+        public_changes.record(article, now)
+        notices.source_notice(
+            article, live, reason, now, key=f"notice{notice.pk}", reopens_review=notice.reopens_review
+        )
+    if notice.reopens_review:
+        for article_id in article_ids:
+            days = settings.NOTICE_REVIEW_DUE_DAYS
+            article_open_rereview(article_id=article_id, reason=reason, now=now, due_days=days)
+    return article_ids
 
 
 def _page_text(page):

@@ -23,8 +23,9 @@ from articles import selectors
 from articles.lifecycle import Policy, State
 from articles.models import VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
+from references.models import SourceNotice
 
-RENDERING_FORMAT = 6  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 7  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -90,13 +91,39 @@ def _read_minutes(version):
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def _schema_citations(version):
+def source_notices(version):
+    """{reference id: [notice public data]} for the sources the version cites: one query.
+    Notices are facts about the sources, read when the page is rendered, never frozen
+    into the version or its signed hash."""
+    ids = [item["id"] for item in version.references if item.get("id")]
+    found = {}
+    if ids:
+        for notice in SourceNotice.objects.filter(reference_id__in=ids).order_by("published_on", "id"):
+            found.setdefault(notice.reference_id, []).append(notice.public_data())
+    return found
+
+
+def _schema_correction(notice):
+    return {
+        "@type": "CorrectionComment",
+        "name": notice["label"],
+        **({"datePublished": notice["date"]} if notice.get("date") else {}),
+        **({"url": notice["url"]} if notice.get("url") else {}),
+    }
+
+
+def _schema_citations(version, notices):
     return [
         {
             "@type": "CreativeWork",
             "name": item["title"],
             **({"sameAs": f"https://doi.org/{item['doi']}"} if item.get("doi") else {}),
             **({"url": item["url"]} if item.get("url") else {}),
+            **(
+                {"correction": [_schema_correction(n) for n in notices[item.get("id")]]}
+                if notices.get(item.get("id"))
+                else {}
+            ),
         }
         for item in version.references
     ]
@@ -108,7 +135,7 @@ def _script_safe_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def version_json_ld(version, audience, page_url):
+def version_json_ld(version, audience, page_url, notices=None):
     """The schema.org MedicalWebPage of one audience's page, less the members the review
     facts add per request (review_json_ld): a marker stands where they go."""
     data = {
@@ -119,7 +146,7 @@ def version_json_ld(version, audience, page_url):
         "url": page_url,
         "description": version.summary,
         "audience": {"@type": "MedicalAudience", "audienceType": SCHEMA_AUDIENCE[audience]},
-        "citation": _schema_citations(version),
+        "citation": _schema_citations(version, notices or {}),
         "alternateName": version.aliases,
     }
     text = _script_safe_json({name: value for name, value in data.items() if value not in ("", [])})
@@ -149,7 +176,8 @@ def render_pages(version):
     puts the review facts. Stored by public.changes.store_version_pages(), which first
     re-proves the signed content."""
 
-    references_html = render_reference_list(version.references, settings.CITATION_STYLE)
+    notices = source_notices(version)
+    references_html = render_reference_list(version.references, settings.CITATION_STYLE, notices)
     read_minutes = _read_minutes(version)
     slug = version.article.slug
     pages = []
@@ -177,7 +205,7 @@ def render_pages(version):
                 "links": site_links(),
                 "chooser_url": reverse("public:choose_audience", args=[slug]),
                 "canonical_url": page_url,
-                "json_ld": version_json_ld(version, audience, page_url),
+                "json_ld": version_json_ld(version, audience, page_url, notices),
                 "review_html": REVIEW_MARK,
                 "modified_time": MODIFIED_MARK,
             },
