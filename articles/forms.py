@@ -240,3 +240,16 @@ class UnpublishScheduleForm(forms.Form):
 
     def clean_unpublish_at(self):
         return parse_schedule_time(self.cleaned_data["unpublish_at"])
+
+
+class DeclineReportForm(forms.Form):
+    reason = forms.CharField(
+        label="Why no change is made",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The reader is told this, if they left an address.",
+    )
+
+
+class AcceptReportForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", max_length=2000, required=False)

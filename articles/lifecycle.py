@@ -479,6 +479,11 @@ def may_view_reports(roles):
     return bool(set(roles) & {EDITOR, PUBLISHER})
 
 
+def may_triage_reader_reports(roles):
+    """Readers' error reports are the editors' to answer (publishers stand in for them)."""
+    return bool(set(roles) & {EDITOR, PUBLISHER})
+
+
 def may_manage_webhooks(roles):
     """Webhooks send what is published to other systems: publishers only."""
     return PUBLISHER in roles

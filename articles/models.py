@@ -537,3 +537,42 @@ class SitePage(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReaderReport(models.Model):
+    """A reader's report of an error on a public page: what is wrong, optionally the
+    source that says so and an address for the reply. Editors triage it by its due
+    date: accepted (the next version saved is the correction, reviewed as usual) or
+    declined with a reason. The reader's text is stored as typed and always escaped."""
+
+    OPEN, ACCEPTED, DECLINED = "open", "accepted", "declined"
+    STATES = [(OPEN, "Waiting for triage"), (ACCEPTED, "Accepted"), (DECLINED, "Declined")]
+    MAX_TEXT, MAX_SOURCE = 4000, 1000
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reader_reports")
+    version = models.ForeignKey(ArticleVersion, on_delete=models.PROTECT, related_name="+")  # the one read
+    text = models.TextField(max_length=MAX_TEXT)
+    source = models.CharField(max_length=MAX_SOURCE, blank=True)
+    email = models.EmailField(blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+    correction = models.ForeignKey(
+        ArticleVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="corrects_reports"
+    )  # the version saved after the report was accepted
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(state="open"), name="reader_report_open_due"),
+            models.Index(fields=["client_ip", "created_at"], name="reader_report_by_address"),
+        ]
+
+    def __str__(self):
+        return f"Report {self.pk} on {self.article_id} ({self.state})"

@@ -16,9 +16,17 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import PUBLISHER
+from accounts.roles import EDITOR, PUBLISHER
 from articles.lifecycle import State
-from articles.models import Article, ReviewAssignment, ReviewRound, Signature, rereview_cutoff, rereview_due_at
+from articles.models import (
+    Article,
+    ReaderReport,
+    ReviewAssignment,
+    ReviewRound,
+    Signature,
+    rereview_cutoff,
+    rereview_due_at,
+)
 from articles.services import article_open_rereview
 from notifications.services import Outgoing, existing_keys, write
 
@@ -54,8 +62,12 @@ def _url(article_id):
     return reverse("articles:article", args=[article_id])
 
 
+def _role_ids(role):
+    return list(get_user_model().objects.filter(groups__name=role, is_active=True).values_list("pk", flat=True))
+
+
 def _publisher_ids():
-    return list(get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True).values_list("pk", flat=True))
+    return _role_ids(PUBLISHER)
 
 
 def overdue_reviews(now, publishers):
@@ -96,6 +108,46 @@ def overdue_reviews(now, publishers):
                         f"reminded {escalate_after} times.",
                     ),
                     why=f"review overdue after {escalate_after} reminders",
+                )
+
+
+def overdue_reader_reports(now, editors, publishers):
+    """Readers' reports past their triage date: the editors are reminded every
+    REMIND_OVERDUE_REVIEW_EVERY_DAYS, the publishers told after ESCALATE_AFTER_REMINDERS."""
+    every, escalate_after = settings.REMIND_OVERDUE_REVIEW_EVERY_DAYS, settings.ESCALATE_AFTER_REMINDERS
+    rows = ReaderReport.objects.filter(state=ReaderReport.OPEN, due_at__lt=now).values_list(
+        "pk", "due_at", "article_id", "version__title"
+    )
+    for report_id, due_at, article_id, title in rows.iterator(chunk_size=5000):
+        interval = _interval(due_at, now, every)
+        url = reverse("articles:reader_report", args=[report_id])
+        for editor_id in editors:
+            yield Planned(
+                Outgoing(
+                    key=f"report_overdue:r{report_id}:{interval}:{editor_id}",
+                    kind="report_overdue",
+                    recipient_id=editor_id,
+                    article_id=article_id,
+                    url=url,
+                    subject=f"Reader report waiting: {title}",
+                    message=f"A reader's report on “{title}” was due for an answer {due_at:%Y-%m-%d}.",
+                ),
+                why=f"reader report due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
+            )
+        if interval > escalate_after:
+            for publisher_id in publishers:
+                yield Planned(
+                    Outgoing(
+                        key=f"report_escalated:r{report_id}:{publisher_id}",
+                        kind="report_escalated",
+                        recipient_id=publisher_id,
+                        article_id=article_id,
+                        url=url,
+                        subject=f"Reader report unanswered: {title}",
+                        message=f"A reader's report on “{title}” was due for an answer {due_at:%Y-%m-%d}; "
+                        f"the editors have been reminded {escalate_after} times.",
+                    ),
+                    why=f"reader report overdue after {escalate_after} reminders",
                 )
 
 
@@ -195,6 +247,7 @@ def plan(now):
     due = list(rereview_due(now))
     planned = [
         *overdue_reviews(now, publishers),
+        *overdue_reader_reports(now, _role_ids(EDITOR), publishers),
         *untouched_changes(now),
         *approved_unpublished(now, publishers),
         *rereview_notices(due, now),

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts import lockout, two_factor
 from accounts.roles import REVIEWER, roles_of
-from articles import citing, notices
+from articles import citing, notices, reader_reports
 from articles.audit import flag_for_attention, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
@@ -461,6 +461,7 @@ def article_save_version(*, article_id, actor, base_version_id, content, note, i
         if _hash_of(fields, snapshots) == article.working_version.content_hash:
             raise TransitionNotAllowed("Nothing changed, so no new version was saved.")
         version = _new_version(article, actor, content, note, now, based_on=based_on or article.working_version)
+        reader_reports.link_correction(article, version)  # an accepted report waits for this version
         ReviewRound.objects.filter(article=article, outcome=ReviewRound.OPEN).update(
             outcome=ReviewRound.SUPERSEDED, closed_at=now
         )

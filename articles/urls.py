@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import trail_views, views
+from articles import report_views, trail_views, views
 
 app_name = "articles"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("publish/", views.publish_queue, name="publish_queue"),
     path("pages/<slug:key>/", views.edit_site_page, name="edit_site_page"),
+    path("reader-reports/", report_views.report_queue, name="reader_reports"),
+    path("reader-reports/<int:report_id>/", report_views.report_detail, name="reader_report"),
+    re_path(
+        r"^reader-reports/(?P<report_id>\d+)/(?P<decision>accept|decline)/$",
+        report_views.report_decide,
+        name="reader_report_decide",
+    ),
     path("audit/", trail_views.audit_trail, name="audit_trail"),
     re_path(r"^audit/trail\.(?P<fmt>csv|json)$", trail_views.audit_trail_export, name="audit_trail_export"),
     path("<int:article_id>/", views.article_page, name="article"),

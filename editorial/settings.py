@@ -302,6 +302,10 @@ NOTICE_RETRY_WAIT_MAX_SECONDS = env_int("NOTICE_RETRY_WAIT_MAX_SECONDS", 30, min
 # withdrawn, and when its re-review interval has passed.
 NOTICE_REVIEW_DUE_DAYS = env_int("NOTICE_REVIEW_DUE_DAYS", 14, minimum=1)
 REREVIEW_DUE_DAYS = env_int("REREVIEW_DUE_DAYS", 14, minimum=1)
+# Reader error reports: days editors have to triage one, and how many one address may
+# send in an hour.
+REPORT_TRIAGE_DAYS = env_int("REPORT_TRIAGE_DAYS", 7, minimum=1)
+REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 5, minimum=1)
 
 # Separation of duties (on by default; a deployment may relax each one).
 # Switching an article to review after publication needs a second person to confirm it.

@@ -204,6 +204,7 @@ def render_pages(version):
                 "audiences": AUDIENCES,
                 "links": site_links(),
                 "chooser_url": reverse("public:choose_audience", args=[slug]),
+                "report_url": reverse("public:report_error", args=[slug]),
                 "canonical_url": page_url,
                 "json_ld": version_json_ld(version, audience, page_url, notices),
                 "review_html": REVIEW_MARK,

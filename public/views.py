@@ -16,15 +16,18 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Profile
 from accounts.roles import REVIEWER, roles_of
 from articles import selectors
 from articles.lifecycle import may_edit_site_pages
 from articles.models import SitePage
+from articles.reader_reports import ReportRefused, report_submit
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
+from core.web import client_ip
 from public import cache, changes, pages
+from public.forms import ReportErrorForm
 
 AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
@@ -195,3 +198,31 @@ def reviewer_profile(request, slug):
     if not member and not reviewed:
         raise Http404("No such reviewer")
     return render(request, "public/reviewer.html", {"profile": staff_profile, "reviewed": reviewed, "member": member})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_error(request, slug):
+    """ "Report an error" on a live page: a plain form. A filled-in honeypot is thanked
+    and dropped; a refused report keeps what was typed and says why (400, 404, 429)."""
+    article = selectors.published_articles().filter(slug=slug).select_related("published_version").first()
+    if article is None:
+        raise Http404("No published article at this address")
+    context = {"article": article, "version": article.published_version, "links": pages.site_links()}
+    form = ReportErrorForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return render(request, "public/report_error.html", {**context, "form": form})
+    if not form.is_valid():
+        return render(request, "public/report_error.html", {**context, "form": form}, status=400)
+    if not form.cleaned_data["website"]:
+        try:
+            report_submit(
+                slug=slug,
+                text=form.cleaned_data["text"],
+                source=form.cleaned_data["source"],
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except ReportRefused as error:
+            context.update(form=form, error=error.message)
+            return render(request, "public/report_error.html", context, status=error.status)
+    return render(request, "public/report_error.html", {**context, "sent": True})

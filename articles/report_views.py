@@ -1,0 +1,92 @@
+"""The desk's queue of readers' error reports: oldest due first, each answered by an
+editor (accept or decline with a reason). Reviewers have no part in it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.roles import roles_of
+from articles import reader_reports
+from articles.forms import AcceptReportForm, DeclineReportForm
+from articles.lifecycle import may_triage_reader_reports
+from articles.models import ReaderReport
+from core.errors import DomainError
+from core.web import client_ip, desk_view
+
+
+def _require_triage(request):
+    if not may_triage_reader_reports(roles_of(request.user)):
+        raise PermissionDenied("Only editors and publishers answer readers' reports.")
+
+
+@require_safe
+@desk_view
+def report_queue(request):
+    _require_triage(request)
+    reports = ReaderReport.objects.select_related("version", "decided_by__profile")
+    waiting = list(reports.filter(state=ReaderReport.OPEN).order_by("due_at", "id")[:200])
+    answered = list(reports.exclude(state=ReaderReport.OPEN).order_by("-decided_at", "-id")[:50])
+    return render(
+        request,
+        "articles/reader_reports.html",
+        {"waiting": waiting, "answered": answered, "now": timezone.now()},
+    )
+
+
+def _report_page(request, report, accept_form=None, decline_form=None, error="", status=200):
+    return render(
+        request,
+        "articles/reader_report.html",
+        {
+            "report": report,
+            "now": timezone.now(),
+            "accept_form": accept_form or AcceptReportForm(),
+            "decline_form": decline_form or DeclineReportForm(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@desk_view
+def report_detail(request, report_id):
+    _require_triage(request)
+    report = get_object_or_404(
+        ReaderReport.objects.select_related("article", "version", "correction", "decided_by__profile"), pk=report_id
+    )
+    return _report_page(request, report)
+
+
+@require_POST
+@desk_view
+def report_decide(request, report_id, decision):
+    """Accept (the next version saved is the correction) or decline with a reason."""
+    _require_triage(request)
+    report = get_object_or_404(ReaderReport.objects.select_related("article", "version"), pk=report_id)
+    form = (AcceptReportForm if decision == "accept" else DeclineReportForm)(request.POST)
+    forms = {"accept_form" if decision == "accept" else "decline_form": form}
+    if not form.is_valid():
+        return _report_page(request, report, error="Please correct the field marked below.", status=400, **forms)
+    try:
+        if decision == "accept":
+            reader_reports.report_accept(
+                actor=request.user, report_id=report.pk, note=form.cleaned_data["note"], ip=client_ip(request)
+            )
+        else:
+            reader_reports.report_decline(
+                actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+    except DomainError as error:
+        report.refresh_from_db()
+        return _report_page(request, report, error=error.message, status=409, **forms)
+    if decision == "accept":
+        messages.success(
+            request,
+            "Report accepted. Save the corrected text: that version is linked to the report and is reviewed as usual.",
+        )
+        return redirect("articles:edit", report.article_id)
+    messages.success(request, "Report declined; the reader is told why if they left an address.")
+    return redirect("articles:reader_reports")
