@@ -24,6 +24,7 @@ from api.serializers import (
     DeskArticleDetailSerializer,
     DeskArticleSerializer,
     ExpectedVersionSerializer,
+    PublishSerializer,
     UnpublishSerializer,
     VersionSaveSerializer,
 )
@@ -260,17 +261,18 @@ class Publish(DeskView):
     @extend_schema(
         operation_id="desk_article_publish",
         tags=["desk"],
-        request=ExpectedVersionSerializer,
+        request=PublishSerializer,
         responses=DeskArticleDetailSerializer,
         summary="Publish the approved working version (publishers who did not sign it)",
     )
     def post(self, request, article_id):
         _article_id_or_404(article_id)
-        data = _valid(ExpectedVersionSerializer, request)
+        data = _valid(PublishSerializer, request)
         services.article_publish(
             article_id=article_id,
             actor=request.user,
             expected_version_id=data["expected_version_id"],
+            public_note=data.get("public_note"),
             ip=client_ip(request),
         )
         return _desk_article(request, article_id)

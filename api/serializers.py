@@ -201,6 +201,16 @@ class ExpectedVersionSerializer(serializers.Serializer):
     expected_version_id = IdField(help_text="The working version you mean; 409 when it is no longer current.")
 
 
+class PublishSerializer(ExpectedVersionSerializer):
+    public_note = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="What readers are told changed, in the page's history; required when another version "
+        "is live (kept from the version when left out).",
+    )
+
+
 class CommentWriteSerializer(serializers.Serializer):
     body = StrictCharField(max_length=10_000)
     section = StrictCharField(max_length=300, required=False, allow_blank=True, default="")

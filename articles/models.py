@@ -105,6 +105,11 @@ class ArticleVersion(models.Model):
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # What readers are told changed, in the page's history (the note above is internal);
+    # written at publication, and required then when an earlier version was public.
+    # Neither is part of the signed content.
+    public_note = models.CharField(max_length=500, blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["article_id", "-number"]

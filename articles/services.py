@@ -655,11 +655,27 @@ def _approve(article_id, actor, proof, expected_hash, ip, now):
 # ---------------------------------------------------------------- publishers
 
 
-def _publish_locked(article, actor, now, ip=None, comment=""):
+def _public_note(article, version, public_note):
+    """The public change note for publishing `version`: the one given, else the one kept
+    on it. Refused blank when another version is live: its readers are owed what changed."""
+    note = (version.public_note if public_note is None else public_note).strip()[:500]
+    if not note and article.published_version_id not in (None, version.pk):
+        raise TransitionNotAllowed("Write the public change note: readers of the live version see what changed.")
+    return note
+
+
+def _publish_locked(article, actor, now, ip=None, comment="", public_note=None):
     _require_sound_content(article.working_version)
     decision = decide(
         Action.PUBLISH, situation_for(article, actor, actor_signed_version=_signed_by(article.working_version, actor))
     )
+    version = article.working_version
+    dated = {"public_note": _public_note(article, version, public_note)}
+    if version.first_published_at is None:
+        dated["first_published_at"] = now
+    ArticleVersion.objects.filter(pk=version.pk).update(**dated)  # outside the signed content
+    for name, value in dated.items():
+        setattr(version, name, value)
     # One UPDATE swaps what readers see: the old version stays live until this commits.
     article.published_version = article.working_version
     article.published_at = now
@@ -669,7 +685,7 @@ def _publish_locked(article, actor, now, ip=None, comment=""):
     return event
 
 
-def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None):
+def article_publish(*, article_id, actor, expected_version_id, public_note=None, ip=None, now=None):
     """Publish the working version. Refused unless its content matches enough valid
     approvals, or the article is on review-after-publication and in review; refused to
     whoever signed an approval of it; refused (with an alert event) when its stored
@@ -678,7 +694,7 @@ def article_publish(*, article_id, actor, expected_version_id, ip=None, now=None
     try:
         with _transition(article_id, actor, now, expected_version_id=expected_version_id) as step:
             article = step.article
-            _publish_locked(article, actor, now, ip=ip)
+            _publish_locked(article, actor, now, ip=ip, public_note=public_note)
     except ContentMismatch as mismatch:
         _record_content_alert(article_id, mismatch, actor, now, ip)
         raise
@@ -792,7 +808,7 @@ def _pin(article, kind, actor, now, *, version, due_at, reason=""):
     )
 
 
-def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=None, now=None):
+def article_schedule(*, article_id, actor, expected_version_id, publish_at, public_note=None, ip=None, now=None):
     """Schedule the publication of the working version, pinned to it and its content hash.
 
     Refuses a time that is not in the future, a page opened on an older version, and
@@ -805,6 +821,9 @@ def article_schedule(*, article_id, actor, expected_version_id, publish_at, ip=N
         article = step.article
         step.decide(Action.SCHEDULE, actor_signed_version=_signed_by(article.working_version, actor))
         version = article.working_version
+        note = _public_note(article, version, public_note)
+        if note != version.public_note:
+            ArticleVersion.objects.filter(pk=version.pk).update(public_note=note)
         schedule = _pin(article, Schedule.PUBLISH, actor, now, version=version, due_at=publish_at)
         _schedule_event(
             article,

@@ -304,6 +304,7 @@ def approve(request, article_id):
 @require_POST
 @desk_view
 def publish(request, article_id):
+    public_note = request.POST.get("public_note")  # None: the note kept on the version
     return _act(
         request,
         article_id,
@@ -311,9 +312,11 @@ def publish(request, article_id):
             article_id=article_id,
             actor=request.user,
             expected_version_id=_posted_id(request, "version_id"),
+            public_note=public_note,
             ip=client_ip(request),
         ),
         "Published.",
+        values={"public_note": public_note or ""},
     )
 
 
@@ -324,7 +327,7 @@ def _form_errors(form):
 @require_POST
 @desk_view
 def schedule(request, article_id):
-    values = {"publish_at": request.POST.get("publish_at", "")}
+    values = {"publish_at": request.POST.get("publish_at", ""), "public_note": request.POST.get("public_note", "")}
     form = PublishScheduleForm(request.POST)
     if not form.is_valid():
         return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
@@ -336,6 +339,7 @@ def schedule(request, article_id):
             actor=request.user,
             expected_version_id=form.cleaned_data["version_id"],
             publish_at=form.cleaned_data["publish_at"],
+            public_note=request.POST.get("public_note"),
             ip=client_ip(request),
         ),
         "Publication scheduled.",

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.html import escape
 
 from articles import selectors
 from articles.lifecycle import Policy, State
-from articles.models import VersionPage, rereview_due_at
+from articles.models import ArticleVersion, VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
 from references.models import SourceNotice
 
@@ -103,6 +103,37 @@ def source_notices(version):
     return found
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    number: int
+    published_at: object
+    note: str
+    reader_reports: int  # reports this version corrected
+
+    @property
+    def day(self):
+        return _day(self.published_at)
+
+
+def public_history(version):
+    """(history, writers) up to `version`: the published versions, newest first, with the
+    note readers are told and how many readers' reports each corrected; and the editors
+    who wrote the versions, first writer first. One query."""
+    versions = list(
+        ArticleVersion.objects.filter(article_id=version.article_id, number__lte=version.number)
+        .select_related("created_by__profile")
+        .annotate(reader_reports=Count("corrects_reports"))
+        .order_by("-number")
+    )
+    history = [
+        HistoryEntry(v.number, v.first_published_at, v.public_note, v.reader_reports)
+        for v in versions
+        if v.first_published_at is not None
+    ]
+    writers = list(dict.fromkeys(v.created_by.profile.printed_name for v in reversed(versions)))
+    return history, writers
+
+
 def _schema_correction(notice):
     return {
         "@type": "CorrectionComment",
@@ -135,7 +166,7 @@ def _script_safe_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def version_json_ld(version, audience, page_url, notices=None):
+def version_json_ld(version, audience, page_url, notices=None, authors=()):
     """The schema.org MedicalWebPage of one audience's page, less the members the review
     facts add per request (review_json_ld): a marker stands where they go."""
     data = {
@@ -148,6 +179,7 @@ def version_json_ld(version, audience, page_url, notices=None):
         "audience": {"@type": "MedicalAudience", "audienceType": SCHEMA_AUDIENCE[audience]},
         "citation": _schema_citations(version, notices or {}),
         "alternateName": version.aliases,
+        "author": [{"@type": "Person", "name": name} for name in authors],
     }
     text = _script_safe_json({name: value for name, value in data.items() if value not in ("", [])})
     return text[:-1] + JSON_LD_MARK + "}"
@@ -177,6 +209,7 @@ def render_pages(version):
     re-proves the signed content."""
 
     notices = source_notices(version)
+    history, authors = public_history(version)
     references_html = render_reference_list(version.references, settings.CITATION_STYLE, notices)
     read_minutes = _read_minutes(version)
     slug = version.article.slug
@@ -206,7 +239,9 @@ def render_pages(version):
                 "chooser_url": reverse("public:choose_audience", args=[slug]),
                 "report_url": reverse("public:report_error", args=[slug]),
                 "canonical_url": page_url,
-                "json_ld": version_json_ld(version, audience, page_url, notices),
+                "json_ld": version_json_ld(version, audience, page_url, notices, authors),
+                "history": history,
+                "authors": authors,
                 "review_html": REVIEW_MARK,
                 "modified_time": MODIFIED_MARK,
             },

@@ -52,10 +52,14 @@ def approve(article, reviewer, password=PERSONA_PASSWORD, code=None):
     )
 
 
-def publish(article, publisher):
+def publish(article, publisher, public_note=None):
+    """Publish the working version. Once a version was public, readers are owed a public
+    change note: "Updated." unless the test says otherwise."""
     article.refresh_from_db()
+    if public_note is None and article.versions.filter(first_published_at__isnull=False).exists():
+        public_note = "Updated."
     return services.article_publish(
-        article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id
+        article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id, public_note=public_note
     )
 
 

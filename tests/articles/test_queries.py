@@ -136,4 +136,5 @@ def test_the_due_schedule_sweep_runs_a_constant_number_of_queries_per_schedule(e
     large = sweep()
     per_schedule = (small - empty) / 2
     assert large - empty == 4 * per_schedule, f"{empty}, {small}, {large} queries for 0, 2, 4 due schedules"
-    assert per_schedule <= 40, per_schedule
+    # A publication also dates the version and reads its public history for the page.
+    assert per_schedule <= 42, per_schedule

@@ -73,6 +73,7 @@ def schedule_publication(article, publisher, seconds_from_now=1):
         actor=publisher,
         expected_version_id=article.working_version_id,
         publish_at=timezone.now() + timedelta(seconds=seconds_from_now),
+        public_note="Updated.",
     )
     time.sleep(seconds_from_now + 0.1)
 
