@@ -323,6 +323,9 @@ class Signature(models.Model):
     meaning = models.CharField(max_length=200)
     content_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
+    # The month through which the signer checked the literature (its first day), as they
+    # stated it when signing; the page shows the latest of the live version's.
+    literature_through = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["signed_at", "id"]

@@ -342,6 +342,7 @@ def _refresh_public_facts(article):
                     "printed_name": s.printed_name,
                     "credentials": s.credentials,
                     "url": s.signer.profile.get_absolute_url(),
+                    **({"literature_through": s.literature_through.isoformat()} if s.literature_through else {}),
                 }
                 for s in approvals
             ]
@@ -590,7 +591,7 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
     return article
 
 
-def article_approve(*, article_id, actor, password, expected_hash, code="", ip=None, now=None):
+def article_approve(*, article_id, actor, password, expected_hash, code="", literature_through=None, ip=None, now=None):
     """Sign an approval of the exact content shown (`expected_hash`).
 
     Refuses a signer whose login name or address is locked, a wrong password or two-factor
@@ -610,11 +611,11 @@ def article_approve(*, article_id, actor, password, expected_hash, code="", ip=N
         proof,
         now,
         ip,
-        lambda: _approve(article_id, actor, proof, expected_hash, ip, now),
+        lambda: _approve(article_id, actor, proof, expected_hash, ip, now, literature_through),
     )
 
 
-def _approve(article_id, actor, proof, expected_hash, ip, now):
+def _approve(article_id, actor, proof, expected_hash, ip, now, literature_through=None):
     with _transition(article_id, actor, now) as step:
         article = step.article
         version = article.working_version
@@ -642,6 +643,7 @@ def _approve(article_id, actor, proof, expected_hash, ip, now):
             meaning=Signature.APPROVAL_MEANING,
             content_hash=version.content_hash,
             signed_at=now,
+            literature_through=_literature_month(literature_through, now),
         )
         if decision.to_state != State.UNDER_REVIEW:
             review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
@@ -650,6 +652,17 @@ def _approve(article_id, actor, proof, expected_hash, ip, now):
         if decision.to_state != State.UNDER_REVIEW:
             notices.approved(article, event, actor)
     return signature
+
+
+def _literature_month(value, now):
+    """The first day of the month the signer says the literature was checked through;
+    a month still to come is refused."""
+    if value is None:
+        return None
+    month = value.replace(day=1)
+    if month > now.date():
+        raise TransitionNotAllowed("The literature cannot be reviewed through a month still to come.")
+    return month
 
 
 # ---------------------------------------------------------------- publishers

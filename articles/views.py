@@ -286,6 +286,13 @@ def request_changes(request, article_id):
 @require_POST
 @desk_view
 def approve(request, article_id):
+    typed = request.POST.get("literature_through", "").strip()
+    values = {"literature_through": typed}
+    try:
+        through = datetime.strptime(typed, "%Y-%m").date() if typed else None
+    except ValueError:
+        error = "Give the month the literature was reviewed through as year and month, e.g. 2026-03."
+        return _article_page(request, _article_or_404(article_id), error=error, values=values, status=400)
     return _act(
         request,
         article_id,
@@ -295,9 +302,11 @@ def approve(request, article_id):
             password=request.POST.get("password", ""),
             code=request.POST.get("code", ""),
             expected_hash=request.POST.get("content_hash", ""),
+            literature_through=through,
             ip=client_ip(request),
         ),
         "Your approval is signed.",
+        values=values,
     )
 
 

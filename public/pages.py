@@ -188,6 +188,9 @@ def version_json_ld(version, audience, page_url, notices=None, authors=()):
 def review_json_ld(article, facts):
     """The JSON-LD members that come from the review facts, each led by a comma."""
     data = {"dateModified": article.published_at.isoformat()}
+    through = literature_through(article, facts)
+    if through:
+        data["temporalCoverage"] = f"../{through[:7]}"  # the evidence considered, up to that month
     if facts.approved and facts.last_reviewed:
         data["lastReviewed"] = _day(facts.last_reviewed)[0]
         data["reviewedBy"] = [
@@ -355,6 +358,14 @@ def _day(value):
     return value.isoformat()[:10], f"{MONTHS[value.month]} {value.day}, {value.year}"
 
 
+def literature_through(article, facts):
+    """The latest month (ISO date of its first day) the live version's signers said they
+    checked the literature through, or None."""
+    if not facts.approved:
+        return None
+    return max((r["literature_through"] for r in article.public_reviewers if r.get("literature_through")), default=None)
+
+
 def review_header(article, facts):
     """The status tracker, caution banner and medical review line: the one part of the
     page made per request. Written out here rather than in a template because it is on
@@ -374,6 +385,10 @@ def review_header(article, facts):
             f'<a href="{escape(r["url"])}">{escape(r["printed_name"])}</a>' for r in article.public_reviewers
         )
         parts.append(f"Reviewed by {names}.\n      ")
+        through = literature_through(article, facts)
+        if through:
+            label = f"{MONTHS[int(through[5:7])]} {through[:4]}"
+            parts.append(f'Literature reviewed through <time datetime="{through[:7]}">{label}</time>.\n      ')
         if facts.review_due:
             parts.append(f'<strong class="review-due">Review due since {_day(facts.review_due)[1]}.</strong>\n      ')
         else:
