@@ -28,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 .secret_key .audit_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-RUN_ENV = SECRET_KEY="$$(cat .secret_key)" AUDIT_KEY="$$(cat .audit_key)" DEBUG=$${DEBUG:-false}
+RUN_ENV = SECRET_KEY="$$(cat .secret_key)" AUDIT_KEY="$$(cat .audit_key)" DEBUG=$${DEBUG:-false} SERVE_MEDIA=true
 
 run: $(VENV)/.installed .secret_key .audit_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -122,6 +122,17 @@ class Situation:
     # Separation of duties, relaxed only by settings (FAST_TRACK_NEEDS_SECOND_PERSON, SIGNER_MAY_PUBLISH).
     fast_track_needs_second_person: bool
     signer_may_publish: bool
+    # The reviewer registry, as of signing (registry.selectors.signing_standing), and what
+    # the signer states about conflicts of interest in the signing form.
+    signer_credentials: str  # "verified", "missing", "unverified" or "expired"
+    signer_credentials_detail: str  # which credential, in words
+    signer_declaration_current: bool  # the yearly declaration of interests is filed and not due
+    signer_declaration_due_since: str  # the day it fell due, when it is overdue
+    conflict_stated: bool  # the signer said "no conflict for this article" or declared one
+    conflict_declared: bool
+    conflicts_forbidden: bool  # the article requires that no signer declares a conflict
+    specialty_needed: str  # a specialty the article requires that none of its signers has yet
+    actor_has_specialty: bool  # the actor practises `specialty_needed`
 
 
 NOT_GATHERED = "its content was not checked"
@@ -153,6 +164,15 @@ CLOSED = {
     "actor_requested_fast_track": True,
     "fast_track_needs_second_person": True,
     "signer_may_publish": False,
+    "signer_credentials": "unchecked",
+    "signer_credentials_detail": "",
+    "signer_declaration_current": False,
+    "signer_declaration_due_since": "",
+    "conflict_stated": False,
+    "conflict_declared": True,
+    "conflicts_forbidden": True,
+    "specialty_needed": "a specialty that was not checked",
+    "actor_has_specialty": False,
 }
 
 
@@ -197,7 +217,7 @@ class Rule:
     guards: tuple = field(default=())
 
 
-# Guards: (predicate that must hold, message when it does not).
+# Guards: (predicate that must hold, message when it does not: text, or a function of the Situation).
 def _g(predicate, message):
     return (predicate, message)
 
@@ -216,6 +236,58 @@ CODE_HINT = (
     "if you used this one to sign in, wait for the next."
 )
 CODE = _g(lambda s: s.code_ok, f"Your two-factor code was not accepted, so the approval was not signed: {CODE_HINT}")
+
+
+def _credentials_message(s):
+    if s.signer_credentials == "missing":
+        return (
+            "You cannot sign yet: no licence or board certification of yours is on record. "
+            "Add it on Your registry page; a publisher then verifies it."
+        )
+    if s.signer_credentials == "expired":
+        return (
+            f"You cannot sign: your {s.signer_credentials_detail}. "
+            "Add the renewed one on Your registry page; a publisher then verifies it."
+        )
+    return (
+        f"You cannot sign yet: a publisher has not verified your {s.signer_credentials_detail or 'credentials'}. "
+        "Publishers verify credentials on the Reviewer registry page."
+    )
+
+
+CREDENTIALS_VERIFIED = _g(lambda s: s.signer_credentials == "verified", _credentials_message)
+DECLARATION_CURRENT = _g(
+    lambda s: s.signer_declaration_current,
+    lambda s: (
+        "You cannot sign: your yearly declaration of interests is due"
+        + (f" since {s.signer_declaration_due_since}" if s.signer_declaration_due_since else "")
+        + ". File it on Your registry page, then sign."
+    ),
+)
+
+
+def _specialty_covered(s):
+    # Only the signature that completes the quorum must bring the specialty.
+    last_needed = s.approvals_so_far + 1 >= s.approvals_required
+    return not s.specialty_needed or s.actor_has_specialty or not last_needed
+
+
+SPECIALTY_QUORUM = _g(
+    _specialty_covered,
+    lambda s: (
+        f"This article needs a signer who practises {s.specialty_needed}, and yours would be its last "
+        f"approval. A publisher can assign a {s.specialty_needed} specialist or change the article's policy."
+    ),
+)
+CONFLICT_STATED = _g(
+    lambda s: s.conflict_stated,
+    "State whether you have a conflict of interest for this article: none, or the conflict you declare.",
+)
+NO_CONFLICT_IF_REQUIRED = _g(
+    lambda s: not (s.conflicts_forbidden and s.conflict_declared),
+    "This article requires that no signer declares a conflict of interest, so another member of the "
+    "Medical Advisory Board must sign it.",
+)
 ON_ROUND = _g(
     lambda s: s.actor_on_round,
     "Claim this review (or be assigned to it) before you decide on it.",
@@ -308,7 +380,19 @@ RULES = {
         frozenset({REVIEWER}),
         frozenset({State.UNDER_REVIEW}),
         _after_approval,
-        (ON_ROUND, NOT_OWN_EDIT, NOT_SIGNED_TWICE, CONTENT_SOUND, PASSWORD, CODE),
+        (
+            ON_ROUND,
+            NOT_OWN_EDIT,
+            NOT_SIGNED_TWICE,
+            CONTENT_SOUND,
+            CREDENTIALS_VERIFIED,
+            DECLARATION_CURRENT,
+            SPECIALTY_QUORUM,
+            PASSWORD,
+            CODE,
+            CONFLICT_STATED,
+            NO_CONFLICT_IF_REQUIRED,
+        ),
     ),
     Action.PUBLISH: Rule(frozenset({PUBLISHER}), PUBLISHABLE, _after_publish, (APPROVED_CONTENT, NOT_OWN_APPROVAL)),
     # A schedule is pinned to an approved version: fast-track is a publisher's choice made by hand.
@@ -370,6 +454,8 @@ def _refusal(action, situation):
         return f"An article that is {State(situation.state).label.lower()} cannot be {_past(action)}."
     for predicate, message in rule.guards:
         if not predicate(situation):
+            if callable(message):
+                return message(situation)
             return message or "This version cannot go further: " + "; ".join(situation.content_problems)
     return None
 
@@ -426,7 +512,24 @@ FORM_FACTS = {
     "assignee_is_reviewer": True,
     "assignee_edited_version": False,
     "content_problems": (),
+    "conflict_stated": True,
+    "conflict_declared": False,
+    # The registry's facts about the signer do not hide the button either: the signing form
+    # says what the registry lacks (signing_blocker), so the person learns what to fix.
+    "signer_credentials": "verified",
+    "signer_declaration_current": True,
+    "specialty_needed": "",
 }
+
+
+def signing_blocker(situation):
+    """What the reviewer registry says stands in the way of the actor signing (missing or
+    expired credentials, an overdue declaration, a specialty the article still needs), or
+    None: shown beside the signing form before anyone types a password."""
+    for predicate, message in (CREDENTIALS_VERIFIED, DECLARATION_CURRENT, SPECIALTY_QUORUM):
+        if not predicate(situation):
+            return message(situation)
+    return None
 
 
 def available_actions(situation):
@@ -487,3 +590,20 @@ def may_triage_reader_reports(roles):
 def may_manage_webhooks(roles):
     """Webhooks send what is published to other systems: publishers only."""
     return PUBLISHER in roles
+
+
+# The reviewer registry: publishers keep the list of specialties and verify credentials;
+# each member keeps their own bio, photo and declaration, and may add their credentials.
+def may_verify_credentials(roles):
+    return PUBLISHER in roles
+
+
+def may_edit_registry_entry(*, actor_id, actor_roles, member_id):
+    """Credentials are entered by the member or by a publisher; either way a publisher
+    (never the member) verifies them."""
+    return actor_id == member_id or PUBLISHER in actor_roles
+
+
+def may_verify_credential_of(*, actor_id, actor_roles, member_id):
+    """Nobody verifies their own credentials, even a publisher who is on the board."""
+    return may_verify_credentials(actor_roles) and actor_id != member_id

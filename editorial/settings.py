@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "api",
     "reports",
     "webhooks",
+    "registry",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,12 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files (board members' photos). nginx serves MEDIA_URL from MEDIA_ROOT
+# (deploy/nginx.conf); `make run` has the app serve them itself (SERVE_MEDIA).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -351,6 +358,12 @@ REMIND_OVERDUE_REVIEW_EVERY_DAYS = env_int("REMIND_OVERDUE_REVIEW_EVERY_DAYS", 3
 ESCALATE_AFTER_REMINDERS = env_int("ESCALATE_AFTER_REMINDERS", 3, minimum=1)
 REMIND_CHANGES_REQUESTED_AFTER_DAYS = env_int("REMIND_CHANGES_REQUESTED_AFTER_DAYS", 7, minimum=1)
 REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS = env_int("REMIND_APPROVED_UNPUBLISHED_AFTER_DAYS", 3, minimum=1)
+# The reviewer registry: a declaration of interests holds this many days; publishers and
+# the holder hear of a licence or certification this many days before it expires; a
+# photo larger than PHOTO_MAX_BYTES is refused before it is read.
+DECLARATION_VALID_DAYS = env_int("DECLARATION_VALID_DAYS", 365, minimum=1)
+CREDENTIAL_REMIND_DAYS = env_int("CREDENTIAL_REMIND_DAYS", 30, minimum=1)
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 DIGEST_HOUR_UTC = env_int("DIGEST_HOUR_UTC", 7, minimum=0)
 # Webhooks: each post waits at most WEBHOOK_TIMEOUT_SECONDS; a failed one is tried again after
 # WEBHOOK_RETRY_BASE_SECONDS, doubling each time, until WEBHOOK_MAX_ATTEMPTS.
@@ -374,6 +387,7 @@ CELERY_BEAT_SCHEDULE = {
     "apply-public-changes": {"task": "articles.tasks.apply_public_changes", "schedule": 60.0},
     "refresh-static-exports": {"task": "articles.tasks.refresh_exports", "schedule": 3600.0},
     "deliver-webhooks": {"task": "webhooks.tasks.deliver_webhooks", "schedule": 60.0},
+    "registry-reminders": {"task": "registry.tasks.send_registry_reminders", "schedule": 3600.0},
 }
 
 LOGGING = {

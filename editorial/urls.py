@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from accounts import people_views
 from api import token_views
@@ -24,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("desk/reports/", include("reports.urls")),
     path("desk/webhooks/", include("webhooks.urls")),
+    path("desk/registry/", include("registry.urls")),
     path("desk/", include("articles.urls")),
     path("articles/", include("public.urls")),
     path("editorial-policy/", public_views.site_page, {"key": "editorial-policy"}, name="editorial_policy"),
@@ -31,6 +34,11 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("accounts.urls")),
 ]
+
+if settings.SERVE_MEDIA:  # `make run`; a deployment has nginx serve MEDIA_ROOT (deploy/nginx.conf)
+    urlpatterns.insert(
+        0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT, "show_indexes": False})
+    )
 
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"

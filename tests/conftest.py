@@ -2,6 +2,7 @@
 
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
@@ -193,8 +194,9 @@ def roles(db):
 def make_staff(roles):
     """Factory: make_staff("name", EDITOR, credentials="M.D.") -> a user holding those roles."""
 
-    def make(username, *role_names, credentials="", specialty="", is_staff=False, enrolled=None):
-        """`enrolled`: give the person an authenticator; by default those who must have one."""
+    def make(username, *role_names, credentials="", specialty="", is_staff=False, enrolled=None, standing=True):
+        """`enrolled`: give the person an authenticator; by default those who must have one.
+        `standing`: a board member gets a verified licence and a declaration, to sign."""
         user = get_user_model().objects.create_user(
             username=username,
             password=PERSONA_PASSWORD,
@@ -209,9 +211,58 @@ def make_staff(roles):
         profile.save()
         if enrolled or (enrolled is None and required_for(user)):
             enrol(user)
+        if standing and REVIEWER in role_names:
+            give_standing(user)
         return user
 
     return make
+
+
+def unverified_licence(member):
+    """A licence the member entered and no publisher has verified yet."""
+    from django.utils import timezone
+
+    from registry.models import Credential
+
+    now = timezone.now()
+    return Credential.objects.create(
+        member=member,
+        kind=Credential.LICENCE,
+        title="Medical licence",
+        issuer="Ohio Board",
+        valid_until=(now + timedelta(days=400)).date(),
+        added_by=member,
+        added_at=now,
+    )
+
+
+def give_standing(member, *, valid_until=None, declared_at=None):
+    """What a board member needs to sign: a licence verified by a registrar (an account
+    of its own, with no role, so it is in nobody's list of publishers) and a declaration
+    of no interests. Written directly: a fixture, not the journey under test."""
+    from django.utils import timezone
+
+    from registry.models import Credential, Declaration
+
+    now = timezone.now()
+    registrar, _ = get_user_model().objects.get_or_create(
+        username="registrar", defaults={"first_name": "Rita", "last_name": "Registrar", "is_active": False}
+    )
+    Credential.objects.create(
+        member=member,
+        kind=Credential.LICENCE,
+        title="Medical licence",
+        issuer="State Medical Board",
+        number=f"T-{member.pk}",
+        region="Ohio",
+        valid_until=valid_until or (now + timedelta(days=3 * 365)).date(),
+        added_by=registrar,
+        added_at=now,
+        verified_by=registrar,
+        verified_at=now,
+        verification_note="Test fixture",
+    )
+    Declaration.objects.create(member=member, declared_at=declared_at or now, no_interests=True)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 # Rows that are written once and never changed or removed by the application.
-APPEND_ONLY_TABLES = ("articles_event", "articles_signature", "accounts_usedusername")
+APPEND_ONLY_TABLES = ("articles_event", "articles_signature", "accounts_usedusername", "registry_declaration")
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 PIN_TRIGGER_SEARCH_PATH = """
 DO $$
