@@ -57,7 +57,12 @@ def _review(article):
         "last_reviewed": facts.last_reviewed,
         "review_due_since": facts.review_due,
         "reviewers": [
-            {"name": r.get("printed_name") or r["name"], "credentials": r["credentials"], "profile_url": r["url"]}
+            {
+                "name": r.get("printed_name") or r["name"],
+                "credentials": r["credentials"],
+                "profile_url": r["url"],
+                "conflict_of_interest": r.get("conflict", ""),
+            }
             for r in (article.public_reviewers if facts.approved else [])
         ],
     }

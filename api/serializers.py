@@ -43,6 +43,9 @@ class ReviewerLineSerializer(serializers.Serializer):
     name = serializers.CharField()
     credentials = serializers.CharField()
     profile_url = serializers.CharField(help_text="The reviewer's public profile page.")
+    conflict_of_interest = serializers.CharField(
+        allow_blank=True, help_text="The conflict of interest the reviewer declared when signing; empty when none."
+    )
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -243,16 +243,18 @@ def other_chain_problems(events, heads, count=None):
 def public_facts_problem(articles, signatures):
     """What readers are told of a live version's review ("Reviewed by", approved) must be
     what its signatures say. `articles`: (id, slug, approvals required, approved, reviewers)
-    of every published article by id; `signatures`: (article id, signer id, printed name)
-    of the valid approvals of each one's published version, by article id. Both streamed."""
+    of every published article by id; `signatures`: (article id, signer id, printed name,
+    conflict declared) of the valid approvals of each one's published version, by article
+    id. Both streamed. A conflict declared at signing must be shown beside its signer."""
     signatures = iter(signatures)
     pending = next(signatures, None)
     for article_id, slug, required, approved, reviewers in articles:
-        signers, names = set(), []
+        signers, names, conflicts = set(), [], []
         while pending is not None and pending[0] <= article_id:
             if pending[0] == article_id:
                 signers.add(pending[1])
                 names.append(pending[2])
+                conflicts.append((pending[2], pending[3] if len(pending) > 3 else ""))
             pending = next(signatures, None)
         signed = len(signers) >= required
         shown = sorted(reviewer["printed_name"] for reviewer in reviewers) if approved else []
@@ -262,6 +264,12 @@ def public_facts_problem(articles, signatures):
                 f"{'approved by ' + ', '.join(shown) if approved else 'not approved'}, but its live version's"
                 f" signatures say {'approved by ' + ', '.join(sorted(names)) if signed else 'not approved'}"
             )
+        if (
+            signed
+            and approved
+            and sorted(conflicts) != sorted((r["printed_name"], r.get("conflict", "")) for r in reviewers)
+        ):
+            return f"article {article_id} ({slug}) does not show readers the conflicts of interest its signers declared"
     return None
 
 

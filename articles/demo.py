@@ -163,6 +163,7 @@ def _review(article, staff, *, approvers, now):
             password=DEMO_PASSWORD,
             code=fresh_code(staff[username]),
             expected_hash=article.working_version.content_hash,
+            conflict="none",
             now=now,
         )
 

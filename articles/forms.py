@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.lifecycle import Policy
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text, kept_aliases
 from articles.services import Content
+from registry.models import Specialty
 
 FAQ_HELP = (
     "One question and answer per block: a line starting “Q:”, then a line starting “A:”; blank line between blocks."
@@ -139,6 +140,17 @@ class PolicyForm(forms.Form):
         required=False,
         label="Reason for review after publication",
         help_text="Needed to ask for review after publication; another publisher or a board member must confirm it.",
+    )
+    required_specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.all(),
+        required=False,
+        label="Specialty required among the signers",
+        empty_label="None",
+        help_text="The approval that completes the quorum must come from a member practising it.",
+    )
+    conflicts_forbidden = forms.BooleanField(
+        required=False,
+        label="No signer may declare a conflict of interest",
     )
 
 

@@ -28,6 +28,12 @@ class Article(models.Model):
     state = models.CharField(max_length=20, choices=STATE_CHOICES, default=State.DRAFT, db_index=True)
     review_policy = models.CharField(max_length=10, choices=POLICY_CHOICES, default=Policy.BEFORE)
     approvals_required = models.PositiveSmallIntegerField(default=1)
+    # Who may sign: a specialty at least one signer must practise, and whether a signer
+    # may declare a conflict of interest at all.
+    required_specialty = models.ForeignKey(
+        "registry.Specialty", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conflicts_forbidden = models.BooleanField(default=False)
     rereview_months = models.PositiveSmallIntegerField(choices=REREVIEW_CHOICES, default=12)
     working_version = models.ForeignKey(
         "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -326,6 +332,17 @@ class Signature(models.Model):
     # The month through which the signer checked the literature (its first day), as they
     # stated it when signing; the page shows the latest of the live version's.
     literature_through = models.DateField(null=True, blank=True)
+    # What the signer stated about conflicts of interest for this article, and the
+    # verified credentials the signature relied on, as they were when signing.
+    NOT_ASKED, NO_CONFLICT, CONFLICT_DECLARED = "", "none", "declared"
+    CONFLICTS = [
+        (NOT_ASKED, "Not asked (signed before conflicts were recorded)"),
+        (NO_CONFLICT, "No conflict of interest for this article"),
+        (CONFLICT_DECLARED, "Conflict of interest declared"),
+    ]
+    conflict = models.CharField(max_length=10, choices=CONFLICTS, blank=True, default=NOT_ASKED)
+    conflict_interests = models.TextField(blank=True, default="", max_length=2000)
+    credentials_at_signing = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["signed_at", "id"]

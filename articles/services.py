@@ -33,6 +33,7 @@ from articles.lifecycle import (
     decide,
     is_allowed,
     may_edit_site_pages,
+    signing_blocker,
     situation,
 )
 from articles.models import (
@@ -55,6 +56,7 @@ from articles.models import (
 from core.errors import DomainError
 from public import changes as public_changes
 from public import pages
+from registry.selectors import signing_standing, specialists_among
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +345,7 @@ def _refresh_public_facts(article):
                     "credentials": s.credentials,
                     "url": s.signer.profile.get_absolute_url(),
                     **({"literature_through": s.literature_through.isoformat()} if s.literature_through else {}),
+                    "conflict": s.conflict_interests,  # the conflict declared at signing, if any
                 }
                 for s in approvals
             ]
@@ -591,19 +594,39 @@ def article_request_changes(*, article_id, actor, body, expected_version_id, sec
     return article
 
 
-def article_approve(*, article_id, actor, password, expected_hash, code="", literature_through=None, ip=None, now=None):
-    """Sign an approval of the exact content shown (`expected_hash`).
+def article_approve(
+    *,
+    article_id,
+    actor,
+    password,
+    expected_hash,
+    code="",
+    literature_through=None,
+    conflict=None,
+    conflict_interests="",
+    ip=None,
+    now=None,
+):
+    """Sign an approval of the exact content shown (`expected_hash`), stating a conflict
+    of interest for this article or none (`conflict`: Signature.NO_CONFLICT, or
+    Signature.CONFLICT_DECLARED with `conflict_interests` saying what it is), and the
+    month the literature was checked through (`literature_through`, optional).
 
     Refuses a signer whose login name or address is locked, a wrong password or two-factor
     code (each counted like a failed sign-in: accounts/lockout.py; two_factor.MalformedCode,
     before anything is checked, for one that is no code), a reviewer who edited this round's
     content, a second signature by the same person, a page opened on content that has
-    changed, and content that no longer matches its recorded hash (with an alert event).
+    changed, and content that no longer matches its recorded hash (with an alert event);
+    and, from the reviewer registry, a signer without a verified current licence or
+    certification or with an overdue declaration of interests, a missing conflict
+    statement, a declared conflict where the article forbids one, and a last signature
+    that leaves the article's required specialty without a signer.
     The article becomes Approved once `approvals_required` distinct reviewers signed.
     """
     now = now or timezone.now()
     password_ok = lockout.signing_password_ok(actor, password, ip=ip)
     proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
+    statement = _conflict_statement(conflict, conflict_interests)
     return _signing(
         article_id,
         actor,
@@ -611,11 +634,52 @@ def article_approve(*, article_id, actor, password, expected_hash, code="", lite
         proof,
         now,
         ip,
-        lambda: _approve(article_id, actor, proof, expected_hash, ip, now, literature_through),
+        lambda: _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through),
     )
 
 
-def _approve(article_id, actor, proof, expected_hash, ip, now, literature_through=None):
+def _conflict_statement(conflict, interests):
+    """(conflict, interests) as the signature keeps them, or None when nothing valid was stated."""
+    interests = (interests or "").strip()[:2000]
+    if conflict == Signature.NO_CONFLICT:
+        return Signature.NO_CONFLICT, ""
+    if conflict == Signature.CONFLICT_DECLARED and interests:
+        return Signature.CONFLICT_DECLARED, interests
+    return None
+
+
+def _signer_facts(article, version, actor, statement, now):
+    """The registry's side of a signature: the signer's standing (credentials verified
+    and current, yearly declaration filed), what they state about conflicts, and what the
+    article asks of its signers. Returns (standing, lifecycle facts)."""
+    standing = signing_standing(actor, now)
+    needed, specialty_needed = article.required_specialty, ""
+    if needed is not None:
+        signers = Signature.objects.filter(
+            version=version, kind=Signature.APPROVAL, content_hash=version.content_hash
+        ).values("signer_id")
+        specialty_needed = "" if specialists_among(signers, needed.pk) else needed.name
+    due = standing.declaration_due_since
+    return standing, {
+        "signer_credentials": standing.credentials,
+        "signer_credentials_detail": standing.credentials_detail,
+        "signer_declaration_current": due is None,
+        "signer_declaration_due_since": f"{due:%-d %B %Y}" if due else "",
+        "conflict_stated": statement is not None,
+        "conflict_declared": statement is not None and statement[0] == Signature.CONFLICT_DECLARED,
+        "conflicts_forbidden": article.conflicts_forbidden,
+        "specialty_needed": specialty_needed,
+        "actor_has_specialty": needed is not None and needed.pk in standing.specialty_ids,
+    }
+
+
+def approval_blocker(article, actor, now=None):
+    """Why the registry would refuse `actor`'s signature on `article` now, or None."""
+    _, facts = _signer_facts(article, article.working_version, actor, None, now or timezone.now())
+    return signing_blocker(situation_for(article, actor, **facts))
+
+
+def _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through=None):
     with _transition(article_id, actor, now) as step:
         article = step.article
         version = article.working_version
@@ -623,6 +687,7 @@ def _approve(article_id, actor, proof, expected_hash, ip, now, literature_throug
             raise StaleVersion("The content changed since you opened it; review the current version before signing.")
         _require_sound_content(version)
         review_round = _open_round(article)
+        standing, registry_facts = _signer_facts(article, version, actor, statement, now)
         decision = step.decide(
             Action.APPROVE,
             actor_on_round=_on_round(review_round, actor),
@@ -630,7 +695,9 @@ def _approve(article_id, actor, proof, expected_hash, ip, now, literature_throug
             actor_signed_version=_signed_by(version, actor),
             password_ok=proof.password_ok,
             code_ok=proof.code_ok,
+            **registry_facts,
         )
+        conflict, interests = statement
         profile = actor.profile
         signature = Signature.objects.create(
             kind=Signature.APPROVAL,
@@ -644,11 +711,27 @@ def _approve(article_id, actor, proof, expected_hash, ip, now, literature_throug
             content_hash=version.content_hash,
             signed_at=now,
             literature_through=_literature_month(literature_through, now),
+            conflict=conflict,
+            conflict_interests=interests,
+            credentials_at_signing=standing.snapshot(),
         )
         if decision.to_state != State.UNDER_REVIEW:
             review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
             review_round.save(update_fields=["outcome", "closed_at"])
-        event = _move(article, decision, actor, now, comment=f"signed: {Signature.APPROVAL_MEANING}", ip=ip)
+        stated = f"conflict of interest declared: {interests}" if interests else "no conflict of interest"
+        event = _move(
+            article,
+            decision,
+            actor,
+            now,
+            comment=f"signed: {Signature.APPROVAL_MEANING}; {stated}",
+            ip=ip,
+            details={
+                "conflict": conflict,
+                "conflict_interests": interests,
+                "credentials": signature.credentials_at_signing,
+            },
+        )
         if decision.to_state != State.UNDER_REVIEW:
             notices.approved(article, event, actor)
     return signature
@@ -994,10 +1077,25 @@ def _refuse(article, schedule, reason, now):
     return ScheduleRun(schedule.pk, article.pk, schedule.kind, Schedule.REFUSED, reason)
 
 
+_UNCHANGED = object()
+
+
 def article_set_policy(
-    *, article_id, actor, review_policy, approvals_required, rereview_months, reason="", ip=None, now=None
+    *,
+    article_id,
+    actor,
+    review_policy,
+    approvals_required,
+    rereview_months,
+    reason="",
+    required_specialty=_UNCHANGED,
+    conflicts_forbidden=_UNCHANGED,
+    ip=None,
+    now=None,
 ):
-    """A publisher sets the review policy, quorum and re-review interval.
+    """A publisher sets the review policy, quorum and re-review interval, and what the
+    article asks of its signers: a specialty among them (a Specialty, or None), and
+    whether any may declare a conflict of interest (left as they are when not given).
 
     Review after publication (fast-track) is not switched on here: choosing it asks
     for the switch, with `reason`, and another person must confirm it
@@ -1009,10 +1107,12 @@ def article_set_policy(
         decision = step.decide(Action.SET_POLICY)
         old = _policy_of(article)
         asks_fast_track = review_policy == Policy.AFTER and article.review_policy != Policy.AFTER
+        signers = _signer_requirements(article, required_specialty, conflicts_forbidden)
         changed = (
             article.review_policy != review_policy
             and not asks_fast_track
             or (article.approvals_required, article.rereview_months) != (approvals_required, rereview_months)
+            or signers != (article.required_specialty_id, article.conflicts_forbidden)
         )
         if asks_fast_track:
             _request_fast_track_locked(article, actor, reason, now, ip)
@@ -1020,9 +1120,12 @@ def article_set_policy(
             if not asks_fast_track:
                 article.review_policy = review_policy
             article.approvals_required, article.rereview_months = approvals_required, rereview_months
+            article.required_specialty_id, article.conflicts_forbidden = signers
             comment = (
                 f"policy {article.review_policy}, {approvals_required} approval(s), "
                 f"re-review every {rereview_months} months"
+                + (f", a {article.required_specialty.name} signer required" if article.required_specialty_id else "")
+                + (", no signer may declare a conflict" if article.conflicts_forbidden else "")
             )
             _move(
                 article, decision, actor, now, comment=comment, ip=ip, details={"old": old, "new": _policy_of(article)}
@@ -1030,11 +1133,25 @@ def article_set_policy(
     return article
 
 
+def _signer_requirements(article, required_specialty, conflicts_forbidden):
+    """(required specialty id, conflicts forbidden) as asked, the article's own where not."""
+    specialty_id = (
+        article.required_specialty_id
+        if required_specialty is _UNCHANGED
+        else getattr(required_specialty, "pk", required_specialty)
+    )
+    forbidden = article.conflicts_forbidden if conflicts_forbidden is _UNCHANGED else bool(conflicts_forbidden)
+    return specialty_id, forbidden
+
+
 def _policy_of(article):
     return {
         "review_policy": article.review_policy,
         "approvals_required": article.approvals_required,
         "rereview_months": article.rereview_months,
+        # What the article asks of its signers, when it asks anything.
+        **({"required_specialty": article.required_specialty.name} if article.required_specialty_id else {}),
+        **({"conflicts_forbidden": True} if article.conflicts_forbidden else {}),
     }
 
 

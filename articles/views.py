@@ -131,9 +131,12 @@ def _article_page(request, article, *, error=None, values=None, policy_form=None
                 "review_policy": article.review_policy,
                 "approvals_required": article.approvals_required,
                 "rereview_months": article.rereview_months,
+                "required_specialty": article.required_specialty_id,
+                "conflicts_forbidden": article.conflicts_forbidden,
             }
         ),
         "fast_track_request": fast_track_request,
+        "signing_blocker": services.approval_blocker(article, request.user) if Action.APPROVE in actions else None,
         "integrity_problem": verify_version_content(version),
         "error": error,
         "values": values or {},
@@ -287,7 +290,10 @@ def request_changes(request, article_id):
 @desk_view
 def approve(request, article_id):
     typed = request.POST.get("literature_through", "").strip()
-    values = {"literature_through": typed}
+    values = {
+        "literature_through": typed,
+        **{name: request.POST.get(name, "") for name in ("conflict", "conflict_interests")},
+    }
     try:
         through = datetime.strptime(typed, "%Y-%m").date() if typed else None
     except ValueError:
@@ -303,6 +309,8 @@ def approve(request, article_id):
             code=request.POST.get("code", ""),
             expected_hash=request.POST.get("content_hash", ""),
             literature_through=through,
+            conflict=values["conflict"],
+            conflict_interests=values["conflict_interests"],
             ip=client_ip(request),
         ),
         "Your approval is signed.",

@@ -82,6 +82,8 @@ from articles import services
 from articles.services import Content
 from references.normalize import normalize_title
 from references.services import reference_create
+from django.utils import timezone
+from registry.demo import make_eligible
 install_roles(apps)
 def person(name, role):
     user = get_user_model().objects.create_user(name, password="bench-password-123", email=name + "@example.org")
@@ -116,8 +118,9 @@ services.article_claim(article_id=article.pk, actor=reviewer)
 services.article_assign(article_id=article.pk, actor=publisher, reviewer_id=reviewer2.pk)
 article.refresh_from_db()
 for signer in (reviewer, reviewer2):
+    make_eligible(signer, verifier=publisher, now=timezone.now())
     services.article_approve(article_id=article.pk, actor=signer, password="bench-password-123",
-                             expected_hash=article.working_version.content_hash)
+                             expected_hash=article.working_version.content_hash, conflict="none")
 services.article_publish(article_id=article.pk, actor=publisher, expected_version_id=article.working_version_id)
 print(len(body.split()), "words")
 """

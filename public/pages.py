@@ -199,6 +199,8 @@ def review_json_ld(article, facts):
                 "name": r["name"],
                 "honorificSuffix": r["credentials"],
                 "url": settings.SITE_URL + r["url"],
+                # schema.org has no property for a conflict of interest: it is said in words.
+                **({"description": f"Declared a conflict of interest: {r['conflict']}"} if r.get("conflict") else {}),
             }
             for r in article.public_reviewers
         ]
@@ -366,6 +368,14 @@ def literature_through(article, facts):
     return max((r["literature_through"] for r in article.public_reviewers if r.get("literature_through")), default=None)
 
 
+def _reviewer_html(reviewer):
+    """A signer on the review line, with the conflict of interest they declared at signing."""
+    html = f'<a href="{escape(reviewer["url"])}">{escape(reviewer["printed_name"])}</a>'
+    if reviewer.get("conflict"):
+        html += f' <span class="conflict">(declared a conflict of interest: {escape(reviewer["conflict"])})</span>'
+    return html
+
+
 def review_header(article, facts):
     """The status tracker, caution banner and medical review line: the one part of the
     page made per request. Written out here rather than in a template because it is on
@@ -381,9 +391,7 @@ def review_header(article, facts):
         parts.append(CAUTION.format(why=why) + "\n")
     parts.append('<p class="review-line">\n      ')
     if facts.approved:
-        names = ", ".join(
-            f'<a href="{escape(r["url"])}">{escape(r["printed_name"])}</a>' for r in article.public_reviewers
-        )
+        names = ", ".join(_reviewer_html(r) for r in article.public_reviewers)
         parts.append(f"Reviewed by {names}.\n      ")
         through = literature_through(article, facts)
         if through:

@@ -41,7 +41,7 @@ def signing_code(person):
     return fresh_code(person) if two_factor.is_enrolled(person) else ""
 
 
-def approve(article, reviewer, password=PERSONA_PASSWORD, code=None):
+def approve(article, reviewer, password=PERSONA_PASSWORD, code=None, conflict="none", conflict_interests=""):
     article.refresh_from_db()
     return services.article_approve(
         article_id=article.pk,
@@ -49,6 +49,8 @@ def approve(article, reviewer, password=PERSONA_PASSWORD, code=None):
         password=password,
         code=signing_code(reviewer) if code is None else code,
         expected_hash=article.working_version.content_hash,
+        conflict=conflict,
+        conflict_interests=conflict_interests,
     )
 
 

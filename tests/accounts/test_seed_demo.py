@@ -50,7 +50,13 @@ def test_seed_demo_records_the_demo_identities_and_roles_once():
     account_events = Event.objects.filter(chain="account")
     assert account_events.filter(action="identity_changed").count() == len(DEMO_STAFF)
     assert account_events.filter(action="roles_changed").count() == len(DEMO_STAFF)
-    assert set(account_events.values_list("actor__username", flat=True)) == {"admin"}
+    identity_and_roles = account_events.filter(action__in=("identity_changed", "roles_changed"))
+    assert set(identity_and_roles.values_list("actor__username", flat=True)) == {"admin"}
+    # The demo board's licences are verified by the demo publisher, once, and each files a declaration once.
+    verified = account_events.filter(action="credential_verified")
+    assert set(verified.values_list("actor__username", flat=True)) == {"publisher"}
+    assert verified.count() == 2
+    assert account_events.filter(action="declaration_filed").count() == 2
 
 
 @pytest.mark.django_db

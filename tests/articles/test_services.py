@@ -106,7 +106,9 @@ def test_approving_content_that_changed_since_the_page_opened_is_refused(draft, 
     submit(draft, editor)
     claim(draft, reviewer)
     with pytest.raises(StaleVersion):
-        services.article_approve(article_id=draft.pk, actor=reviewer, password="x", expected_hash="0" * 64)
+        services.article_approve(
+            article_id=draft.pk, actor=reviewer, password="x", expected_hash="0" * 64, conflict="none"
+        )
 
 
 def test_quorum_of_two_needs_two_distinct_reviewers(draft, editor, reviewer, reviewer2, publisher):

@@ -77,10 +77,12 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     assert "Changes since the version last reviewed (version 1)" in page.content()
     numbers = page.locator("table.numbers").inner_text()
     assert "7 days" in numbers and "10 days" in numbers
+    page.check("#conflict-none")
     page.fill("#approve-password", "wrong password")
     page.fill("#approve-code", fresh_code(reviewer))
     page.get_by_role("button", name="Sign approval").click()
     assert "password was not correct" in page.get_by_role("alert").inner_text()
+    assert page.is_checked("#conflict-none")  # what was stated is kept after the refusal
     page.fill("#approve-password", PERSONA_PASSWORD)
     page.fill("#approve-code", fresh_code(reviewer))
     page.get_by_role("button", name="Sign approval").click()
@@ -94,6 +96,7 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     switch_to(page, sign_in, reviewer2)
     page.goto("/desk/review/?mine=1")
     page.get_by_role("link", name=title).click()
+    page.check("#conflict-none")
     page.fill("#approve-password", PERSONA_PASSWORD)
     page.fill("#approve-code", fresh_code(reviewer2))
     page.get_by_role("button", name="Sign approval").click()

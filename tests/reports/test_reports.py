@@ -37,6 +37,7 @@ def take_through(
         password=PERSONA_PASSWORD,
         code=signing_code(reviewer),
         expected_hash=article.working_version.content_hash,
+        conflict="none",
         now=approved,
     )
     if publish_after is not None:

@@ -1,9 +1,14 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import two_factor
 from accounts.demo import DEMO_PASSWORD, seed_staff
 from articles.demo import seed_articles
+from registry.demo import make_eligible
+
+# The demo board's registry entries: what each practises (the licence and declaration are the same for all).
+DEMO_SPECIALTIES = {"reviewer": ("Internal medicine",), "reviewer2": ("Cardiology",)}
 
 
 class Command(BaseCommand):
@@ -12,6 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = seed_staff()
+            now = timezone.now()
+            for username, specialties in DEMO_SPECIALTIES.items():
+                users[username] = make_eligible(
+                    users[username], verifier=users["publisher"], now=now, specialties=specialties
+                )
             created = seed_articles(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new articles)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

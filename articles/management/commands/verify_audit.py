@@ -79,7 +79,7 @@ def _public_facts_problem():
             content_hash=F("version__content_hash"),
         )
         .order_by("version__article_id", "pk")
-        .values_list("version__article_id", "signer_id", "printed_name")
+        .values_list("version__article_id", "signer_id", "printed_name", "conflict_interests")
         .iterator(chunk_size=CHUNK)
     )
     try:
