@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,6 +29,7 @@ from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown
 from core.web import client_ip
 from public import cache, changes, pages
 from public.forms import ReportErrorForm
+from registry.selectors import public_registry
 
 AUDIENCE_COOKIE = "audience"
 MAX_QUERY = 200
@@ -197,7 +199,9 @@ def reviewer_profile(request, slug):
     reviewed = list(reviewed)
     if not member and not reviewed:
         raise Http404("No such reviewer")
-    return render(request, "public/reviewer.html", {"profile": staff_profile, "reviewed": reviewed, "member": member})
+    context = {"profile": staff_profile, "reviewed": reviewed, "member": member}
+    context.update(public_registry(staff_profile.user, timezone.now()))  # what the registry vouches for
+    return render(request, "public/reviewer.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
