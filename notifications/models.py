@@ -22,6 +22,8 @@ KINDS = [
     ("identity", "Your printed name or credentials changed"),
     ("two_factor", "Your two-factor sign-in was reset"),
     ("lockout", "Sign-in locked after wrong passwords"),
+    ("credential_expiring", "A licence or board certification expiring"),
+    ("declaration_due", "Yearly declaration of interests due"),
 ]
 KIND_LABELS = dict(KINDS)
 
