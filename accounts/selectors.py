@@ -3,6 +3,7 @@
 from accounts.roles import EDITOR, PUBLISHER, REVIEWER, roles_of
 from articles import selectors
 from articles.models import Event
+from registry.selectors import credentials_to_verify
 
 DASHBOARD_ROWS = 10
 
@@ -19,6 +20,7 @@ def dashboard_for(user):
         context["waiting_reviews"] = list(selectors.review_queue().filter(state="submitted")[:DASHBOARD_ROWS])
     if PUBLISHER in held:
         context["ready_to_publish"] = list(selectors.publish_queue()[:DASHBOARD_ROWS])
+        context["credentials_to_verify"] = list(credentials_to_verify()[:DASHBOARD_ROWS])
     if REVIEWER in held or PUBLISHER in held:
         context["fast_track_requests"] = list(selectors.pending_fast_track_requests()[:DASHBOARD_ROWS])
     return context

@@ -75,6 +75,7 @@ def test_a_publisher_verifies_from_the_list_of_credentials_to_verify(client, pub
     newcomer = make_staff("nora", "Reviewer", standing=False)
     licence = unverified_licence(newcomer)
     client.force_login(publisher)
+    assert "Nora Tester: Licence to practise" in client.get("/dashboard/").content.decode()
     listed = client.get("/desk/registry/").content.decode()
     assert "Licence to practise: Medical licence, Ohio Board" in listed
     refused = client.post(f"/desk/registry/credentials/{licence.pk}/verify/", {"note": ""})
