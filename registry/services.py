@@ -21,6 +21,10 @@ class RegistryRefused(DomainError):
     """A registry change refused, with the reason for the person who asked."""
 
 
+class RegistryForbidden(RegistryRefused):
+    """Refused because of who asked (their role, or whose entry it is), not what they typed."""
+
+
 def _record(actor, member, action, now, ip, comment, details=None):
     record_trail_event(
         kind="account",
@@ -55,7 +59,7 @@ def specialty_add(*, actor, name, ip=None, now=None):
     over-long name, and a name already listed (in any case)."""
     now = now or timezone.now()
     if not may_verify_credentials(roles_of(actor)):
-        raise RegistryRefused("Only a publisher can add a specialty.")
+        raise RegistryForbidden("Only a publisher can add a specialty.")
     name = _text(name, "specialty's name", 100)
     if Specialty.objects.filter(name__iexact=name).exists():
         raise RegistryRefused(f"{name} is already on the list.")
@@ -82,7 +86,7 @@ def member_set_specialties(*, actor, member_id, specialty_ids, ip=None, now=None
     specialty quorum counts). Refuses others and unknown specialties."""
     now = now or timezone.now()
     if not may_verify_credentials(roles_of(actor)):
-        raise RegistryRefused("Only a publisher can set a member's specialties.")
+        raise RegistryForbidden("Only a publisher can set a member's specialties.")
     wanted = set(Specialty.objects.filter(pk__in=[int(i) for i in specialty_ids]).values_list("pk", flat=True))
     if len(wanted) != len(set(map(int, specialty_ids))):
         raise RegistryRefused("Choose specialties from the list.")
@@ -116,7 +120,7 @@ def credential_add(*, actor, member_id, kind, title, issuer, number="", region="
     "valid until" date or with one already past."""
     now = now or timezone.now()
     if not may_edit_registry_entry(actor_id=actor.pk, actor_roles=roles_of(actor), member_id=int(member_id)):
-        raise RegistryRefused("Only the member or a publisher can add credentials.")
+        raise RegistryForbidden("Only the member or a publisher can add credentials.")
     if kind not in dict(Credential.KINDS):
         raise RegistryRefused("Choose a kind: degree, licence to practise or board certification.")
     fields = {
@@ -162,7 +166,7 @@ def credential_verify(*, actor, credential_id, note, ip=None, now=None):
         except Credential.DoesNotExist:
             raise RegistryRefused("No such credential.") from None
         if not may_verify_credential_of(actor_id=actor.pk, actor_roles=roles_of(actor), member_id=credential.member_id):
-            raise RegistryRefused(
+            raise RegistryForbidden(
                 "Only a publisher can verify credentials, and never their own: another publisher must."
             )
         if credential.is_verified:
@@ -190,7 +194,7 @@ def declaration_file(*, actor, no_interests, interests="", ip=None, now=None):
     interests listed while saying there are none."""
     now = now or timezone.now()
     if REVIEWER not in roles_of(actor):
-        raise RegistryRefused("Only members of the Medical Advisory Board file declarations of interests.")
+        raise RegistryForbidden("Only members of the Medical Advisory Board file declarations of interests.")
     interests = _text(interests, "interests", 4000, required=False)
     if no_interests and interests:
         raise RegistryRefused("You chose “no interests to declare” but listed some: choose one.")

@@ -22,6 +22,10 @@ from registry.models import Credential
 CREDENTIAL_FIELDS = ("kind", "title", "issuer", "number", "region", "valid_until")
 
 
+def _status(refusal):
+    return 403 if isinstance(refusal, services.RegistryForbidden) else 400
+
+
 def _require_member(user):
     if REVIEWER not in roles_of(user):
         raise PermissionDenied("Only members of the Medical Advisory Board have a registry entry.")
@@ -119,7 +123,7 @@ def add_credential(request):
     except ValueError:
         return _refused(request, "Choose a member of the board.", values)
     except DomainError as refusal:
-        return _refused(request, refusal.message, values)
+        return _refused(request, refusal.message, values, status=_status(refusal))
     messages.success(request, "Credential added. A publisher verifies it before it counts for signing.")
     return redirect("registry:index" if request.POST.get("from") == "index" else "registry:mine")
 
@@ -134,7 +138,7 @@ def verify(request, credential_id):
             actor=request.user, credential_id=credential_id, note=values["note"], ip=client_ip(request)
         )
     except DomainError as refusal:
-        return _index_page(request, error=refusal.message, values=values, status=400)
+        return _index_page(request, error=refusal.message, values=values, status=_status(refusal))
     messages.success(request, "Credential verified; the record names you and your note.")
     return redirect("registry:index")
 
@@ -146,7 +150,7 @@ def _on_own_entry(request, values, change):
     try:
         done = change()
     except DomainError as refusal:
-        return _mine_page(request, error=refusal.message, values=values, status=400)
+        return _mine_page(request, error=refusal.message, values=values, status=_status(refusal))
     messages.success(request, done)
     return redirect("registry:mine")
 
@@ -217,9 +221,7 @@ def add_specialty(request):
     try:
         services.specialty_add(actor=request.user, name=values["specialty"], ip=client_ip(request))
     except DomainError as refusal:
-        return _index_page(
-            request, error=refusal.message, values=values, status=403 if "Only" in refusal.message else 400
-        )
+        return _index_page(request, error=refusal.message, values=values, status=_status(refusal))
     messages.success(request, "Specialty added to the list.")
     return redirect("registry:index")
 
@@ -237,6 +239,6 @@ def set_specialties(request, member_id):
     except ValueError:
         return _index_page(request, error="Choose specialties from the list.", status=400)
     except DomainError as refusal:
-        return _index_page(request, error=refusal.message, status=400)
+        return _index_page(request, error=refusal.message, status=_status(refusal))
     messages.success(request, "Specialties saved.")
     return redirect("registry:index")

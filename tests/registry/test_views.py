@@ -162,3 +162,36 @@ def test_the_publishers_page_runs_the_same_queries_for_a_bigger_board(
     board_of(12, 100)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/desk/registry/").status_code == 200
+
+
+def test_a_declaration_listing_nothing_is_refused_and_the_choice_kept(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post("/desk/registry/declaration/", {"no_interests": "no", "interests": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400 and "List your interests" in page
+    assert 'id="declare-some" name="no_interests" value="no" checked' in page
+    assert client.post("/desk/registry/declaration/", {"no_interests": "yes"}).status_code == 302
+
+
+def test_a_reviewer_cannot_verify_or_keep_the_specialty_list(client, reviewer, make_staff):
+    newcomer = make_staff("nora", "Reviewer", standing=False)
+    licence = unverified_licence(newcomer)
+    client.force_login(reviewer)
+    assert client.post(f"/desk/registry/credentials/{licence.pk}/verify/", {"note": "trust me"}).status_code == 403
+    licence.refresh_from_db()
+    assert licence.verified_at is None
+
+
+def test_a_duplicate_specialty_is_refused_with_the_name_kept(client, publisher):
+    client.force_login(publisher)
+    assert client.post("/desk/registry/specialties/", {"name": "Nephrology"}).status_code == 302
+    response = client.post("/desk/registry/specialties/", {"name": "nephrology"})
+    assert response.status_code == 400 and "already on the list" in response.content.decode()
+    assert 'value="nephrology"' in response.content.decode()
+
+
+def test_an_editor_cannot_enter_credentials_for_a_board_member(client, editor, reviewer):
+    client.force_login(editor)
+    typed = {"member": reviewer.pk, "kind": "degree", "title": "M.D.", "issuer": "Somewhere"}
+    assert client.post("/desk/registry/credentials/", typed).status_code == 403
+    assert not Credential.objects.filter(kind="degree").exists()
