@@ -53,7 +53,7 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
 
     # A publisher verifies it from the list of credentials to verify.
     switch_to(page, sign_in, publisher)
-    page.get_by_role("link", name="Reviewer registry").click()
+    page.get_by_role("navigation").get_by_role("link", name="Reviewer registry").click()
     listed = page.get_by_test_id("credentials-to-verify")
     assert "Medical licence, Ohio State Medical Board, no. 35-777, Ohio" in listed.inner_text()
     listed.get_by_label("How you verified it").fill("Ohio eLicense lookup, active, no discipline")
