@@ -2,29 +2,16 @@
 publisher verifies it, the member files a declaration and signs an approval declaring
 a conflict, and readers see that conflict beside the name and on the public profile."""
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.utils import timezone
 
 from articles.models import Signature
 from registry.models import Credential
+from tests.browser.accessibility import serious_violations
 from tests.browser.test_review_journey import switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.workflow import publish, submit
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def no_serious_violations(page):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-    violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see(
@@ -49,7 +36,7 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
     page.get_by_label("Valid until").fill(valid_until)
     page.get_by_role("button", name="Add credential").click()
     assert "waiting for a publisher" in page.get_by_test_id("standing").inner_text()
-    no_serious_violations(page)
+    assert serious_violations(page) == []
 
     # A publisher verifies it from the list of credentials to verify.
     switch_to(page, sign_in, publisher)
@@ -60,7 +47,7 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
     listed.get_by_role("button", name="Verify").click()
     assert "Credential verified" in page.get_by_role("status").inner_text()
     assert "Nothing to verify" in page.get_by_test_id("credentials-to-verify").inner_text()
-    no_serious_violations(page)
+    assert serious_violations(page) == []
     submit(draft, editor)
     page.goto("/desk/")
     page.get_by_role("link", name="What is sample condition?").click()
@@ -108,4 +95,4 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
     assert f"verified {timezone.now():%B %Y}" in page.get_by_test_id("credentials").inner_text()
     assert "Speaker fees, Acme Pharma (2026)" in page.get_by_test_id("declared-interests").inner_text()
     assert page.get_by_role("link", name="What is sample condition?").is_visible()
-    no_serious_violations(page)
+    assert serious_violations(page) == []
