@@ -22,6 +22,15 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
+def declared_length(request):
+    """The body length a request declares (Content-Length), 0 when absent or malformed:
+    known before the body is read, so an over-large upload can be refused unread."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def desk_view(view):
     """Signed-in staff holding an editorial role; anyone else is refused."""
 

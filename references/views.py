@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import roles_of
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
-from core.web import client_ip, desk_view
+from core.web import client_ip, declared_length, desk_view
 from references import exporting, importing, links, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import ImportUpload, Reference
@@ -238,10 +238,7 @@ MAX_IMPORT_REQUEST = MAX_BYTES + 64 * 1024
 def _too_large(request):
     """A 413 page when the request says it is larger than an import may be, answered
     before its body is read (a 30 MB upload is not received to be refused)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    length = declared_length(request)
     if length <= MAX_IMPORT_REQUEST:
         return None
     error = (

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import REVIEWER, roles_of
 from articles.lifecycle import may_verify_credentials
 from core.errors import DomainError
-from core.web import client_ip, desk_view
+from core.web import client_ip, declared_length, desk_view
 from registry import selectors, services
 from registry.models import Credential
 
@@ -188,13 +188,11 @@ def photo(request):
     """Refuse an upload that says it is too big before reading it (and before the CSRF
     check, which would read the whole body to find its token)."""
     _require_member(request.user)
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.PHOTO_MAX_BYTES + 64 * 1024:  # room for the form's other fields
+    if declared_length(request) > settings.PHOTO_MAX_BYTES + 64 * 1024:  # room for the form's other fields
         mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
-        return _mine_page(request, error=f"This file is too large: a photo may be at most {mb} MB.", status=413)
+        response = _mine_page(request, error=f"This file is too large: a photo may be at most {mb} MB.", status=413)
+        response["Connection"] = "close"  # the unread body is not to be taken as the next request
+        return response
     return _photo(request)
 
 
