@@ -49,6 +49,16 @@ OPEN = dict(
     actor_requested_fast_track=False,
     fast_track_needs_second_person=True,
     signer_may_publish=False,
+    # The registry vouches for the signer, who states no conflict on an article that allows them.
+    signer_credentials="verified",
+    signer_credentials_detail="",
+    signer_declaration_current=True,
+    signer_declaration_due_since="",
+    conflict_stated=True,
+    conflict_declared=False,
+    conflicts_forbidden=False,
+    specialty_needed="",
+    actor_has_specialty=False,
 )
 
 

@@ -5,13 +5,14 @@ import pytest
 
 from articles.lifecycle import (
     Action,
-    Situation,
     State,
     TransitionNotAllowed,
     available_actions,
     decide,
     signing_blocker,
+    situation,
 )
+from tests.articles.test_lifecycle import Situation
 
 
 def signing(**facts):
@@ -46,7 +47,10 @@ def test_a_reviewer_in_good_standing_who_states_no_conflict_signs():
             {"signer_credentials": "expired", "signer_credentials_detail": "Licence expired on 1 March 2026"},
             ["Licence expired on 1 March 2026", "Add the renewed one"],
         ),
-        ({"signer_declaration_due_since": "3 March 2026"}, ["due since 3 March 2026", "File it on Your registry"]),
+        (
+            {"signer_declaration_current": False, "signer_declaration_due_since": "3 March 2026"},
+            ["due since 3 March 2026", "File it on Your registry"],
+        ),
         ({"conflict_stated": False}, ["State whether you have a conflict"]),
         ({"conflicts_forbidden": True, "conflict_declared": True}, ["requires that no signer declares a conflict"]),
         ({"specialty_needed": "Cardiology"}, ["practises Cardiology", "A publisher can assign"]),
@@ -76,5 +80,25 @@ def test_the_sign_button_shows_before_the_conflict_is_stated_in_the_form():
 
 def test_the_signing_form_warns_of_what_the_registry_lacks_before_a_password_is_typed():
     assert signing_blocker(signing()) is None
-    assert "due since 3 March 2026" in signing_blocker(signing(signer_declaration_due_since="3 March 2026"))
+    overdue = signing(signer_declaration_current=False, signer_declaration_due_since="3 March 2026")
+    assert "due since 3 March 2026" in signing_blocker(overdue)
     assert signing_blocker(signing(conflict_stated=False, password_ok=False)) is None  # form facts wait for the form
+
+
+def test_registry_facts_nobody_gathered_refuse_the_signature():
+    closed = situation(
+        State.UNDER_REVIEW,
+        {"Reviewer"},
+        actor_on_round=True,
+        password_ok=True,
+        actor_edited_version=False,
+        actor_signed_version=False,
+        content_problems=(),
+    )
+    assert "You cannot sign" in refusal_of(closed)
+
+
+def refusal_of(facts):
+    with pytest.raises(TransitionNotAllowed) as refused:
+        decide(Action.APPROVE, facts)
+    return refused.value.message
