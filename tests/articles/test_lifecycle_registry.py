@@ -21,6 +21,7 @@ def signing(**facts):
         "roles": frozenset({"Reviewer"}),
         "actor_on_round": True,
         "password_ok": True,
+        "code_ok": True,
     }
     return Situation(**{**in_order, **facts})
 

@@ -11,6 +11,7 @@ from registry.models import Credential
 from tests.browser.accessibility import serious_violations
 from tests.browser.test_review_journey import switch_to
 from tests.conftest import PERSONA_PASSWORD
+from tests.two_factor import fresh_code
 from tests.workflow import publish, submit
 
 
@@ -62,6 +63,7 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
     page.check("#conflict-declared")
     page.fill("#conflict-interests", "Speaker fees from Acme Pharma, maker of the drug discussed")
     page.fill("#approve-password", PERSONA_PASSWORD)
+    page.fill("#approve-code", fresh_code(newcomer))
     page.get_by_role("button", name="Sign approval").click()
     assert "yearly declaration of interests is due" in page.get_by_role("alert").inner_text()
     assert page.is_checked("#conflict-declared")
@@ -78,6 +80,7 @@ def test_a_verified_newcomer_declares_and_signs_with_a_conflict_readers_then_see
     page.check("#conflict-declared")
     page.fill("#conflict-interests", "Speaker fees from Acme Pharma, maker of the drug discussed")
     page.fill("#approve-password", PERSONA_PASSWORD)
+    page.fill("#approve-code", fresh_code(newcomer))
     page.get_by_role("button", name="Sign approval").click()
     assert page.get_by_test_id("state").inner_text() == "Approved"
     signature = Signature.objects.get(signer=newcomer)

@@ -6,13 +6,13 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.test.client import FakePayload
 from django.utils import timezone
 from PIL import Image
 
 from registry.models import Credential, Photo
 from tests.conftest import give_standing, unverified_licence
+from tests.two_factor import VerifiedClient
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_a_truncated_jpeg_is_refused(client, reviewer):
 
 def test_a_30_mb_upload_is_refused_before_its_body_is_read(reviewer):
     # With CSRF enforced, as in production: the CSRF check would read the body for its token.
-    client = Client(enforce_csrf_checks=True)
+    client = VerifiedClient(enforce_csrf_checks=True)
     client.force_login(reviewer)
 
     class Untouchable(FakePayload):
