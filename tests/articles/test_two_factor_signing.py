@@ -168,6 +168,7 @@ def test_the_approval_form_asks_for_the_code_and_answers_a_malformed_one_with_a_
             "password": PERSONA_PASSWORD,
             "code": fresh_code(reviewer),
             "content_hash": reviewing.working_version.content_hash,
+            "conflict": "none",
         },
     )
     assert response.status_code == 302
