@@ -35,6 +35,7 @@ def sign(article, reviewer, password, ip=IP):
         password=password,
         code=signing_code(reviewer),
         expected_hash=article.working_version.content_hash,
+        conflict="none",
         ip=ip,
     )
 
