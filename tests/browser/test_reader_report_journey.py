@@ -39,6 +39,7 @@ def test_a_readers_report_becomes_a_reviewed_correction_in_the_pages_history(
     page.goto("/desk/review/")
     page.get_by_role("link", name="What is sample condition?").click()
     page.get_by_role("button", name="Claim this review").click()
+    page.check("#conflict-none")
     page.fill("#approve-password", PERSONA_PASSWORD)
     page.fill("#approve-code", fresh_code(reviewer))
     page.get_by_role("button", name="Sign approval").click()

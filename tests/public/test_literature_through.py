@@ -23,6 +23,7 @@ def sign(article, reviewer, through):
         code=signing_code(reviewer),
         expected_hash=article.working_version.content_hash,
         literature_through=through,
+        conflict="none",
     )
 
 
