@@ -46,6 +46,8 @@ ENV = {
     "STATIC_ROOT": str(WORK / "staticfiles"),
     "LOG_LEVEL": "WARNING",
     "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    # The benchmark signs in the shell, with no authenticator: signers need no second factor here.
+    "REQUIRE_TWO_FACTOR": "false",
 }
 ENV.pop("CELERY_BROKER_URL", None)
 
