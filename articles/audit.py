@@ -249,26 +249,23 @@ def public_facts_problem(articles, signatures):
     signatures = iter(signatures)
     pending = next(signatures, None)
     for article_id, slug, required, approved, reviewers in articles:
-        signers, names, conflicts = set(), [], []
+        signers, declared = set(), []  # declared: (printed name, conflict) per approval
         while pending is not None and pending[0] <= article_id:
             if pending[0] == article_id:
                 signers.add(pending[1])
-                names.append(pending[2])
-                conflicts.append((pending[2], pending[3] if len(pending) > 3 else ""))
+                declared.append((pending[2], pending[3]))
             pending = next(signatures, None)
         signed = len(signers) >= required
+        names = sorted(name for name, _ in declared)
         shown = sorted(reviewer["printed_name"] for reviewer in reviewers) if approved else []
-        if bool(approved) != signed or shown != (sorted(names) if signed else []):
+        if bool(approved) != signed or shown != (names if signed else []):
             return (
                 f"article {article_id} ({slug}) tells readers it was "
                 f"{'approved by ' + ', '.join(shown) if approved else 'not approved'}, but its live version's"
-                f" signatures say {'approved by ' + ', '.join(sorted(names)) if signed else 'not approved'}"
+                f" signatures say {'approved by ' + ', '.join(names) if signed else 'not approved'}"
             )
-        if (
-            signed
-            and approved
-            and sorted(conflicts) != sorted((r["printed_name"], r.get("conflict", "")) for r in reviewers)
-        ):
+        # Past the check above, `signed` means the page says approved too.
+        if signed and sorted(declared) != sorted((r["printed_name"], r.get("conflict", "")) for r in reviewers):
             return f"article {article_id} ({slug}) does not show readers the conflicts of interest its signers declared"
     return None
 
