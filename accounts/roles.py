@@ -5,6 +5,7 @@ Group names are the vocabulary the lifecycle speaks, defined once in core/roles.
 and test fixtures (after a flush) create exactly the same groups.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 
 from core.roles import ACCOUNT_MANAGER, EDITOR, PUBLISHER, REVIEWER
@@ -27,6 +28,11 @@ ROLE_PERMISSIONS = {
         ("accounts", "view_profile"),
     ],
 }
+
+
+def active_members(role):
+    """The active accounts holding `role`: who is told, or reminded, on that role's behalf."""
+    return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
 def install_roles(apps):

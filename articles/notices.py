@@ -4,18 +4,16 @@ their transaction: the rows commit (or roll back) with the change itself."""
 from datetime import timezone
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from accounts.roles import EDITOR, PUBLISHER, REVIEWER
+from accounts.roles import EDITOR, PUBLISHER, REVIEWER, active_members
 from articles.models import Article
 from notifications.services import notify
 from webhooks.services import announce
 
 
 def _people_in(role, exclude=None):
-    users = get_user_model().objects.filter(groups__name=role, is_active=True)
-    return list(users.exclude(pk=getattr(exclude, "pk", None)))
+    return list(active_members(role).exclude(pk=getattr(exclude, "pk", None)))
 
 
 def _editors_of(article, exclude=None):

@@ -7,13 +7,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EDITOR, roles_of
+from accounts.roles import EDITOR, active_members, roles_of
 from articles.audit import record_event
 from articles.lifecycle import may_triage_reader_reports
 from articles.models import Article, ReaderReport
@@ -78,10 +77,9 @@ def report_submit(*, slug, text, source="", email="", ip=None, now=None):
             ip=ip,
             comment=f"reader report {report.pk} received, triage due {report.due_at:%Y-%m-%d}",
         )
-        editors = get_user_model().objects.filter(groups__name=EDITOR, is_active=True)
         notify(
             kind="reader_report",
-            recipients=list(editors),
+            recipients=list(active_members(EDITOR)),
             article=article,
             subject=f"A reader reported an error: {article.published_version.title}",
             message=f"Triage it by {report.due_at:%Y-%m-%d}.",

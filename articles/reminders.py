@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EDITOR, PUBLISHER
+from accounts.roles import EDITOR, PUBLISHER, active_members
 from articles.lifecycle import State
 from articles.models import (
     Article,
@@ -63,11 +62,7 @@ def _url(article_id):
 
 
 def _role_ids(role):
-    return list(get_user_model().objects.filter(groups__name=role, is_active=True).values_list("pk", flat=True))
-
-
-def _publisher_ids():
-    return _role_ids(PUBLISHER)
+    return list(active_members(role).values_list("pk", flat=True))
 
 
 def overdue_reviews(now, publishers):
@@ -243,7 +238,7 @@ def rereview_notices(due, now):
 
 def plan(now):
     """Everything the sweep would send now that has not been sent, with the reason."""
-    publishers = _publisher_ids()
+    publishers = _role_ids(PUBLISHER)
     due = list(rereview_due(now))
     planned = [
         *overdue_reviews(now, publishers),

@@ -15,13 +15,12 @@ import logging
 from datetime import timedelta
 from itertools import groupby
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import PUBLISHER
+from accounts.roles import PUBLISHER, active_members
 from articles import selectors
 from articles.audit import flag_for_attention
 from articles.integrity import verify_signed_content
@@ -76,10 +75,9 @@ def _raise_alarm(version, problem, *, article, now):
     reason = f"Public page withheld: {problem}"[:500]
     log.error("article %s: %s", article.pk, reason)
     flag_for_attention(article, reason, action=Action.WITHHOLD, actor=None, now=now, version=version)
-    publishers = get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True)
     notify(
         kind="page_withheld",
-        recipients=list(publishers),
+        recipients=list(active_members(PUBLISHER)),
         article=article,
         key=f"page_withheld:version{version.pk}",
         subject=f"Public page withheld: {version.title}",
