@@ -4,24 +4,19 @@ The worker is a separate process reading the committed test database, so these t
 use real transactions; e-mails go to files so this process can read what it sent.
 """
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
 from editorial.celery import app
 from notifications.models import Notification
-from tests.conftest import app_database_url
+from notifications.tasks import deliver_pending  # at import: a closed app registers no task imported later
+from tests.processes import REDIS_URL, production_env, start_celery_worker
 from tests.workflow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
-# TEST_REDIS_URL lets two test runs on one machine keep to their own Redis database.
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+BROKER = REDIS_URL  # the Redis database the started processes use as broker
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
@@ -47,60 +42,14 @@ def worker(mail_dir):
         redis.Redis.from_url(BROKER, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.fail("Redis is not running at 127.0.0.1:6379 (start it: see .ci/run)")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "editorial.settings",
-        "DATABASE_URL": app_database_url(),  # the worker runs as the runtime role, as in production
-        "CELERY_BROKER_URL": BROKER,
-        "SECRET_KEY": "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DEBUG": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "editorial",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            "test-worker@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    # The production settings, as the runtime role, with e-mail written to files.
+    env = production_env(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir)
     )
-    deadline = time.monotonic() + 60
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        seen.append(line)
-        if "ready." in line:
-            break
-        if process.poll() is not None:
-            pytest.fail("the Celery worker exited:\n" + "".join(seen))
-    else:
-        process.kill()
-        pytest.fail("the Celery worker did not start in 60 s:\n" + "".join(seen))
-    yield process
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
+    started = start_celery_worker(env)
+    yield started.process
+    started.stop()
     use_broker(None)
-    print("worker output:\n" + "".join(seen) + (output or ""))  # shown by pytest when a test fails
 
 
 def wait_for(condition, seconds=30):
@@ -137,7 +86,6 @@ def test_with_the_broker_down_the_transition_succeeds_and_nothing_is_lost(worker
     assert Notification.objects.get().email_state == Notification.PENDING
     # The broker is back: beat's periodic sweep queues a delivery run, twice even.
     use_broker(BROKER)
-    from notifications.tasks import deliver_pending
 
     deliver_pending.delay()
     deliver_pending.delay()
