@@ -94,7 +94,7 @@ def _decide(actor, report_id, state, note, now, ip):
     if not may_triage_reader_reports(roles_of(actor)):
         raise TransitionNotAllowed("Only editors and publishers answer readers' reports.")
     with transaction.atomic():
-        report = ReaderReport.objects.select_for_update().select_related("article").get(pk=report_id)
+        report = ReaderReport.objects.select_for_update().get(pk=report_id)
         article = Article.objects.select_for_update(of=("self",)).get(pk=report.article_id)
         if report.state != ReaderReport.OPEN:
             raise TransitionNotAllowed(f"This report was {report.get_state_display().lower()} already.")

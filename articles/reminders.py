@@ -210,7 +210,7 @@ def rereview_due(now):
         yield article_id, rereview_due_at(last_approved, months_between), title
 
 
-def rereview_notices(due, now):
+def rereview_notices(due):
     """Tell the reviewers who signed the live version that its re-review is due."""
     signers = {}
     for article_id, signer_id in Signature.objects.filter(
@@ -245,7 +245,7 @@ def plan(now):
         *overdue_reader_reports(now, _role_ids(EDITOR), publishers),
         *untouched_changes(now),
         *approved_unpublished(now, publishers),
-        *rereview_notices(due, now),
+        *rereview_notices(due),
     ]
     already = existing_keys(item.outgoing.key for item in planned)
     return Sweep(
