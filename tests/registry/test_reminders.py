@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.roles import REVIEWER
 from notifications.models import Notification
-from registry.models import Credential
+from registry.models import Credential, Declaration
 from registry.reminders import send_registry_reminders
 from registry.tasks import send_registry_reminders as task
+from tests.conftest import give_standing
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +55,27 @@ def test_a_declaration_falling_due_is_a_reminder_to_the_member_once(reviewer):
     reminder = Notification.objects.get(kind="declaration_due", recipient=reviewer)
     assert "declaration of interests" in reminder.subject
     assert send_registry_reminders(now=later + timedelta(days=1)) == 0
+
+
+def test_the_latest_declaration_decides_whoever_filed_an_older_one_later(reviewer, make_staff):
+    now = timezone.now()
+    overdue = make_staff("rosa", REVIEWER, standing=False)
+    give_standing(overdue, declared_at=now - timedelta(days=400))
+    # Entered after the current one (a higher id) but declared 400 days ago: it is not the latest.
+    Declaration.objects.create(member=reviewer, declared_at=now - timedelta(days=400), no_interests=True)
+    assert send_registry_reminders(now=now) == 1
+    reminder = Notification.objects.get(kind="declaration_due")
+    assert reminder.recipient == overdue
+    assert reminder.key == f"declaration_due:{Declaration.objects.get(member=overdue).pk}:{overdue.pk}"
+
+
+def test_the_sweep_reads_the_same_queries_for_a_bigger_board(make_staff, publisher, django_assert_max_num_queries):
+    later = timezone.now() + timedelta(days=3 * 365)  # every licence expired, every declaration due
+
+    make_staff("rosa", REVIEWER)
+    with django_assert_max_num_queries(20) as small:
+        assert send_registry_reminders(now=later) == 3
+    for name in ("rob", "ruth", "rex"):
+        make_staff(name, REVIEWER)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert send_registry_reminders(now=later) == 9
