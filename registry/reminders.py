@@ -6,14 +6,14 @@ A fixed number of queries whatever the size of the board."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import PUBLISHER, REVIEWER
 from notifications.services import Outgoing, write
 from registry.models import Declaration
-from registry.selectors import declaration_due, expiring_credentials
+from registry.selectors import declaration_due, expiring_credentials, latest_declaration_of_each
 
 
 def _expiring(now, publisher_ids):
@@ -45,7 +45,7 @@ def _expiring(now, publisher_ids):
 
 
 def _declarations_due(now):
-    latest = Declaration.objects.filter(member=OuterRef("pk")).order_by("-declared_at", "-id")
+    latest = latest_declaration_of_each()
     members = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=REVIEWER)

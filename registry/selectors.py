@@ -38,8 +38,17 @@ def declaration_due(declaration, now):
     return (declaration.declared_at + timedelta(days=settings.DECLARATION_VALID_DAYS)).date()
 
 
+# The latest of a member's declarations: the last declared, the last filed of a same instant.
+LATEST_FIRST = ("-declared_at", "-id")
+
+
 def latest_declaration(member_id):
-    return Declaration.objects.filter(member_id=member_id).first()
+    return Declaration.objects.filter(member_id=member_id).order_by(*LATEST_FIRST).first()
+
+
+def latest_declaration_of_each():
+    """A subquery on the members' rows (`OuterRef("pk")`): their declarations, latest first."""
+    return Declaration.objects.filter(member=OuterRef("pk")).order_by(*LATEST_FIRST)
 
 
 def _credentials_standing(credentials, today):
@@ -115,7 +124,7 @@ def credentials_to_verify():
 def board_members():
     """Active board members with their registry facts, for the publishers' page: five
     queries whatever the size of the board."""
-    latest = Declaration.objects.filter(member=OuterRef("pk")).order_by("-declared_at", "-id")
+    latest = latest_declaration_of_each()
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=REVIEWER)
