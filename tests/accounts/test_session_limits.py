@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from accounts.people_models import SignedInSession
 from accounts.sessions import expiry_reason
 from articles.models import Signature
 from tests.conftest import PERSONA_PASSWORD
@@ -98,12 +99,21 @@ def test_a_session_ends_at_its_lifetime_however_active(client, editor, clock, se
     assert event.details["reason"] == "lifetime" and "1 hours after sign-in" in event.comment
 
 
-def test_an_ended_session_is_removed_from_the_store(client, editor, clock):
+def test_an_ended_session_is_removed_from_the_store_and_the_persons_sessions(client, editor, clock):
     client.force_login(editor)
     key = client.session.session_key
+    assert SignedInSession.objects.filter(user=editor, session_key=key).exists()
     clock.advance(minutes=31)
     client.get("/dashboard/")
     assert not Session.objects.filter(session_key=key).exists()
+    assert not SignedInSession.objects.filter(user=editor).exists()
+
+
+def test_signing_out_forgets_the_session_among_the_persons_sessions(client, editor):
+    client.force_login(editor)
+    key = client.session.session_key
+    client.post("/accounts/logout/")
+    assert not SignedInSession.objects.filter(session_key=key).exists()
 
 
 @pytest.fixture
@@ -178,8 +188,6 @@ def test_kept_fields_leave_out_secrets_and_tokens(rf):
 
 
 def test_sessions_past_their_lifetime_are_forgotten_at_the_next_sign_in(client, editor, clock):
-    from accounts.people_models import SignedInSession
-
     client.force_login(editor)
     clock.advance(hours=13)
     Client().force_login(editor)
