@@ -58,8 +58,8 @@ def session_started(request, user, now=None):
     )
 
 
-def session_ended_by_sign_out(request):
-    """The person signed out: the session is no longer one of theirs."""
+def session_forgotten(request):
+    """The session is no longer one of the person's: they signed out, or its limits ended it."""
     SignedInSession.objects.filter(session_key=request.session.session_key).delete()
 
 
@@ -153,7 +153,7 @@ class SessionLimitsMiddleware:
         user = request.user
         if user.is_authenticated:
             session_expired(user=user, reason=reason, ip=client_ip(request), now=now)
-        SignedInSession.objects.filter(session_key=session.session_key).delete()
+        session_forgotten(request)
         session.flush()
         request.user = AnonymousUser()
         if request.method != "POST" or request.path == reverse("logout"):

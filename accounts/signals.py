@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import lockout, sign_ins
 from accounts.models import Profile, unique_profile_slug
 from accounts.passwords import flag_if_due
-from accounts.sessions import session_ended_by_sign_out, session_started
+from accounts.sessions import session_forgotten, session_started
 from core.web import client_ip
 
 
@@ -51,4 +51,4 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs):
 def record_sign_out(sender, request, user, **kwargs):
     sign_ins.sign_out_recorded(user=user, ip=_ip(request))
     if request is not None and hasattr(request, "session"):
-        session_ended_by_sign_out(request)
+        session_forgotten(request)
