@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import active_members
 from articles.audit import clean_ip, record_trail_event
 from core.errors import DomainError, TransitionNotAllowed
 from core.roles import PUBLISHER, may_unlock_sign_ins, roles_of
@@ -182,7 +183,7 @@ def _account_named(username):
 
 
 def _publishers():
-    return get_user_model().objects.filter(is_active=True, groups__name=PUBLISHER).distinct()
+    return active_members(PUBLISHER).distinct()
 
 
 def _record_lockout(lock, username, ip, page):

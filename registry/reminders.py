@@ -4,13 +4,12 @@ credential), and a yearly declaration of interests falling due (to the member, o
 per due date). Keyed by what they are about: running the sweep twice writes nothing new.
 A fixed number of queries whatever the size of the board."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import PUBLISHER, REVIEWER
+from accounts.roles import PUBLISHER, REVIEWER, active_members
 from notifications.services import Outgoing, write
 from registry.models import Declaration
 from registry.selectors import declaration_due, expiring_credentials, latest_declaration_of_each
@@ -47,8 +46,7 @@ def _expiring(now, publisher_ids):
 def _declarations_due(now):
     latest = latest_declaration_of_each()
     members = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=REVIEWER)
+        active_members(REVIEWER)
         .annotate(
             declared_at=Subquery(latest.values("declared_at")[:1]), declaration_id=Subquery(latest.values("pk")[:1])
         )
@@ -73,8 +71,6 @@ def _declarations_due(now):
 def send_registry_reminders(*, now=None):
     """Write the due registry reminders; returns how many were new."""
     now = now or timezone.now()
-    publisher_ids = list(
-        get_user_model().objects.filter(groups__name=PUBLISHER, is_active=True).values_list("pk", flat=True)
-    )
+    publisher_ids = list(active_members(PUBLISHER).values_list("pk", flat=True))
     with transaction.atomic():
         return write([*_expiring(now, publisher_ids), *_declarations_due(now)], now)
