@@ -58,10 +58,6 @@ class SourceUnavailable(Exception):
         self.retry_after = retry_after
 
 
-# The name the watch's older callers know the error by.
-CrossrefUnavailable = SourceUnavailable
-
-
 def _retry_after(value, now=None):
     """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None if unreadable."""
     value = (value or "").strip()
@@ -193,15 +189,6 @@ def pubmed_notices(pmid, backoff):
         url = f"https://pubmed.ncbi.nlm.nih.gov/{quote(str(pmid))}/"
         found.append(FoundNotice(SourceNotice.RETRACTION, SourceNotice.PUBMED, f"PMID {pmid}", url))
     return found
-
-
-def retraction_notice(work):
-    """A description of the retraction notice in a Crossref work, or None."""
-    for update in (work or {}).get("updated-by", []) or []:
-        notice = _crossref_update(update)
-        if notice is not None and notice.kind == SourceNotice.RETRACTION:
-            return f"retraction notice {notice.identifier}"
-    return None
 
 
 class Checked(StrEnum):
