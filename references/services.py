@@ -8,7 +8,6 @@ import re
 
 import reversion
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import roles_of
@@ -95,29 +94,21 @@ def require_librarian(actor):
 
 def find_duplicate(fields, exclude_id=None):
     """(existing reference, why) when the same DOI, PMID, or title and year is stored."""
-    checks = []
-    if fields.get("doi"):
-        checks.append((Q(doi=fields["doi"]), "same DOI"))
-    if fields.get("pmid"):
-        checks.append((Q(pmid=fields["pmid"]), "same PubMed ID"))
-    checks.append((Q(title_key=fields["title_key"], year=fields.get("year")), "same title and year"))
-    for condition, reason in checks:
-        found = Reference.objects.filter(condition).exclude(pk=exclude_id).first()
-        if found:
-            return found, reason
-    return None, ""
+    [found] = find_duplicates([fields], exclude_id=exclude_id)
+    return found
 
 
-def find_duplicates(field_sets):
-    """find_duplicate for many records in three queries whatever their number:
-    [(existing reference or None, why)], in the order given."""
+def find_duplicates(field_sets, exclude_id=None):
+    """(existing reference or None, why) for each record, in the order given, in three
+    queries whatever their number: the same DOI, else PMID, else title and year."""
     dois = {fields["doi"] for fields in field_sets if fields.get("doi")}
     pmids = {fields["pmid"] for fields in field_sets if fields.get("pmid")}
-    by_doi = {reference.doi: reference for reference in Reference.objects.filter(doi__in=dois)} if dois else {}
-    by_pmid = {reference.pmid: reference for reference in Reference.objects.filter(pmid__in=pmids)} if pmids else {}
+    stored = Reference.objects.exclude(pk=exclude_id)
+    by_doi = {reference.doi: reference for reference in stored.filter(doi__in=dois)} if dois else {}
+    by_pmid = {reference.pmid: reference for reference in stored.filter(pmid__in=pmids)} if pmids else {}
     by_title = {}
     title_keys = {fields["title_key"] for fields in field_sets}
-    for reference in Reference.objects.filter(title_key__in=title_keys).order_by("key"):
+    for reference in stored.filter(title_key__in=title_keys).order_by("key"):
         by_title.setdefault((reference.title_key, reference.year), reference)
     found = []
     for fields in field_sets:
