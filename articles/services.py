@@ -373,6 +373,11 @@ def _move(article, decision, actor, now, *, comment="", ip=None, version=None, d
     article.save()
     reversion.set_user(actor)
     reversion.set_comment(f"{decision.action.label}: {comment}" if comment else decision.action.label)
+    return _record_decision(article, decision, actor, now, comment=comment, ip=ip, version=version, details=details)
+
+
+def _record_decision(article, decision, actor, now, *, comment, ip=None, version=None, details=None):
+    """The event for a decision, on `version` (else the working version)."""
     return record_event(
         article=article,
         actor=actor,
@@ -1170,16 +1175,8 @@ def _request_fast_track_locked(article, actor, reason, now, ip):
     request = FastTrackRequest.objects.create(
         article=article, requested_by=actor, requested_at=now, reason=reason[:500]
     )
-    record_event(
-        article=article,
-        actor=actor,
-        action=decision.action,
-        from_state=decision.from_state,
-        to_state=decision.to_state,
-        now=now,
-        version=article.working_version,
-        comment=f"asked for review after publication: {reason[:500]}",
-        ip=ip,
+    _record_decision(
+        article, decision, actor, now, comment=f"asked for review after publication: {reason[:500]}", ip=ip
     )
     return request
 
@@ -1256,16 +1253,13 @@ def _confirm_fast_track(article_id, actor, request_id, proof, ip, now):
         reversion.set_user(actor)
         reversion.set_comment("Review after publication confirmed")
         asker = request.requested_by.profile.printed_name
-        record_event(
-            article=article,
-            actor=actor,
-            action=decision.action,
-            from_state=decision.from_state,
-            to_state=decision.to_state,
-            now=now,
-            version=article.working_version,
-            ip=ip,
+        _record_decision(
+            article,
+            decision,
+            actor,
+            now,
             comment=f"signed: {FastTrackRequest.CONFIRM_MEANING} (asked by {asker}: {request.reason})",
+            ip=ip,
         )
     return request
 
@@ -1276,16 +1270,8 @@ def article_withdraw_fast_track(*, article_id, actor, request_id, ip=None, now=N
         now = step.now
         article, request, decision = _decide_fast_track(Action.WITHDRAW_FAST_TRACK, step, request_id)
         _close_fast_track(request, FastTrackRequest.WITHDRAWN, actor, now)
-        record_event(
-            article=article,
-            actor=actor,
-            action=decision.action,
-            from_state=decision.from_state,
-            to_state=decision.to_state,
-            now=now,
-            version=article.working_version,
-            ip=ip,
-            comment="withdrew the request for review after publication",
+        _record_decision(
+            article, decision, actor, now, comment="withdrew the request for review after publication", ip=ip
         )
     return request
 
@@ -1297,16 +1283,13 @@ def article_decline_fast_track(*, article_id, actor, request_id, note="", ip=Non
         now = step.now
         article, request, decision = _decide_fast_track(Action.DECLINE_FAST_TRACK, step, request_id)
         _close_fast_track(request, FastTrackRequest.DECLINED, actor, now, note=note)
-        record_event(
-            article=article,
-            actor=actor,
-            action=decision.action,
-            from_state=decision.from_state,
-            to_state=decision.to_state,
-            now=now,
-            version=article.working_version,
-            ip=ip,
+        _record_decision(
+            article,
+            decision,
+            actor,
+            now,
             comment="declined review after publication" + (f": {note[:500]}" if note else ""),
+            ip=ip,
         )
     return request
 
