@@ -298,22 +298,30 @@ def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=N
         if reference.retracted:
             reference.save(update_fields=["retraction_checked_at"])
             return []
-        old = _recorded_values(reference)
-        reference.retracted, reference.retraction_notice = True, notice[:500]
-        reference.updated_at = now
-        reference.save()
         if actor is not None:
             reversion.set_user(actor)
         reversion.set_comment(f"Marked retracted: {notice[:200]}")
-        _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {notice[:500]}", ip=ip)
-        return _reference_changed(
+        return _mark_retracted_locked(
             reference,
+            notice,
+            f"Marked retracted: {notice[:500]}",
             f"Cited reference @{reference.key} was retracted ({notice[:200]}).",
+            actor,
             now,
-            actor=actor,
-            notify=True,
-            include_published=True,
+            ip,
         )
+
+
+def _mark_retracted_locked(reference, notice, comment, reason, actor, now, ip):
+    """Mark the locked reference retracted (`notice` kept on it), with its event, and flag
+    the articles citing it, published ones included, telling their editors. Returns the
+    flagged article ids."""
+    old = _recorded_values(reference)
+    reference.retracted, reference.retraction_notice = True, notice[:500]
+    reference.updated_at = now
+    reference.save()
+    _record(reference, "mark_retracted", actor, now, old=old, comment=comment, ip=ip)
+    return _reference_changed(reference, reason, now, actor=actor, notify=True, include_published=True)
 
 
 def reference_record_notice(
@@ -341,18 +349,15 @@ def reference_record_notice(
         described = f"{notice.get_kind_display()}: {identifier}"
         flagged = []
         if notice.reopens_review and not reference.retracted:
-            old = _recorded_values(reference)
-            reference.retracted, reference.retraction_notice = True, f"{kind} notice {identifier}"[:500]
-            reference.updated_at = reference.retraction_checked_at = now
-            reference.save()
-            _record(reference, "mark_retracted", actor, now, old=old, comment=f"Marked retracted: {described}", ip=ip)
-            flagged = _reference_changed(
+            reference.retraction_checked_at = now
+            flagged = _mark_retracted_locked(
                 reference,
+                f"{kind} notice {identifier}",
+                f"Marked retracted: {described}",
                 f"Cited reference @{reference.key} was {notice.get_kind_display().lower()} ({identifier}).",
+                actor,
                 now,
-                actor=actor,
-                notify=True,
-                include_published=True,
+                ip,
             )
         if actor is not None:
             reversion.set_user(actor)
