@@ -25,7 +25,10 @@ from references.services import (
 
 
 class KeysRefused(DomainError):
-    """Keys typed on the preview cannot be used; nothing is stored and the preview is shown again."""
+    """Keys typed on the preview cannot be used; nothing is stored and the preview is shown
+    again. `upload` is the kept ImportUpload when the refusal comes from import_confirm."""
+
+    upload = None
 
     def __init__(self, report):
         refused = [new for new in report.created if new.refused]
@@ -231,15 +234,19 @@ def import_confirm(*, actor, token, keys=None, ip=None, now=None):
         )
         if upload is None:
             raise UploadGone()
-        report = import_references(
-            actor=actor,
-            data=bytes(upload.data),
-            fmt=upload.fmt,
-            filename=upload.filename,
-            commit=True,
-            keys=keys,
-            ip=ip,
-            now=now,
-        )
+        try:
+            report = import_references(
+                actor=actor,
+                data=bytes(upload.data),
+                fmt=upload.fmt,
+                filename=upload.filename,
+                commit=True,
+                keys=keys,
+                ip=ip,
+                now=now,
+            )
+        except KeysRefused as refusal:
+            refusal.upload = upload  # kept for the second try
+            raise
         upload.delete()
     return report

@@ -15,7 +15,7 @@ from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, declared_length, desk_view
 from references import exporting, importing, links, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
-from references.models import ImportUpload, Reference
+from references.models import Reference
 from references.parsing import MAX_BYTES, FileRejected
 from references.retractions import Checked, check_reference
 
@@ -305,9 +305,8 @@ def _confirm_import(request):
         return _import_page(request, ImportForm(), error=rejected.message, status=400)
     except importing.KeysRefused as refusal:
         # The preview again, with the keys as typed, for a second try; the upload is kept.
-        upload = ImportUpload.objects.get(token=token)
         return _import_page(
-            request, ImportForm(), report=refusal.report, upload=upload, error=refusal.message, status=409
+            request, ImportForm(), report=refusal.report, upload=refusal.upload, error=refusal.message, status=409
         )
     messages.success(request, f"Imported: {report.summary}.")
     return render(request, "references/import_done.html", {"report": report})
