@@ -285,6 +285,14 @@ if PUBLIC_PAGE_CACHE and not SHARED_CACHE and not DEBUG:
         "set CACHE_URL=redis://host:6379/1, or PUBLIC_PAGE_CACHE=false"
     )
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400, minimum=1)
+# How long a process serves its copy of a cached page before asking the shared cache
+# whether the article changed: the bound on how stale another process's change can be.
+PUBLIC_PAGE_RECHECK_MS = env_int("PUBLIC_PAGE_RECHECK_MS", 1000, minimum=0)
+if PUBLIC_PAGE_RECHECK_MS > 2000:
+    raise ImproperlyConfigured(
+        f"PUBLIC_PAGE_RECHECK_MS must be at most 2000 (got {PUBLIC_PAGE_RECHECK_MS}): every worker "
+        "serves a change within 2 s"
+    )
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
 # Publishing also writes each audience's page as static HTML here (empty: off).
 STATIC_EXPORT_DIR = env_str("STATIC_EXPORT_DIR", str(BASE_DIR / "export"))

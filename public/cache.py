@@ -9,8 +9,11 @@ nobody will be served. A lookup is one round trip (both keys in one MGET).
 
 Each process also keeps the pages it has fetched, with the token each was rendered under,
 so a hit asks the shared cache for the article's current token only (a few bytes instead
-of the whole page). The token is still read from the shared cache on every request: a
-change made in any process is seen at once, exactly as without the copy.
+of the whole page), and only when the copy was last checked against the shared token
+more than PUBLIC_PAGE_RECHECK_MS ago (one second by default; 0 checks every
+request). A change made in another process is therefore served everywhere within that
+interval (the guarantee is two seconds); a change made in this process drops this
+process's copies at once.
 
 The cache is a speed layer, never a dependency: when it is down every call here
 answers as a miss (or False) and the page is rendered from the database.
@@ -23,7 +26,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 
-from public.pages import RENDERING_FORMAT
+from public.pages import AUDIENCES, RENDERING_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,15 @@ def lookup(slug, audience):
         return None, None
     generation_key, page_key = _generation_key(slug), _page_key(slug, audience)
     fetched = _fetched.get(page_key)
+    now = time.monotonic()
+    if fetched is not None and now < fetched["checked_until"]:
+        return _still_valid(fetched), fetched["token"]
     try:
-        if fetched is not None and cache.get(generation_key) == fetched["token"]:
-            return _still_valid(fetched), fetched["token"]
+        if fetched is not None:
+            if cache.get(generation_key) == fetched["token"]:
+                fetched["checked_until"] = now + settings.PUBLIC_PAGE_RECHECK_MS / 1000
+                return _still_valid(fetched), fetched["token"]
+            _fetched.pop(page_key, None)  # the article changed since: this copy is never served again
         found = cache.get_many([generation_key, page_key])
         token = found.get(generation_key)
         if token is None:
@@ -60,14 +69,16 @@ def lookup(slug, audience):
     entry = found.get(page_key)
     if entry is None or entry["token"] != token:
         return None, token  # never cached, or cached before the article last changed
-    _keep(page_key, entry)
+    _keep(page_key, entry, checked_until=now + settings.PUBLIC_PAGE_RECHECK_MS / 1000)
     return _still_valid(entry), token
 
 
-def _keep(page_key, entry):
+def _keep(page_key, entry, checked_until=0.0):
+    """Keep a copy in this process; one not just checked against the shared token
+    (checked_until 0) is checked on its first lookup."""
     if len(_fetched) >= FETCHED_PAGES:
         _fetched.clear()
-    _fetched[page_key] = entry
+    _fetched[page_key] = {**entry, "checked_until": checked_until}
 
 
 def _still_valid(entry):
@@ -101,6 +112,8 @@ def forget(slug):
     (the caller's outbox row then stays pending and the sweep tries again)."""
     if not settings.PUBLIC_PAGE_CACHE:
         return True
+    for audience in AUDIENCES:
+        _fetched.pop(_page_key(slug, audience), None)
     try:
         cache.set(_generation_key(slug), uuid.uuid4().hex, None)
     except Exception as error:

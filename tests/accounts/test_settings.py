@@ -53,6 +53,7 @@ def run_django(code, **env):
         ("AUDIT_RETIRED_KEYS", "1"),
         ("LOCKOUT_FAILURES", "0"),
         ("LOCKOUT_MINUTES", "a quarter of an hour"),
+        ("PUBLIC_PAGE_RECHECK_MS", "5000"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(variable, value):

@@ -54,15 +54,23 @@ def bodies(web, count=20):
     return [get(web.url + PAGE)[1] for _ in range(count)]
 
 
-def fresh_within(every_worker_serves_the_change, seconds=FRESH_WITHIN):
-    """Whether a round of requests started within `seconds` of now (the change has just
-    committed) found the change everywhere: rounds are timed from their start, so a
-    slow machine makes the check coarser, never stricter."""
+def fresh_within(serves_the_change, seconds=FRESH_WITHIN, count=20):
+    """Whether every request started `seconds` or more after the change (it has just
+    committed) serves it. Requests go on, one after another, until `count` such late
+    ones were answered (with two workers, both answer some). Each request is timed from
+    its start, so a slow machine makes the check coarser, never stricter: a process
+    may serve its copy of the old page for up to PUBLIC_PAGE_RECHECK_MS after a change
+    made elsewhere, never past the guarantee."""
     changed = time.monotonic()
-    while time.monotonic() - changed < seconds:
-        if every_worker_serves_the_change():
-            return True
-    return False
+    late = 0
+    while late < count:
+        started_late = time.monotonic() - changed >= seconds
+        served = serves_the_change()
+        if started_late:
+            if not served:
+                return False
+            late += 1
+    return True
 
 
 def schedule_publication(article, publisher, seconds_from_now=1):
@@ -81,7 +89,7 @@ def schedule_publication(article, publisher, seconds_from_now=1):
 def test_an_unpublished_page_is_gone_from_every_web_worker_within_two_seconds(production, published, publisher):
     assert statuses(production) == [200] * 20  # both workers have it cached
     services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
-    assert fresh_within(lambda: statuses(production) == [404] * 20), "a withdrawn page was still served"
+    assert fresh_within(lambda: get(production.url + PAGE)[0] == 404), "a withdrawn page was still served"
 
 
 def test_a_scheduled_publication_by_the_celery_worker_reaches_every_web_worker_within_two_seconds(
@@ -102,7 +110,7 @@ def test_a_scheduled_publication_by_the_celery_worker_reaches_every_web_worker_w
     publish_due_articles.delay()
     published.refresh_from_db()
     assert wait_for(lambda: _refreshed(published), 30), "the worker did not publish"
-    assert fresh_within(lambda: all("(2027 update)" in body for body in bodies(production))), "an old page was served"
+    assert fresh_within(lambda: "(2027 update)" in get(production.url + PAGE)[1]), "an old page was served"
 
 
 def _refreshed(article):

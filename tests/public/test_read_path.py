@@ -3,6 +3,7 @@ Django's host and HTTPS checks, exports follow withdrawals, and settings refuse 
 per-process page cache in production."""
 
 import io
+import time
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -76,8 +77,12 @@ def test_a_page_rendered_before_a_change_and_cached_after_it_is_never_served(
     assert client.get(PAGE).status_code == 404
 
 
-def test_a_process_serves_its_copy_of_a_page_only_while_the_shared_token_is_current(shared_cache, published, client):
+def test_a_process_serves_its_copy_of_a_page_only_while_the_shared_token_is_current(
+    shared_cache, published, client, settings
+):
     from public import cache as public_cache
+
+    settings.PUBLIC_PAGE_RECHECK_MS = 0  # every lookup asks the shared cache
 
     assert client.get(PAGE).status_code == 200  # rendered and stored
     entry, token = public_cache.lookup("sample-condition", "patient")
@@ -88,6 +93,31 @@ def test_a_process_serves_its_copy_of_a_page_only_while_the_shared_token_is_curr
     # Another process changes the article (a new token in the shared cache): the copy is not served.
     shared_cache.set(public_cache._generation_key("sample-condition"), "a-newer-generation", None)
     assert public_cache.lookup("sample-condition", "patient") == (None, "a-newer-generation")
+
+
+def test_another_process_change_is_seen_within_the_recheck_interval(shared_cache, published, client, settings):
+    from public import cache as public_cache
+
+    settings.PUBLIC_PAGE_RECHECK_MS = 300
+    assert client.get(PAGE).status_code == 200  # rendered and stored
+    entry, token = public_cache.lookup("sample-condition", "patient")  # checked against the shared token now
+    # Another process changes the article: for at most the interval this process keeps its copy ...
+    shared_cache.set(public_cache._generation_key("sample-condition"), "a-newer-generation", None)
+    assert public_cache.lookup("sample-condition", "patient")[0]["body"] == entry["body"]
+    time.sleep(0.35)
+    # ... then asks again and stops serving it.
+    assert public_cache.lookup("sample-condition", "patient") == (None, "a-newer-generation")
+
+
+def test_a_change_made_in_this_process_drops_its_copy_at_once(
+    shared_cache, published, publisher, client, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_PAGE_RECHECK_MS = 2000
+    assert client.get(PAGE).status_code == 200
+    assert client.get(PAGE).status_code == 200  # served from this process's copy, checked just now
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article_id=published.pk, actor=publisher, reason="withdrawn")
+    assert client.get(PAGE).status_code == 404
 
 
 # ---------------------------------------------------------------- Django's checks on every answer
