@@ -85,8 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",  # the host check, before any page is answered
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A cached public article page is answered here, after the checks above.
-    "public.views.CachedPublicPageMiddleware",
+    # A public article page is answered here, after the checks above.
+    "public.views.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

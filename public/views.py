@@ -54,14 +54,22 @@ def _finished_page(slug, audience):
 
 
 def _page(request, slug, audience):
-    looked_up = getattr(request, "public_page_lookup", None)  # the middleware's miss, if it asked already
-    entry, token = looked_up[2:] if looked_up and looked_up[:2] == (slug, audience) else cache.lookup(slug, audience)
+    if getattr(request, "public_page_missing", None) == (slug, audience):
+        raise Http404("No published article at this address")  # the middleware looked already
+    entry = _entry(slug, audience)
+    if entry is None:
+        raise Http404("No published article at this address")
+    return _answer(request, entry)
+
+
+def _entry(slug, audience):
+    """The finished page from the shared cache, else from the database (then cached)."""
+    entry, token = cache.lookup(slug, audience)
     if entry is None:
         entry = _finished_page(slug, audience)
-        if entry is None:
-            raise Http404("No published article at this address")
-        cache.store(slug, audience, token, entry)
-    return _answer(request, entry)
+        if entry is not None:
+            cache.store(slug, audience, token, entry)
+    return entry
 
 
 def _answer(request, entry):
@@ -78,18 +86,20 @@ def _answer(request, entry):
 PAGE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<audience>[-a-zA-Z0-9_]+)/)?$")
 
 
-class CachedPublicPageMiddleware:
-    """Answers an article page that is in the shared cache before the session, CSRF,
-    authentication and message middleware and the URL resolver run: none of them has
-    anything to do for a finished anonymous page. It stands after SecurityMiddleware and
-    CommonMiddleware, so the HTTPS redirect and the host check apply as to any page, and
-    the response goes back out through them (and the frame and content-type headers)."""
+class PublicPageMiddleware:
+    """Answers an article page (from the shared cache, else from the database) before the
+    session, CSRF, authentication, two-factor and message middleware and the URL resolver
+    run: a finished public page is the same for every reader, so none of them has anything
+    to do for it. It stands after SecurityMiddleware and CommonMiddleware, so the HTTPS
+    redirect and the host check apply as to any page, and the response goes back out
+    through them (and the frame and content-type headers). A page that is not published
+    goes on to the view, which answers the site's 404 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        match = PAGE_PATH.match(request.path_info) if settings.PUBLIC_PAGE_CACHE else None
+        match = PAGE_PATH.match(request.path_info)
         if match is None or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         slug, audience = match["slug"], match["audience"] or DEFAULT_AUDIENCE
@@ -98,9 +108,9 @@ class CachedPublicPageMiddleware:
             bare and request.COOKIES.get(AUDIENCE_COOKIE, DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE
         ):
             return self.get_response(request)  # the chooser's address, or a remembered audience to redirect to
-        entry, token = cache.lookup(slug, audience)
+        entry = _entry(slug, audience)
         if entry is None:
-            request.public_page_lookup = (slug, audience, entry, token)
+            request.public_page_missing = (slug, audience)
             return self.get_response(request)
         response = _answer(request, entry)
         if bare:
