@@ -12,7 +12,10 @@ worker_class = "sync"
 # its worker is killed and replaced rather than holding a slot for ever.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5  # behind nginx's keep-alive upstream connections
+# Sync workers close the connection after each response (gunicorn ignores keepalive for
+# them): measured per request, a threaded worker that keeps connections open cost more
+# CPU than it saved. Kept for a worker class set from the command line.
+keepalive = 5
 # Recycling workers (GUNICORN_MAX_REQUESTS) guards against a slow leak, but each new
 # worker loads the app again and the requests queued on it wait about a second: the
 # cached page's p99 went from milliseconds to 700 ms. Off unless asked for.
