@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import passwords, people
 from accounts.selectors import account_trail
 from core.roles import ALL_ROLES
-from core.web import client_ip
+from core.web import client_ip, form_post
 
 INVITE_FIELDS = ("username", "email", "first_name", "last_name")
 
@@ -119,7 +119,7 @@ def _change(request, user_id, change, done, *, chosen=None):
 
 
 @people_view
-@require_POST
+@form_post("people:person", "user_id")
 def roles(request, user_id):
     chosen = request.POST.getlist("roles")
 
@@ -130,7 +130,7 @@ def roles(request, user_id):
 
 
 @people_view
-@require_POST
+@form_post("people:person", "user_id")
 def deactivate(request, user_id):
     return _change(
         request, user_id, people.person_deactivate, "Deactivated: their sessions, API tokens and links have ended."
@@ -138,19 +138,19 @@ def deactivate(request, user_id):
 
 
 @people_view
-@require_POST
+@form_post("people:person", "user_id")
 def reactivate(request, user_id):
     return _change(request, user_id, people.person_reactivate, "Reactivated: they can sign in again.")
 
 
 @people_view
-@require_POST
+@form_post("people:person", "user_id")
 def reset_link(request, user_id):
     return _change(request, user_id, people.password_reset_send, "A one-time password reset link went to their e-mail.")
 
 
 @people_view
-@require_POST
+@form_post("people:person", "user_id")
 def resend_invitation(request, user_id):
     return _change(request, user_id, people.invitation_resend, "A new invitation link went to their e-mail.")
 

@@ -23,15 +23,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.people_models import SignedInSession
 from articles.audit import record_trail_event
+from core.kept import kept_fields
 from core.web import client_ip
 
 STARTED, SEEN, RESUME = "limits_started_at", "limits_seen_at", "limits_resume_form"
 # The last request's time is written at most this often (seconds), not on every request.
 TOUCH_EVERY = 60
-# Fields never kept across a sign-in: secrets, one-time codes and the ended session's CSRF token.
-SECRET_MARKERS = ("password", "csrf", "otp")
-SECRET_NAMES = ("code", "token")
-MAX_KEPT_CHARACTERS = 50_000
 
 
 def expiry_reason(*, now, started, seen, idle_seconds, lifetime_seconds):
@@ -93,20 +90,6 @@ def session_expired(*, user, reason, ip, now):
         comment=f"signed out: session ended {ended_after(reason)}",
         details={"username": user.get_username(), "reason": reason},
     )
-
-
-def kept_fields(post):
-    """What a refused form held that is worth typing back: no secrets, bounded in size."""
-    kept, size = {}, 0
-    for name in post:
-        if name.lower() in SECRET_NAMES or any(marker in name.lower() for marker in SECRET_MARKERS):
-            continue
-        values = post.getlist(name)
-        size += sum(len(value) for value in values)
-        if size > MAX_KEPT_CHARACTERS:
-            break
-        kept[name] = values
-    return kept
 
 
 def _page_of_form(request):

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import two_factor
 from accounts.roles import roles_of
 from articles.lifecycle import may_reset_two_factor
-from core.web import client_ip
+from core.web import client_ip, form_post
 
 
 def _next_url(request):
@@ -138,7 +138,7 @@ def team(request):
 
 
 @login_required
-@require_POST
+@form_post("two_factor_team")
 def reset(request, user_id):
     if not _may_reset(request.user):
         raise PermissionDenied("Only publishers and administrators reset two-factor sign-in.")

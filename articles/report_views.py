@@ -4,8 +4,10 @@ editor (accept or decline with a reason). Reviewers have no part in it."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
 from articles import reader_reports
@@ -13,7 +15,8 @@ from articles.forms import AcceptReportForm, DeclineReportForm
 from articles.lifecycle import may_triage_reader_reports
 from articles.models import ReaderReport
 from core.errors import DomainError
-from core.web import client_ip, desk_view
+from core.kept import kept_fields, refused, typed_back
+from core.web import client_ip, desk_view, form_post
 
 
 def _require_triage(request):
@@ -35,7 +38,10 @@ def report_queue(request):
     )
 
 
-def _report_page(request, report, accept_form=None, decline_form=None, error="", status=200):
+FORMS = {"accept": ("accept_form", AcceptReportForm), "decline": ("decline_form", DeclineReportForm)}
+
+
+def _report_page(request, report, accept_form=None, decline_form=None):
     return render(
         request,
         "articles/reader_report.html",
@@ -44,10 +50,17 @@ def _report_page(request, report, accept_form=None, decline_form=None, error="",
             "now": timezone.now(),
             "accept_form": accept_form or AcceptReportForm(),
             "decline_form": decline_form or DeclineReportForm(),
-            "error": error,
         },
-        status=status,
     )
+
+
+def _typed_forms(request):
+    """The decision form a refusal sent back here, bound to what was typed (its errors shown)."""
+    typed = typed_back(request)
+    if typed.get("decision") not in FORMS:
+        return {}
+    name, form_class = FORMS[typed["decision"]]
+    return {name: form_class(MultiValueDict(typed["fields"]))}
 
 
 @require_safe
@@ -57,19 +70,24 @@ def report_detail(request, report_id):
     report = get_object_or_404(
         ReaderReport.objects.select_related("article", "version", "correction", "decided_by__profile"), pk=report_id
     )
-    return _report_page(request, report)
+    return _report_page(request, report, **_typed_forms(request))
 
 
-@require_POST
+def _refuse(request, report, decision, reason):
+    """Back to the report's page (Post/Redirect/Get) with the reason and the form as typed."""
+    page = reverse("articles:reader_report", args=[report.pk])
+    return refused(request, page, reason, {"decision": decision, "fields": kept_fields(request.POST)})
+
+
+@form_post("articles:reader_report", "report_id")
 @desk_view
 def report_decide(request, report_id, decision):
     """Accept (the next version saved is the correction) or decline with a reason."""
     _require_triage(request)
     report = get_object_or_404(ReaderReport.objects.select_related("article", "version"), pk=report_id)
-    form = (AcceptReportForm if decision == "accept" else DeclineReportForm)(request.POST)
-    forms = {"accept_form" if decision == "accept" else "decline_form": form}
+    form = FORMS[decision][1](request.POST)
     if not form.is_valid():
-        return _report_page(request, report, error="Please correct the field marked below.", status=400, **forms)
+        return _refuse(request, report, decision, "Please correct the field marked below.")
     try:
         if decision == "accept":
             reader_reports.report_accept(
@@ -80,8 +98,7 @@ def report_decide(request, report_id, decision):
                 actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"], ip=client_ip(request)
             )
     except DomainError as error:
-        report.refresh_from_db()
-        return _report_page(request, report, error=error.message, status=409, **forms)
+        return _refuse(request, report, decision, error.message)
     if decision == "accept":
         messages.success(
             request,

@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts import two_factor
 from accounts.roles import roles_of
@@ -42,7 +44,8 @@ from articles.models import Article, ArticleVersion, Signature, SitePage
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
-from core.web import client_ip, desk_view
+from core.kept import kept_fields, refused, typed_back
+from core.web import client_ip, desk_view, form_post
 from references import exporting
 from references.models import Reference
 
@@ -96,7 +99,7 @@ def publish_queue(request):
 # ---------------------------------------------------------------- the article page
 
 
-def _article_page(request, article, *, error=None, values=None, policy_form=None, status=200):
+def _article_page(request, article, *, values=None, policy_form=None):
     version = article.working_version
     body_html, headings = render_markdown(version.body, version.references)
     library = citing.library_for(version.body, version.reference_list)
@@ -138,37 +141,42 @@ def _article_page(request, article, *, error=None, values=None, policy_form=None
         "fast_track_request": fast_track_request,
         "signing_blocker": services.approval_blocker(article, request.user) if Action.APPROVE in actions else None,
         "integrity_problem": verify_version_content(version),
-        "error": error,
         "values": values or {},
         "may_export_audit": may_export_audit(roles),
         "schedules": services.pending_schedules(article),
         "schedule_zone": SCHEDULE_ZONE_NAME,
     }
-    return render(request, "articles/article.html", context, status=status)
+    return render(request, "articles/article.html", context)
 
 
 @require_safe
 @desk_view
 def article_page(request, article_id):
-    return _article_page(request, _article_or_404(article_id))
+    typed = typed_back(request)  # what a refused form on this page held
+    policy = typed.pop("policy", None)
+    return _article_page(
+        request,
+        _article_or_404(article_id),
+        values=typed,
+        policy_form=PolicyForm(MultiValueDict(policy)) if policy else None,
+    )
 
 
-def _act(request, article_id, call, success, *, values=None, policy_form=None):
-    """Run one service; on refusal show the article page again with the reason
-    and what the user typed."""
+def _refuse(request, article_id, reason, values=None, policy=None):
+    """Back to the article page (Post/Redirect/Get): the reason as a message, and what
+    the user typed put back into the form (never a password or a code)."""
+    typed = {**(values or {}), **({"policy": policy} if policy else {})}
+    return refused(request, reverse("articles:article", args=[article_id]), reason, typed)
+
+
+def _act(request, article_id, call, success, *, values=None, policy=None):
+    """Run one service and go back to the article page: with `success` as a message,
+    or, refused, with the reason and what the user typed."""
     get_object_or_404(Article.objects.only("pk"), pk=article_id)
     try:
         call()
     except (TransitionNotAllowed, StaleVersion, two_factor.MalformedCode) as refusal:
-        article = _article_or_404(article_id)
-        return _article_page(
-            request,
-            article,
-            error=refusal.message,
-            values=values,
-            policy_form=policy_form,
-            status=_refused_status(refusal),
-        )
+        return _refuse(request, article_id, refusal.message, values, policy)
     messages.success(request, success)
     return redirect("articles:article", article_id)
 
@@ -180,7 +188,7 @@ def _posted_id(request, name):
         return None
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def submit(request, article_id):
     return _act(
@@ -196,7 +204,7 @@ def submit(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def claim(request, article_id):
     return _act(
@@ -221,17 +229,14 @@ def _due_date(raw):
     return datetime.combine(day, time(23, 59), tzinfo=dt_timezone.utc)
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def assign(request, article_id):
     values = {"reviewer_id": request.POST.get("reviewer_id", ""), "due": request.POST.get("due", "")}
     try:
         due_at = _due_date(values["due"])
     except ValueError:
-        article = _article_or_404(article_id)
-        return _article_page(
-            request, article, error="The due date is not a date (use YYYY-MM-DD).", values=values, status=400
-        )
+        return _refuse(request, article_id, "The due date is not a date (use YYYY-MM-DD).", values)
     return _act(
         request,
         article_id,
@@ -247,7 +252,7 @@ def assign(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def comment(request, article_id):
     values = {"comment": request.POST.get("body", ""), "section": request.POST.get("section", "")}
@@ -266,7 +271,7 @@ def comment(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def request_changes(request, article_id):
     values = {"changes": request.POST.get("body", ""), "changes_section": request.POST.get("section", "")}
@@ -286,7 +291,7 @@ def request_changes(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def approve(request, article_id):
     typed = request.POST.get("literature_through", "").strip()
@@ -298,7 +303,7 @@ def approve(request, article_id):
         through = datetime.strptime(typed, "%Y-%m").date() if typed else None
     except ValueError:
         error = "Give the month the literature was reviewed through as year and month, e.g. 2026-03."
-        return _article_page(request, _article_or_404(article_id), error=error, values=values, status=400)
+        return _refuse(request, article_id, error, values)
     return _act(
         request,
         article_id,
@@ -318,7 +323,7 @@ def approve(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def publish(request, article_id):
     public_note = request.POST.get("public_note")  # None: the note kept on the version
@@ -341,13 +346,13 @@ def _form_errors(form):
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def schedule(request, article_id):
     values = {"publish_at": request.POST.get("publish_at", ""), "public_note": request.POST.get("public_note", "")}
     form = PublishScheduleForm(request.POST)
     if not form.is_valid():
-        return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
+        return _refuse(request, article_id, _form_errors(form), values)
     return _act(
         request,
         article_id,
@@ -364,13 +369,13 @@ def schedule(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def schedule_unpublish(request, article_id):
     values = {"unpublish_at": request.POST.get("unpublish_at", ""), "unpublish_reason": request.POST.get("reason", "")}
     form = UnpublishScheduleForm(request.POST)
     if not form.is_valid():
-        return _article_page(request, _article_or_404(article_id), error=_form_errors(form), values=values, status=400)
+        return _refuse(request, article_id, _form_errors(form), values)
     return _act(
         request,
         article_id,
@@ -386,7 +391,7 @@ def schedule_unpublish(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def cancel_schedule(request, article_id):
     return _act(
@@ -402,7 +407,7 @@ def cancel_schedule(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def unpublish(request, article_id):
     values = {"reason": request.POST.get("reason", "")}
@@ -420,24 +425,17 @@ def unpublish(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def set_policy(request, article_id):
-    form = PolicyForm(request.POST)
+    form, typed = PolicyForm(request.POST), kept_fields(request.POST)
     if not form.is_valid():
-        article = _article_or_404(article_id)
         errors = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
-        return _article_page(request, article, error=errors, policy_form=form, status=400)
+        return _refuse(request, article_id, errors, policy=typed)
     if form.cleaned_data["review_policy"] == Policy.AFTER and not form.cleaned_data["reason"].strip():
         article = _article_or_404(article_id)
         if article.review_policy != Policy.AFTER:
-            return _article_page(
-                request,
-                article,
-                policy_form=form,
-                status=400,
-                error="Give a reason for asking for review after publication.",
-            )
+            return _refuse(request, article_id, "Give a reason for asking for review after publication.", policy=typed)
     return _act(
         request,
         article_id,
@@ -448,11 +446,11 @@ def set_policy(request, article_id):
             **form.cleaned_data,
         ),
         "Review policy saved.",
-        policy_form=form,
+        policy=typed,
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def confirm_fast_track(request, article_id):
     return _act(
@@ -470,7 +468,7 @@ def confirm_fast_track(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def withdraw_fast_track(request, article_id):
     return _act(
@@ -486,7 +484,7 @@ def withdraw_fast_track(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def decline_fast_track(request, article_id):
     values = {"decline_note": request.POST.get("note", "")}
@@ -633,7 +631,7 @@ def compare(request, article_id):
     )
 
 
-@require_POST
+@form_post("articles:article", "article_id")
 @desk_view
 def restore(request, article_id, version_id):
     get_object_or_404(ArticleVersion.objects.only("pk"), pk=version_id, article_id=article_id)

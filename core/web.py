@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 from core.roles import may_use_desk, roles_of
 
@@ -43,3 +45,23 @@ def desk_view(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def form_post(page, *names):
+    """For the address a form posts to, instead of require_POST: a GET or HEAD of it (a
+    reload after a refusal, a bookmark, an address typed in) is sent to the page the form
+    is on, the URL named `page` with the view's arguments `names`; other methods are 405."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                return redirect(page, **{name: kwargs[name] for name in names})
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+            return view(request, *args, **kwargs)
+
+        wrapper.form_page = page
+        return wrapper
+
+    return decorate

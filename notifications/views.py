@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from core.web import form_post
 from notifications import services
 from notifications.models import KINDS, MODES, Notification, NotificationPreference
 
@@ -16,7 +17,7 @@ def inbox(request):
     return render(request, "notifications/inbox.html", {"page": page})
 
 
-@require_POST
+@form_post("notifications:inbox")
 @login_required
 def mark_read(request):
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]

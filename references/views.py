@@ -7,12 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.roles import roles_of
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
-from core.web import client_ip, declared_length, desk_view
+from core.web import client_ip, declared_length, desk_view, form_post
 from references import exporting, importing, links, lookup, selectors, services
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
 from references.models import Reference
@@ -58,7 +58,7 @@ def detail(request, reference_id):
     return _detail_page(request, get_object_or_404(Reference, pk=reference_id))
 
 
-@require_POST
+@form_post("references:detail", "reference_id")
 @desk_view
 def clear_retraction(request, reference_id):
     """A publisher clears a retraction flag, with a reason; the watch asks again at once."""
@@ -91,7 +91,7 @@ def clear_retraction(request, reference_id):
     return redirect(reference)
 
 
-@require_POST
+@form_post("references:detail", "reference_id")
 @desk_view
 def mark_retracted(request, reference_id):
     """A librarian marks a reference retracted by hand, naming the notice."""
@@ -318,7 +318,7 @@ def export_library(request, fmt):
     return exporting.download(list(Reference.objects.order_by("key")), fmt, "library")
 
 
-@require_POST
+@form_post("references:detail", "reference_id")
 @desk_view
 def check_retraction(request, reference_id):
     """Ask Crossref and PubMed now about one reference (the schedule asks about all of them)."""

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.roles import REVIEWER, roles_of
 from articles.lifecycle import may_verify_credentials
 from core.errors import DomainError
-from core.web import client_ip, declared_length, desk_view
+from core.web import client_ip, declared_length, desk_view, form_post
 from registry import selectors, services
 from registry.models import Credential
 
@@ -107,7 +107,7 @@ def _valid_until(text):
         raise services.RegistryRefused(f"“{text}” is not a date: give “valid until” as YYYY-MM-DD.") from None
 
 
-@require_POST
+@form_post("registry:mine")
 @desk_view
 def add_credential(request):
     values = {name: request.POST.get(name, "") for name in (*CREDENTIAL_FIELDS, "member")}
@@ -128,7 +128,7 @@ def add_credential(request):
     return redirect("registry:index" if request.POST.get("from") == "index" else "registry:mine")
 
 
-@require_POST
+@form_post("registry:index")
 @desk_view
 def verify(request, credential_id):
     _require_publisher(request.user)
@@ -155,7 +155,7 @@ def _on_own_entry(request, values, change):
     return redirect("registry:mine")
 
 
-@require_POST
+@form_post("registry:mine")
 @desk_view
 def declare(request):
     values = {"no_interests": request.POST.get("no_interests", ""), "interests": request.POST.get("interests", "")}
@@ -169,7 +169,7 @@ def declare(request):
     return _on_own_entry(request, values, file_it)
 
 
-@require_POST
+@form_post("registry:mine")
 @desk_view
 def bio(request):
     values = {"bio": request.POST.get("bio", "")}
@@ -182,7 +182,7 @@ def bio(request):
 
 
 @csrf_exempt  # checked by _photo below, once the size is known to be acceptable
-@require_POST
+@form_post("registry:mine")
 @desk_view
 def photo(request):
     """Refuse an upload that says it is too big before reading it (and before the CSRF
@@ -212,7 +212,7 @@ def _photo(request):
     return redirect("registry:mine")
 
 
-@require_POST
+@form_post("registry:index")
 @desk_view
 def add_specialty(request):
     values = {"specialty": request.POST.get("name", "")}
@@ -224,7 +224,7 @@ def add_specialty(request):
     return redirect("registry:index")
 
 
-@require_POST
+@form_post("registry:index")
 @desk_view
 def set_specialties(request, member_id):
     try:

@@ -90,3 +90,12 @@ def fast_track(article, asker, confirmer, reason="Outbreak: readers need this no
     )
     article.refresh_from_db()
     return request
+
+
+def refused(client, response, article):
+    """A refused desk form is answered like any other (Post/Redirect/Get): a redirect to
+    the article's page, which says why and holds what was typed. Returns that page's text."""
+    assert response.status_code == 302 and response["Location"] == f"/desk/{article.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.roles import roles_of
 from articles.lifecycle import may_manage_webhooks
-from core.web import desk_view
+from core.web import desk_view, form_post
 from webhooks import selectors, services
 from webhooks.models import EVENTS, Endpoint
 
@@ -47,7 +47,7 @@ def index(request):
 
 
 @desk_view
-@require_POST
+@form_post("webhooks:index")
 def set_active(request, endpoint_id):
     _publishers_only(request)
     endpoint = get_object_or_404(Endpoint, pk=endpoint_id)

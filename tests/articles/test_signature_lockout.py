@@ -15,7 +15,7 @@ from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, FastTrackRequest, Signature
 from notifications.models import Notification
 from tests.conftest import PERSONA_PASSWORD
-from tests.workflow import ask_fast_track, claim, signing_code, submit
+from tests.workflow import ask_fast_track, claim, refused, signing_code, submit
 
 IP = "198.51.100.40"
 
@@ -167,8 +167,7 @@ def test_the_approve_page_shows_the_lock_and_keeps_the_page(client, in_review, r
         {"password": PERSONA_PASSWORD, "content_hash": in_review.working_version.content_hash},
         REMOTE_ADDR=IP,
     )
-    assert response.status_code == 403
-    page = response.content.decode()
+    page = refused(client, response, in_review)
     assert "the login name “rhea” is locked until" in page
     assert in_review.working_version.title in page  # the article page, with its navigation
     assert not Signature.objects.exists()

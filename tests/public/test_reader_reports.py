@@ -121,14 +121,16 @@ def test_declining_needs_a_reason_which_the_reader_is_told(
     send(client, email="reader@example.org")
     report = ReaderReport.objects.get()
     client.force_login(editor)
-    refused = client.post(f"/desk/reader-reports/{report.pk}/decline/", {"reason": ""})
-    assert refused.status_code == 400 and ReaderReport.objects.get().state == "open"
+    address = f"/desk/reader-reports/{report.pk}/"
+    refused = client.post(f"{address}decline/", {"reason": ""}, follow=True)
+    assert refused.redirect_chain == [(address, 302)] and ReaderReport.objects.get().state == "open"
+    assert "Please correct the field marked below." in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/desk/reader-reports/{report.pk}/decline/", {"reason": "The label says 50 mg for adults."})
     assert ReaderReport.objects.get().state == "declined"
     assert "The label says 50 mg for adults." in mailoutbox[-1].body
-    again = client.post(f"/desk/reader-reports/{report.pk}/accept/", {"note": ""})
-    assert again.status_code == 409 and "declined already" in again.content.decode()
+    again = client.post(f"/desk/reader-reports/{report.pk}/accept/", {"note": ""}, follow=True)
+    assert again.redirect_chain == [(address, 302)] and "declined already" in again.content.decode()
 
 
 def test_only_editors_and_publishers_triage(client, published, reviewer, outsider):
