@@ -17,7 +17,7 @@ def dashboard_for(user):
         context["editor_articles"] = list(selectors.editor_worklist()[:DASHBOARD_ROWS])
     if REVIEWER in held:
         context["assigned_reviews"] = list(selectors.review_queue(reviewer=user)[:DASHBOARD_ROWS])
-        context["waiting_reviews"] = list(selectors.review_queue().filter(state="submitted")[:DASHBOARD_ROWS])
+        context["waiting_reviews"] = list(selectors.waiting_for(user)[:DASHBOARD_ROWS])
     if PUBLISHER in held:
         context["ready_to_publish"] = list(selectors.publish_queue()[:DASHBOARD_ROWS])
         context["credentials_to_verify"] = list(credentials_to_verify()[:DASHBOARD_ROWS])

@@ -8,6 +8,7 @@ row in `RULES`.
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from math import inf
 
 from core.errors import TransitionNotAllowed as TransitionNotAllowed
 from core.roles import EDITOR, PUBLISHER, REVIEWER
@@ -48,6 +49,7 @@ class Action(_Labelled):
     EDIT = "edit"
     SUBMIT = "submit"
     CLAIM = "claim"
+    JOIN = "join"  # a board member joins a round that needs more signatures than its reviewers can give
     ASSIGN = "assign"
     COMMENT = "comment"
     REQUEST_CHANGES = "request_changes"
@@ -101,7 +103,8 @@ class Situation:
     content_problems: tuple  # e.g. unknown citation keys, retracted references
     actor_edited_version: bool  # the actor saved a version in this round
     actor_signed_version: bool  # the actor already approved this content
-    actor_on_round: bool  # the actor claimed or was assigned this round
+    actor_on_round: bool  # the actor claimed, joined or was assigned this round
+    reviewers_pending: int  # reviewers on the open round who have not signed this content yet
     password_ok: bool
     code_ok: bool  # the second factor: a fresh code, or none needed for this person
     approvals_required: int
@@ -146,6 +149,7 @@ CLOSED = {
     "actor_edited_version": True,
     "actor_signed_version": True,
     "actor_on_round": False,
+    "reviewers_pending": inf,  # uncounted: as if every approval still needed had its reviewer
     "password_ok": False,
     "code_ok": False,
     "approvals_required": 1,
@@ -290,7 +294,27 @@ NO_CONFLICT_IF_REQUIRED = _g(
 )
 ON_ROUND = _g(
     lambda s: s.actor_on_round,
-    "Claim this review (or be assigned to it) before you decide on it.",
+    "Claim or join this review (or be assigned to it) before you decide on it.",
+)
+NOT_ON_ROUND = _g(lambda s: not s.actor_on_round, "You are already reviewing this article.")
+
+
+def needs_another_reviewer(*, approvals_required, approvals_so_far, reviewers_pending):
+    """A round needs another reviewer while it needs more approvals than the reviewers on it
+    who have not signed yet can give."""
+    return approvals_required - approvals_so_far > reviewers_pending
+
+
+SEAT_OPEN = _g(
+    lambda s: needs_another_reviewer(
+        approvals_required=s.approvals_required,
+        approvals_so_far=s.approvals_so_far,
+        reviewers_pending=s.reviewers_pending,
+    ),
+    lambda s: (
+        f"This review has {s.approvals_so_far} of {s.approvals_required} approvals and enough reviewers for the "
+        "rest, so it needs nobody else. A publisher can assign another reviewer."
+    ),
 )
 
 
@@ -359,6 +383,22 @@ RULES = {
         (NOT_EMPTY, CONTENT_SOUND),
     ),
     Action.CLAIM: Rule(frozenset({REVIEWER}), frozenset({State.SUBMITTED}), State.UNDER_REVIEW, (NOT_OWN_EDIT,)),
+    # "2 approvals required": once someone claimed, other members join until the round has a
+    # reviewer for every approval it still needs; only those who could sign may join.
+    Action.JOIN: Rule(
+        frozenset({REVIEWER}),
+        frozenset({State.UNDER_REVIEW}),
+        _keep,
+        (
+            NOT_SIGNED_TWICE,
+            NOT_ON_ROUND,
+            NOT_OWN_EDIT,
+            SEAT_OPEN,
+            CREDENTIALS_VERIFIED,
+            DECLARATION_CURRENT,
+            SPECIALTY_QUORUM,
+        ),
+    ),
     Action.ASSIGN: Rule(
         frozenset({PUBLISHER}),
         IN_REVIEW,
@@ -465,6 +505,7 @@ def _past(action):
         Action.EDIT: "edited",
         Action.SUBMIT: "submitted",
         Action.CLAIM: "claimed",
+        Action.JOIN: "joined",
         Action.ASSIGN: "assigned",
         Action.COMMENT: "commented on",
         Action.REQUEST_CHANGES: "sent back",
@@ -530,6 +571,12 @@ def signing_blocker(situation):
         if not predicate(situation):
             return message(situation)
     return None
+
+
+def page_refusal(action, situation):
+    """Why a page does not offer `action` to its viewer, judged on the facts known before
+    any form is sent (as available_actions judges them), or None when it does."""
+    return _refusal(action, replace(situation, **FORM_FACTS))
 
 
 def available_actions(situation):

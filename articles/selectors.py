@@ -2,7 +2,8 @@
 articles, versions, rounds or reviewers there are (see tests/articles/test_queries.py)."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.roles import REVIEWER
 from articles.lifecycle import IN_REVIEW, Policy, State
@@ -41,6 +42,46 @@ def _with_open_round(queryset):
     ).prefetch_related(_open_round_prefetch())
 
 
+def _count(queryset, group_by):
+    """A subquery counting `queryset`'s rows per `group_by`, 0 when there are none."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_approvals(queryset):
+    """Annotate `approvals_given`: distinct board members whose approval covers the working
+    version's exact content ("1 of 2 approvals")."""
+    signed = (
+        Signature.objects.filter(
+            version=OuterRef("working_version"),
+            kind=Signature.APPROVAL,
+            content_hash=OuterRef("working_version__content_hash"),
+        )
+        .order_by()
+        .values("version")
+        .annotate(n=Count("signer", distinct=True))
+        .values("n")
+    )
+    return queryset.annotate(approvals_given=Coalesce(Subquery(signed), 0))
+
+
+def _with_seats(queryset):
+    """Annotate `approvals_given`, `reviewers_pending` (on the open round, not signed yet) and
+    `needs_reviewer`: the lifecycle's needs_another_reviewer, asked of every row at once."""
+    signed = Signature.objects.filter(
+        version=OuterRef(OuterRef("working_version")), signer=OuterRef("reviewer"), kind=Signature.APPROVAL
+    )
+    pending = ReviewAssignment.objects.filter(
+        review_round__article=OuterRef("pk"), review_round__outcome=ReviewRound.OPEN
+    ).exclude(Exists(signed))
+    needs = Q(state=State.UNDER_REVIEW, approvals_required__gt=F("approvals_given") + F("reviewers_pending"))
+    return (
+        with_approvals(queryset)
+        .annotate(reviewers_pending=_count(pending, "review_round__article"))
+        .annotate(needs_reviewer=ExpressionWrapper(needs, output_field=BooleanField()))
+    )
+
+
 def _pending_schedules_prefetch():
     pending = Schedule.objects.filter(outcome=Schedule.PENDING).select_related("version", "created_by__profile")
     return Prefetch("schedules", queryset=pending.order_by("due_at", "pk"), to_attr="pending_schedules")
@@ -55,16 +96,42 @@ def board_members():
 
 
 def desk_articles():
-    return Article.objects.select_related(*_VERSIONS).order_by("-state_changed_at")
+    return with_approvals(Article.objects.select_related(*_VERSIONS)).order_by("-state_changed_at")
 
 
 def review_queue(*, reviewer=None):
-    """Articles waiting for or in review, oldest submission first; only those
-    assigned to `reviewer` when given."""
+    """Articles waiting for or in review, oldest submission first, each saying how many
+    approvals it has and whether it needs another reviewer; only those assigned to
+    `reviewer` when given."""
     queryset = Article.objects.filter(state__in=IN_REVIEW).select_related("working_version")
     if reviewer is not None:
         queryset = queryset.filter(rounds__outcome=ReviewRound.OPEN, rounds__assignments__reviewer=reviewer).distinct()
-    return _with_open_round(queryset).order_by("round_opened_at", "pk")
+    return _with_seats(_with_open_round(queryset)).order_by("round_opened_at", "pk")
+
+
+def waiting_for(reviewer):
+    """Reviews `reviewer` could take on: submitted and unclaimed, or under review and needing
+    another reviewer; not those they are on, nor those whose content they edited since the
+    last approval (as the lifecycle's claim and join refuse them)."""
+    on_round = ReviewAssignment.objects.filter(
+        review_round__article=OuterRef("pk"), review_round__outcome=ReviewRound.OPEN, reviewer=reviewer
+    )
+    last_approved = (
+        ReviewRound.objects.filter(article=OuterRef(OuterRef("pk")), outcome=ReviewRound.APPROVED)
+        .order_by()
+        .values("article")
+        .annotate(top=Max("version__number"))
+        .values("top")
+    )
+    edited = ArticleVersion.objects.filter(
+        article=OuterRef("pk"), created_by=reviewer, number__gt=Coalesce(Subquery(last_approved), 0)
+    )
+    return (
+        review_queue()
+        .filter(Q(state=State.SUBMITTED) | Q(needs_reviewer=True))
+        .exclude(Exists(on_round))
+        .exclude(Exists(edited))
+    )
 
 
 def publish_queue():
@@ -73,7 +140,7 @@ def publish_queue():
     ready = Q(state=State.APPROVED) | Q(state=State.UNPUBLISHED) | Q(state__in=IN_REVIEW, review_policy=Policy.AFTER)
     scheduled = Exists(Schedule.objects.filter(article=OuterRef("pk"), outcome=Schedule.PENDING))
     return (
-        Article.objects.annotate(scheduled=scheduled)
+        with_approvals(Article.objects.annotate(scheduled=scheduled))
         .filter(ready | Q(scheduled=True))
         .select_related(*_VERSIONS)
         .prefetch_related(_pending_schedules_prefetch())

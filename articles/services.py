@@ -173,11 +173,28 @@ def _on_round(review_round, actor):
     return review_round is not None and review_round.assignments.filter(reviewer=actor).exists()
 
 
+def _reviewers_pending(review_round, version):
+    """Reviewers on the round who have not signed `version` yet: the approvals it can still expect."""
+    if review_round is None or version is None:
+        return 0
+    signers = Signature.objects.filter(version=version, kind=Signature.APPROVAL).values("signer_id")
+    return review_round.assignments.exclude(reviewer_id__in=signers).count()
+
+
 def _signed_by(version, actor):
     return (
         version is not None
         and Signature.objects.filter(version=version, signer=actor, kind=Signature.APPROVAL).exists()
     )
+
+
+def _reviewer_facts(article, review_round, actor):
+    """Where `actor` stands on the review: on its round, editor of the content, signer of it."""
+    return {
+        "actor_on_round": _on_round(review_round, actor),
+        "actor_edited_version": _edited_since_last_approval(article, actor),
+        "actor_signed_version": _signed_by(article.working_version, actor),
+    }
 
 
 def _duties():
@@ -229,13 +246,13 @@ def situation_for_viewer(article, viewer, library=None, fast_track_request=_LOOK
     `fast_track_request` is the pending fast-track request when the caller has it already."""
     if fast_track_request is _LOOK_UP:
         fast_track_request = pending_fast_track(article)
+    review_round = _open_round(article)
     return situation_for(
         article,
         viewer,
         library,
-        actor_on_round=_on_round(_open_round(article), viewer),
-        actor_edited_version=_edited_since_last_approval(article, viewer),
-        actor_signed_version=_signed_by(article.working_version, viewer),
+        reviewers_pending=_reviewers_pending(review_round, article.working_version),
+        **_reviewer_facts(article, review_round, viewer),
         **_fast_track_facts(fast_track_request, viewer),
         has_pending_schedule=bool(pending_schedules(article)),
     )
@@ -528,6 +545,39 @@ def article_claim(*, article_id, actor, ip=None, now=None):
     return article
 
 
+def article_join(*, article_id, actor, ip=None, now=None):
+    """A board member joins a review round that needs more approvals than the reviewers on
+    it can give ("2 approvals required", one reviewer so far), and can then sign.
+
+    Refuses anyone not on the board, an article not under review, someone already on the
+    round or who already approved this content, someone who edited it, a round with a
+    reviewer for every approval it still needs, and a member the reviewer registry would
+    not let sign (credentials, declaration of interests, the article's specialty)."""
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        version, review_round = article.working_version, _open_round(article)
+        _, registry_facts = _signer_facts(article, version, actor, None, now)
+        decision = step.decide(
+            Action.JOIN,
+            reviewers_pending=_reviewers_pending(review_round, version),
+            **_reviewer_facts(article, review_round, actor),
+            **registry_facts,
+        )
+        ReviewAssignment.objects.create(
+            review_round=review_round, reviewer=actor, assigned_by=actor, assigned_at=now, due_at=review_round.due_at
+        )
+        approvals = _valid_approvals(version)
+        _move(
+            article,
+            decision,
+            actor,
+            now,
+            comment=f"joined the review ({approvals} of {article.approvals_required} approvals)",
+            ip=ip,
+        )
+    return article
+
+
 def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=None):
     """A publisher assigns a reviewer (and a due date) to the open round."""
     reviewer = get_user_model().objects.filter(pk=reviewer_id, is_active=True).first()
@@ -695,9 +745,7 @@ def _approve(article_id, actor, proof, expected_hash, statement, ip, now, litera
         standing, registry_facts = _signer_facts(article, version, actor, statement, now)
         decision = step.decide(
             Action.APPROVE,
-            actor_on_round=_on_round(review_round, actor),
-            actor_edited_version=_edited_since_last_approval(article, actor),
-            actor_signed_version=_signed_by(version, actor),
+            **_reviewer_facts(article, review_round, actor),
             password_ok=proof.password_ok,
             code_ok=proof.code_ok,
             **registry_facts,

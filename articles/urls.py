@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/submit/", views.submit, name="submit"),
     path("<int:article_id>/claim/", views.claim, name="claim"),
+    path("<int:article_id>/join/", views.join, name="join"),
     path("<int:article_id>/assign/", views.assign, name="assign"),
     path("<int:article_id>/comment/", views.comment, name="comment"),
     path("<int:article_id>/request-changes/", views.request_changes, name="request_changes"),

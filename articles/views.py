@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_safe
 
 from accounts import two_factor
-from accounts.roles import roles_of
+from accounts.roles import REVIEWER, roles_of
 from articles import citing, selectors, services
 from articles.diff import compare_versions
 from articles.forms import (
@@ -33,12 +33,14 @@ from articles.integrity import verify_version_content
 from articles.lifecycle import (
     Action,
     Policy,
+    State,
     TransitionNotAllowed,
     available_actions,
     may_create_articles,
     may_edit_site_pages,
     may_export_audit,
     may_set_review_policy,
+    page_refusal,
 )
 from articles.models import Article, ArticleVersion, Signature, SitePage
 from articles.rendering import render_markdown, render_reference_list
@@ -83,10 +85,13 @@ def desk_list(request):
 @require_safe
 @desk_view
 def review_queue(request):
-    mine = request.GET.get("mine") == "1"
-    articles = selectors.review_queue(reviewer=request.user if mine else None)
+    mine, waiting = request.GET.get("mine") == "1", request.GET.get("waiting") == "1"
+    if waiting:
+        articles = selectors.waiting_for(request.user)
+    else:
+        articles = selectors.review_queue(reviewer=request.user if mine else None)
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    return render(request, "articles/review_queue.html", {"page": page, "mine": mine})
+    return render(request, "articles/review_queue.html", {"page": page, "mine": mine, "waiting": waiting})
 
 
 @require_safe
@@ -110,6 +115,7 @@ def _article_page(request, article, *, values=None, policy_form=None):
     comparison = compare_versions(baseline, version) if baseline else None
     actions = {action.value for action in available_actions(situation)}
     roles = roles_of(request.user)
+    signs = Action.APPROVE in actions or Action.JOIN in actions
     context = {
         "article": article,
         "version": version,
@@ -139,7 +145,8 @@ def _article_page(request, article, *, values=None, policy_form=None):
             }
         ),
         "fast_track_request": fast_track_request,
-        "signing_blocker": services.approval_blocker(article, request.user) if Action.APPROVE in actions else None,
+        "signing_blocker": services.approval_blocker(article, request.user) if signs else None,
+        "join_refusal": _join_refusal(article, situation, roles),
         "integrity_problem": verify_version_content(version),
         "values": values or {},
         "may_export_audit": may_export_audit(roles),
@@ -147,6 +154,14 @@ def _article_page(request, article, *, values=None, policy_form=None):
         "schedule_zone": SCHEDULE_ZONE_NAME,
     }
     return render(request, "articles/article.html", context)
+
+
+def _join_refusal(article, situation, roles):
+    """Why a board member who is not on the review cannot join it, said on the page
+    rather than leaving them with a comment box alone; None when it does not apply."""
+    if REVIEWER not in roles or article.state != State.UNDER_REVIEW or situation.actor_on_round:
+        return None
+    return page_refusal(Action.JOIN, situation)
 
 
 @require_safe
@@ -216,6 +231,17 @@ def claim(request, article_id):
             ip=client_ip(request),
         ),
         "You are reviewing this article.",
+    )
+
+
+@form_post("articles:article", "article_id")
+@desk_view
+def join(request, article_id):
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_join(article_id=article_id, actor=request.user, ip=client_ip(request)),
+        "You joined this review: you can sign once you have read it.",
     )
 
 

@@ -31,6 +31,7 @@ OPEN = dict(
     actor_edited_version=False,
     actor_signed_version=False,
     actor_on_round=False,
+    reviewers_pending=0,
     password_ok=False,
     code_ok=False,
     approvals_required=1,
@@ -82,6 +83,7 @@ ALLOWED = {
     ("edit", E): {D: D, S: D, U: D, C: D, A: D, PB: D, UP: D},
     ("submit", E): {D: S, C: S},
     ("claim", R): {S: U},
+    ("join", R): {U: None},
     ("assign", P): {S: U, U: U},
     ("comment", R): {S: None, U: None, C: None},
     ("comment", E): {S: None, U: None, C: None},
@@ -118,6 +120,7 @@ EVERYTHING_IN_ORDER = dict(
 # Facts that are in order for one action and not another (a request must be waiting to
 # be confirmed, and must not be waiting to be made).
 IN_ORDER_FOR = {
+    Action.JOIN: dict(actor_on_round=False),
     Action.CONFIRM_FAST_TRACK: dict(fast_track_pending=True),
     Action.DECLINE_FAST_TRACK: dict(fast_track_pending=True),
     Action.WITHDRAW_FAST_TRACK: dict(fast_track_pending=True, actor_requested_fast_track=True),
@@ -178,8 +181,52 @@ def test_a_reviewer_cannot_sign_the_same_content_twice():
 
 
 def test_a_reviewer_must_be_on_the_round_to_decide():
-    assert "Claim this review" in refusal(Action.APPROVE, reviewing(actor_on_round=False))
-    assert "Claim this review" in refusal(Action.REQUEST_CHANGES, reviewing(actor_on_round=False))
+    assert "Claim or join this review" in refusal(Action.APPROVE, reviewing(actor_on_round=False))
+    assert "Claim or join this review" in refusal(Action.REQUEST_CHANGES, reviewing(actor_on_round=False))
+
+
+def joining(**facts):
+    base = dict(state=U, roles=frozenset({R}), approvals_required=2, approvals_so_far=1, reviewers_pending=0)
+    return Situation(**{**base, **facts})
+
+
+def test_a_board_member_joins_a_round_that_needs_more_signatures_than_its_reviewers_can_give():
+    assert decide(Action.JOIN, joining()).to_state == U
+    assert Action.JOIN in available_actions(joining())
+    # Claimed but not signed yet: two approvals needed, one reviewer on the round.
+    assert decide(Action.JOIN, joining(approvals_so_far=0, reviewers_pending=1)).to_state == U
+
+
+@pytest.mark.parametrize(
+    "facts, message",
+    [
+        (dict(actor_signed_version=True, actor_on_round=True), "You have already approved this version."),
+        (dict(actor_on_round=True), "You are already reviewing this article."),
+        (dict(actor_edited_version=True), "You edited this version"),
+        (dict(reviewers_pending=1), "has 1 of 2 approvals and enough reviewers for the rest"),
+        (dict(approvals_required=1, approvals_so_far=0, reviewers_pending=1), "has 0 of 1 approvals"),
+        (dict(roles=frozenset({E})), "Only a reviewer can join."),
+        (dict(roles=frozenset({P})), "Only a reviewer can join."),
+        (dict(state=A), "An article that is approved cannot be joined."),
+        (dict(state=S), "An article that is submitted cannot be joined."),
+        (dict(signer_credentials="missing"), "no licence or board certification of yours is on record"),
+        (dict(signer_declaration_current=False), "yearly declaration of interests is due"),
+        (dict(specialty_needed="Cardiology"), "needs a signer who practises Cardiology"),
+    ],
+)
+def test_joining_is_refused_with_the_reason(facts, message):
+    assert message in refusal(Action.JOIN, joining(**facts))
+
+
+def test_the_join_button_hides_where_joining_cannot_help_but_not_for_the_registry_which_says_why():
+    assert Action.JOIN not in available_actions(joining(actor_on_round=True))
+    assert Action.JOIN not in available_actions(joining(reviewers_pending=1))
+    assert Action.JOIN in available_actions(joining(signer_credentials="missing"))
+
+
+def test_an_uncounted_round_has_no_seat_for_anyone():
+    uncounted = situation(U, {R}, **{k: v for k, v in OPEN.items() if k != "reviewers_pending"})
+    assert "enough reviewers" in refusal(Action.JOIN, replace(uncounted, approvals_required=5))
 
 
 def test_quorum_keeps_the_article_under_review_until_enough_sign():

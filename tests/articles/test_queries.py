@@ -42,7 +42,7 @@ def grow(count, editor, reviewer, reviewer2, publisher):
     return Article.objects.order_by("pk").last()
 
 
-PAGES = ["/dashboard/", "/desk/", "/desk/review/", "/desk/review/?mine=1", "/desk/publish/"]
+PAGES = ["/dashboard/", "/desk/", "/desk/review/", "/desk/review/?mine=1", "/desk/review/?waiting=1", "/desk/publish/"]
 
 
 @pytest.mark.parametrize("persona", ["editor", "reviewer", "publisher"])

@@ -122,7 +122,7 @@ def test_quorum_of_two_needs_two_distinct_reviewers(draft, editor, reviewer, rev
     assert draft.state == "under_review"
     with pytest.raises(TransitionNotAllowed, match="already approved"):
         approve(draft, reviewer)
-    with pytest.raises(TransitionNotAllowed, match="Claim this review"):
+    with pytest.raises(TransitionNotAllowed, match="Claim or join this review"):
         approve(draft, reviewer2)
     services.article_assign(article_id=draft.pk, actor=publisher, reviewer_id=reviewer2.pk)
     approve(draft, reviewer2)

@@ -47,7 +47,7 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     open_article(page, title)
     page.fill("#id_approvals_required", "2")
     page.get_by_role("button", name="Save review policy").click()
-    assert "2 approvals required" in page.content()
+    assert page.get_by_test_id("approvals").inner_text() == "0 of 2 approvals"
 
     # The first reviewer claims it and asks for a change in the Treatment section.
     switch_to(page, sign_in, reviewer)

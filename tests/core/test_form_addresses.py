@@ -40,7 +40,7 @@ def form_addresses():
 
 def test_the_form_addresses_are_found():
     names = {name for _, name, _ in form_addresses()}
-    assert {"articles:approve", "articles:submit", "articles:policy", "articles:restore"} <= names
+    assert {"articles:approve", "articles:submit", "articles:join", "articles:policy", "articles:restore"} <= names
     assert {"registry:verify", "references:mark_retracted", "people:roles", "notifications:read"} <= names
 
 
@@ -62,7 +62,7 @@ def test_a_get_of_an_article_form_address_is_sent_to_the_article_page(client, ev
     client.force_login(everyone)
     ids = {"article_id": draft.pk, "version_id": draft.working_version_id}
     article_forms = [(name, pattern) for _, name, pattern in form_addresses() if name.startswith("articles:")]
-    assert len(article_forms) >= 16
+    assert len(article_forms) >= 17
     for name, pattern in article_forms:
         if "report_id" in pattern.pattern.regex.groupindex:
             continue
