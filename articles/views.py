@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -633,6 +633,12 @@ def history(request, article_id):
     )
 
 
+def _compare_refused(request, article, reason, status=400):
+    """The site's error page, saying what was wrong and leading back to the history."""
+    back = {"url": reverse("articles:history", args=[article.pk]), "label": "Back to the history"}
+    return render(request, f"{status}.html", {"reason": reason, "back": back}, status=status)
+
+
 @require_safe
 @desk_view
 def compare(request, article_id):
@@ -640,10 +646,14 @@ def compare(request, article_id):
     try:
         numbers = [int(request.GET.get(name, "")) for name in ("a", "b")]
     except ValueError:
-        return HttpResponseBadRequest("Choose two versions to compare (a and b are version numbers).")
+        return _compare_refused(
+            request, article, "Choose two versions to compare: “from” and “to” are version numbers."
+        )
     found = {v.number: v for v in ArticleVersion.objects.filter(article=article, number__in=numbers)}
-    if len(found) != len(set(numbers)):
-        raise Http404("No such version")
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        reason = f"This article has no version {missing[0]}: choose two of its versions in the history."
+        return _compare_refused(request, article, reason, status=404)
     old, new = found[numbers[0]], found[numbers[1]]
     return render(
         request,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -141,7 +141,10 @@ def choose_audience(request, slug):
     """The "Which best describes you?" form: remember the choice, show that page."""
     audience = request.GET.get("audience", "")
     if audience not in AUDIENCES:
-        return HttpResponseBadRequest("Choose patient, caregiver or professional.")
+        back = {"url": pages.article_url(slug, DEFAULT_AUDIENCE), "label": "Back to the article"}
+        return render(
+            request, "400.html", {"reason": "Choose patient, caregiver or professional.", "back": back}, status=400
+        )
     response = redirect(pages.article_url(slug, audience))
     response.set_cookie(
         AUDIENCE_COOKIE, audience, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.HTTPS, httponly=True
