@@ -28,12 +28,17 @@ install-dev: $(VENV)/.installed-dev
 .secret_key .audit_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-RUN_ENV = SECRET_KEY="$$(cat .secret_key)" AUDIT_KEY="$$(cat .audit_key)" DEBUG=$${DEBUG:-false} SERVE_MEDIA=true
+# Links in e-mails and on pages name the address served (unless SITE_URL says otherwise),
+# and the demo's e-mails go to files in EMAIL_FILE_PATH (sent-mail/) instead of the terminal.
+RUN_ENV = SECRET_KEY="$$(cat .secret_key)" AUDIT_KEY="$$(cat .audit_key)" DEBUG=$${DEBUG:-false} SERVE_MEDIA=true \
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 
 run: $(VENV)/.installed .secret_key .audit_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	@echo "E-mails are written to files in $${EMAIL_FILE_PATH:-sent-mail/} (EMAIL_BACKEND changes that)."
 	@echo "Serving at http://$(HOST):$(PORT)/  (Ctrl-C stops)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -54,6 +54,7 @@ from articles.models import (
     unix_newlines,
 )
 from core.errors import DomainError
+from core.text import sentence
 from public import changes as public_changes
 from public import pages
 from registry.selectors import signing_standing, specialists_among
@@ -1025,7 +1026,7 @@ def article_cancel_schedule(*, article_id, actor, schedule_id, ip=None, now=None
             .first()
         )
         step.decide(Action.CANCEL_SCHEDULE, has_pending_schedule=schedule is not None)
-        _close(schedule, Schedule.CANCELLED, f"Cancelled by {actor.profile.printed_name}.", now, actor)
+        _close(schedule, Schedule.CANCELLED, sentence(f"Cancelled by {actor.profile.printed_name}"), now, actor)
         comment = f"{_what(schedule)} of version {schedule.version.number} due {utc_text(schedule.due_at)} cancelled"
         event = _schedule_event(article, actor, Action.CANCEL_SCHEDULE, now, schedule, comment, ip=ip)
         notices.schedule_closed(article, schedule, event, actor)

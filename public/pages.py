@@ -23,9 +23,10 @@ from articles import selectors
 from articles.lifecycle import Policy, State
 from articles.models import ArticleVersion, VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
+from core.text import full_stop_after, sentence
 from references.models import SourceNotice
 
-RENDERING_FORMAT = 7  # bump when the stored rendering's shape or markup changes
+RENDERING_FORMAT = 8  # bump when the stored rendering's shape or markup changes
 WORDS_PER_MINUTE = 200
 DISCLAIMERS = {
     "patient": "This article is general information for patients. It is not a substitute for advice from "
@@ -246,7 +247,7 @@ def render_pages(version):
                 "canonical_url": page_url,
                 "json_ld": version_json_ld(version, audience, page_url, notices, authors),
                 "history": history,
-                "authors": authors,
+                "written_by": sentence(", ".join(authors)) if authors else "",
                 "review_html": REVIEW_MARK,
                 "modified_time": MODIFIED_MARK,
             },
@@ -391,8 +392,12 @@ def review_header(article, facts):
         parts.append(CAUTION.format(why=why) + "\n")
     parts.append('<p class="review-line">\n      ')
     if facts.approved:
-        names = ", ".join(_reviewer_html(r) for r in article.public_reviewers)
-        parts.append(f"Reviewed by {names}.\n      ")
+        reviewers = article.public_reviewers
+        names = ", ".join(_reviewer_html(r) for r in reviewers)
+        # The sentence ends with the last name shown, unless a declared conflict follows it.
+        last = reviewers[-1] if reviewers else {}
+        stop = "." if not last or last.get("conflict") else full_stop_after(last["printed_name"])
+        parts.append(f"Reviewed by {names}{stop}\n      ")
         through = literature_through(article, facts)
         if through:
             label = f"{MONTHS[int(through[5:7])]} {through[:4]}"

@@ -179,7 +179,8 @@ def search_published(query):
 def index(request):
     query = _clean_query(request.GET.get("q", ""))
     found, searching = search_published(query)
-    return render(request, "public/index.html", {"articles": list(found[:200]), "query": query, "searching": searching})
+    context = {"articles": list(found[:200]), "query": query, "searching": searching, "links": pages.site_links()}
+    return render(request, "public/index.html", context)
 
 
 @require_safe
@@ -195,6 +196,7 @@ def site_page(request, key):
             "page": page,
             "body_html": body_html,
             "may_edit": may_edit_site_pages(roles_of(request.user)),
+            "links": pages.site_links(),
         },
     )
 
@@ -212,7 +214,7 @@ def reviewer_profile(request, slug):
     reviewed = list(reviewed)
     if not member and not reviewed:
         raise Http404("No such reviewer")
-    context = {"profile": staff_profile, "reviewed": reviewed, "member": member}
+    context = {"profile": staff_profile, "reviewed": reviewed, "member": member, "links": pages.site_links()}
     context.update(public_registry(staff_profile.user, timezone.now()))  # what the registry vouches for
     return render(request, "public/reviewer.html", context)
 

@@ -247,7 +247,9 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
     """Edit a reference. Refuses a stale form, a duplicate and a taken key. Articles whose
     working version cites it are flagged: their next version picks up the change and
     goes through review; published and approved versions keep what was reviewed.
-    An edit that changes something is an event with the old and new values."""
+    An edit that changes something is an event with the old and new values. Returns
+    (the reference, ids of the articles flagged), the ids None when nothing that
+    articles cite changed."""
     require_librarian(actor)
     now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
@@ -274,11 +276,12 @@ def reference_update(*, actor, reference_id, fields, key, expected_updated_at, i
         reversion.set_comment("Edited")
         if _recorded_values(reference) != old:
             _record(reference, "edit", actor, now, old=old, comment=f"Edited @{reference.key}", ip=ip)
+        flagged = None
         if fingerprint(reference) != before:
-            _reference_changed(
+            flagged = _reference_changed(
                 reference, f"Reference @{reference.key} was edited; save a new version to include it.", now, actor=actor
             )
-    return reference
+    return reference, flagged
 
 
 def reference_mark_retracted(*, reference_id, notice, actor=None, ip=None, now=None):

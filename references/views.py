@@ -155,6 +155,17 @@ def create(request):
     return redirect(reference)
 
 
+def _saved_message(flagged):
+    """What an edit did to the articles citing the reference, as many as there are."""
+    if flagged is None:
+        return "Reference saved."
+    if not flagged:
+        return "Reference saved. No article's working version cites it, so none was flagged."
+    if len(flagged) == 1:
+        return "Reference saved. The article citing it is flagged for an update."
+    return f"Reference saved. The {len(flagged)} articles citing it are flagged for an update."
+
+
 @desk_view
 def edit(request, reference_id):
     _require_manager(request)
@@ -165,7 +176,7 @@ def edit(request, reference_id):
     if not form.is_valid():
         return _form_page(request, form, reference, status=400)
     try:
-        services.reference_update(
+        _, flagged = services.reference_update(
             actor=request.user,
             reference_id=reference.pk,
             fields=form.reference_fields(),
@@ -177,7 +188,7 @@ def edit(request, reference_id):
         return _form_page(request, form, reference, error=duplicate.message, duplicate=duplicate.existing, status=409)
     except TransitionNotAllowed as refusal:
         return _form_page(request, form, reference, error=refusal.message, status=409)
-    messages.success(request, "Reference saved. Articles citing it are flagged for an update.")
+    messages.success(request, _saved_message(flagged))
     return redirect(reference)
 
 
