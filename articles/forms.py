@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.lifecycle import Policy
 from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text, kept_aliases
@@ -51,7 +52,13 @@ class ArticleContentForm(forms.Form):
     aliases = forms.CharField(
         required=False, max_length=1000, label="Also called", help_text="Other names, separated by commas."
     )
-    summary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two plain sentences. Readers see it under the title of the public page and in the site's "
+        "search results; search engines and link previews show it as the page's description.",
+    )
     body = forms.CharField(
         required=False,
         max_length=200_000,
@@ -77,6 +84,14 @@ class ArticleContentForm(forms.Form):
     )
     note = forms.CharField(max_length=300, label="Change note", help_text="What changed and why (kept in the history).")
     base_version_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, previewing=False, **kwargs):
+        """`previewing`: the form is read to show the page as it would read, not saved,
+        so what only saving needs (the change note, a new article's address) may wait."""
+        super().__init__(*args, **kwargs)
+        self.previewing = previewing
+        if previewing:
+            self.fields["note"].required = False
 
     def clean_faq(self):
         return parse_faq(self.cleaned_data["faq"])
@@ -116,18 +131,40 @@ class ArticleContentForm(forms.Form):
         }
 
 
+SLUG_MAX = 200
+
+
+def suggested_slug(title):
+    """The public address a title suggests ("What is gout?" -> "what-is-gout"); static/js/
+    slug-from-title.js makes the same suggestion in the browser while the title is typed."""
+    return slugify(title)[:SLUG_MAX].strip("-_")
+
+
 class NewArticleForm(ArticleContentForm):
     slug = forms.CharField(
-        max_length=200, help_text="The address of the public page: lowercase words joined by hyphens."
+        max_length=SLUG_MAX,
+        required=False,
+        label="Address (slug)",
+        help_text="The address of the public page: lowercase words joined by hyphens. "
+        "Left blank, it is made from the title.",
     )
     topic = forms.CharField(max_length=100, required=False)
     field_order = ["title", "slug", "topic"]
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"].strip().lower()
+        typed = self.cleaned_data["slug"].strip().lower()
+        if self.previewing:
+            return typed  # a preview needs no address yet
+        slug = typed or suggested_slug(self.cleaned_data.get("title", ""))
+        if not slug:
+            raise ValidationError("Give the address of the public page: the title suggests none.")
+        if not typed:
+            # Show the suggestion in the field, so a refusal below can be answered by editing it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("slug")] = slug
         validate_slug(slug)
         if Article.objects.filter(slug=slug).exists():
-            raise ValidationError("Another article already uses this address.")
+            raise ValidationError(f"Another article already uses the address “{slug}”: choose another.")
         return slug
 
 

@@ -568,10 +568,10 @@ def _preview(form):
 def article_new(request):
     if request.method == "GET":
         return _edit_page(request, NewArticleForm())
-    form = NewArticleForm(request.POST)
+    form = NewArticleForm(request.POST, previewing="preview" in request.POST)
     if not form.is_valid():
         return _edit_page(request, form, status=400)
-    if "preview" in request.POST:
+    if form.previewing:
         return _edit_page(request, form, preview=_preview(form))
     try:
         article = services.article_create(
@@ -597,10 +597,10 @@ def article_edit(request, article_id):
             ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),
             article=article,
         )
-    form = ArticleContentForm(request.POST)
+    form = ArticleContentForm(request.POST, previewing="preview" in request.POST)
     if not form.is_valid():
         return _edit_page(request, form, article=article, status=400)
-    if "preview" in request.POST:
+    if form.previewing:
         return _edit_page(request, form, article=article, preview=_preview(form))
     try:
         services.article_save_version(
