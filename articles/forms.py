@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.lifecycle import Policy
-from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, Article, faq_as_text, kept_aliases
+from articles.models import POLICY_CHOICES, REREVIEW_CHOICES, STATE_CHOICES, Article, faq_as_text, kept_aliases
+from articles.selectors import ATTENTION, DESK_SORTS
 from articles.services import Content
 from registry.models import Specialty
 
@@ -166,6 +167,47 @@ class NewArticleForm(ArticleContentForm):
         if Article.objects.filter(slug=slug).exists():
             raise ValidationError(f"Another article already uses the address “{slug}”: choose another.")
         return slug
+
+
+class DeskFilterForm(forms.Form):
+    """Search, filters and order of the desk's list of articles: a GET form, so a filtered
+    list is an address to keep or share. Topics and assignees are offered from the data."""
+
+    title = forms.CharField(required=False, max_length=200, label="Title contains")
+    state = forms.ChoiceField(required=False, label="State", choices=[("", "Any state"), *STATE_CHOICES])
+    topic = forms.ChoiceField(required=False, label="Topic")
+    assignee = forms.ChoiceField(required=False, label="Reviewer assigned")
+    attention = forms.ChoiceField(required=False, label="Needs", choices=[("", "Anything"), *ATTENTION.items()])
+    sort = forms.ChoiceField(
+        required=False, label="Sort by", choices=[(key, label) for key, (label, _order) in DESK_SORTS.items()]
+    )
+
+    def __init__(self, data, *, topics, members):
+        super().__init__(data)
+        self.fields["topic"].choices = [("", "Any topic"), *((topic, topic) for topic in topics)]
+        self.fields["assignee"].choices = [
+            ("", "Anyone or nobody"),
+            *((str(member.pk), member.profile.printed_name) for member in members),
+        ]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                # Per form: Django shares a declared field's messages between forms.
+                field.error_messages = {
+                    **field.error_messages,
+                    "invalid_choice": f"“%(value)s” is not one of the choices for “{field.label}”.",
+                }
+
+    def filters(self):
+        """The selector's keyword arguments for what was chosen."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"].strip(),
+            "state": data["state"],
+            "topic": data["topic"],
+            "assignee_id": int(data["assignee"]) if data["assignee"] else None,
+            "attention": data["attention"],
+            "sort": data["sort"] or "changed",
+        }
 
 
 class PolicyForm(forms.Form):

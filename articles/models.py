@@ -65,6 +65,18 @@ class Article(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(approvals_required__gte=1), name="article_needs_an_approval"),
         ]
+        # The desk's list: its default order, that order within a state or a topic, and
+        # the live pages due for re-review (see selectors.desk_list).
+        indexes = [
+            models.Index(fields=["state_changed_at", "id"], name="article_changed"),
+            models.Index(fields=["state", "state_changed_at", "id"], name="article_state_changed"),
+            models.Index(fields=["topic", "state_changed_at", "id"], name="article_topic_changed"),
+            models.Index(
+                fields=["rereview_months", "public_reviewed_at"],
+                condition=models.Q(public_approved=True),
+                name="article_rereview_due",
+            ),
+        ]
 
     def __str__(self):
         return self.working_version.title if self.working_version_id else self.slug
@@ -120,6 +132,7 @@ class ArticleVersion(models.Model):
     class Meta:
         ordering = ["article_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="one_number_per_version")]
+        indexes = [models.Index(fields=["title"], name="version_title")]  # the desk list sorted by title
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
@@ -196,6 +209,15 @@ def rereview_due_at(reviewed_at, months):
 def rereview_cutoff(now, months):
     """Articles on a `months` interval last reviewed before this moment are due for review."""
     return add_months(now, -months)
+
+
+def rereview_due_q(now):
+    """Live, approved articles whose last review is older than their interval: those the
+    public page says are due for review (a filter; one index range per interval)."""
+    overdue = models.Q()
+    for months, _label in REREVIEW_CHOICES:
+        overdue |= models.Q(rereview_months=months, public_reviewed_at__lt=rereview_cutoff(now, months))
+    return overdue & models.Q(published_version__isnull=False, public_approved=True)
 
 
 def faq_as_text(faq):
@@ -277,6 +299,7 @@ class ReviewRound(models.Model):
                 fields=["article"], condition=models.Q(outcome="open"), name="one_open_round_per_article"
             ),
         ]
+        indexes = [models.Index(fields=["due_at"], condition=models.Q(outcome="open"), name="review_round_open_due")]
 
     def __str__(self):
         return f"round {self.number} of article {self.article_id} ({self.get_outcome_display().lower()})"

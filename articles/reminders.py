@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,8 +23,8 @@ from articles.models import (
     ReviewAssignment,
     ReviewRound,
     Signature,
-    rereview_cutoff,
     rereview_due_at,
+    rereview_due_q,
 )
 from articles.services import article_open_rereview
 from notifications.services import Outgoing, existing_keys, write
@@ -197,12 +197,8 @@ def approved_unpublished(now, publishers):
 
 def rereview_due(now):
     """Published, approved articles whose last approval is older than their interval."""
-    months = sorted({months for months, _ in Article._meta.get_field("rereview_months").choices})
-    overdue = Q()
-    for count in months:
-        overdue |= Q(rereview_months=count, public_reviewed_at__lt=rereview_cutoff(now, count))
     rows = (
-        Article.objects.filter(overdue, published_version__isnull=False, public_approved=True)
+        Article.objects.filter(rereview_due_q(now))
         .exclude(state__in=(State.SUBMITTED, State.UNDER_REVIEW))
         .values_list("pk", "public_reviewed_at", "rereview_months", "published_version__title")
     )

@@ -2,7 +2,23 @@
 articles, versions, rounds or reviewers there are (see tests/articles/test_queries.py)."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.roles import REVIEWER
@@ -18,6 +34,7 @@ from articles.models import (
     ReviewRound,
     Schedule,
     Signature,
+    rereview_due_q,
 )
 
 _VERSIONS = ("working_version", "published_version")
@@ -95,8 +112,155 @@ def board_members():
     )
 
 
+# How the desk list may be sorted: (label, ordering). Each ordering ends on the id, so a
+# page boundary between rows that tie is the same on every request.
+DESK_SORTS = {
+    "changed": ("Last changed, newest first", ("-state_changed_at", "-pk")),
+    "changed_oldest": ("Last changed, oldest first", ("state_changed_at", "pk")),
+    "title": ("Title, A to Z", ("working_version__title", "pk")),
+    "due": ("Review due, soonest first", (F("open_round__due_at").asc(nulls_last=True), "-state_changed_at", "-pk")),
+}
+# What needs attention, each a count on a publisher's desk list and a filter of it.
+ATTENTION = {
+    "overdue": "Review overdue",
+    "second_signature": "Waiting for another signature",
+    "rereview": "Re-review due",
+}
+
+
+def _overdue_rounds(now):
+    return ReviewRound.objects.filter(outcome=ReviewRound.OPEN, due_at__lt=now)
+
+
+def _waiting_for_another_signature():
+    """Articles under review whose working version has at least one approval in the open
+    round and fewer than the article needs (a subquery of their ids, read from the
+    signatures side: there are far fewer open signatures than articles)."""
+    return (
+        Article.objects.filter(
+            state=State.UNDER_REVIEW,
+            rounds__outcome=ReviewRound.OPEN,
+            rounds__signatures__kind=Signature.APPROVAL,
+            rounds__signatures__version=F("working_version"),
+        )
+        .values("pk")
+        .annotate(approvals=Count("rounds__signatures"))
+        .filter(approvals__lt=F("approvals_required"))
+        .values("pk")
+    )
+
+
+def _attention_filter(attention, now):
+    return {
+        "overdue": lambda: Q(pk__in=_overdue_rounds(now).values("article_id")),
+        "second_signature": lambda: Q(pk__in=_waiting_for_another_signature()),
+        "rereview": lambda: rereview_due_q(now),
+    }[attention]()
+
+
 def desk_articles():
-    return with_approvals(Article.objects.select_related(*_VERSIONS)).order_by("-state_changed_at")
+    """Every article with its working and live versions and approvals, most recently changed first."""
+    return with_approvals(Article.objects.select_related(*_VERSIONS)).order_by("-state_changed_at", "-pk")
+
+
+def desk_list(*, now, title="", state="", topic="", assignee_id=None, attention="", sort="changed"):
+    """The desk's list of articles: titles containing `title`, in `state`, on `topic`,
+    assigned on their open round to `assignee_id`, needing `attention` (a key of
+    ATTENTION), in a DESK_SORTS order. Bare rows, for counting and paging: desk_page()
+    reads the page's articles in full."""
+    articles = Article.objects.all()
+    if title:
+        articles = articles.filter(working_version__title__icontains=title)
+    if state:
+        articles = articles.filter(state=state)
+    if topic:
+        articles = articles.filter(topic=topic)
+    if assignee_id is not None:
+        assigned = ReviewAssignment.objects.filter(
+            review_round__article=OuterRef("pk"), review_round__outcome=ReviewRound.OPEN, reviewer_id=assignee_id
+        )
+        articles = articles.filter(Exists(assigned))
+    if attention:
+        articles = articles.filter(_attention_filter(attention, now))
+    if sort == "title":
+        # Every article has a working version: saying so makes the join an inner one,
+        # which lets PostgreSQL walk the titles' index instead of sorting every row.
+        articles = articles.filter(working_version__isnull=False)
+    if sort == "due":
+        articles = articles.annotate(
+            open_round=FilteredRelation("rounds", condition=Q(rounds__outcome=ReviewRound.OPEN))
+        )
+    return articles.order_by(*DESK_SORTS[sort][1])
+
+
+def desk_page(articles, number, per_page=50):
+    """Page `number` of desk_list() `articles`, each with its versions, its open round's
+    due date (`round_due_at`) and that round with its reviewers (`open_rounds`). The
+    page's ids are found first, so a deep page skips bare index entries rather than
+    whole rows with their versions; then four queries read what the page shows."""
+    page = Paginator(articles.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = with_approvals(Article.objects.select_related(*_VERSIONS)).in_bulk(ids)
+    rounds = (
+        ReviewRound.objects.filter(article_id__in=ids, outcome=ReviewRound.OPEN)
+        .only("pk", "article_id", "due_at")
+        .prefetch_related(
+            Prefetch(
+                "assignments", ReviewAssignment.objects.select_related("reviewer__profile").order_by("assigned_at")
+            )
+        )
+    )
+    open_round = {review_round.article_id: review_round for review_round in rounds}
+    for article_id, article in found.items():
+        review_round = open_round.get(article_id)
+        article.open_rounds = [review_round] if review_round else []
+        article.round_due_at = review_round.due_at if review_round else None
+    page.object_list = [found[article_id] for article_id in ids]
+    return page
+
+
+def desk_attention_counts(now):
+    """How many articles need each kind of attention, and how many are approved and not
+    published: one statement of four counts, each answered from an index."""
+
+    def counted(queryset):
+        return Subquery(queryset.order_by().values(count=Func(Value(1), function="COUNT")).values("count"))
+
+    names = ("overdue", "second_signature", "rereview", "approved")
+    # Every count is about articles, so with no article there is no row and all are 0.
+    row = (
+        Article.objects.order_by()
+        .annotate(
+            overdue=counted(_overdue_rounds(now)),
+            second_signature=counted(Article.objects.filter(pk__in=_waiting_for_another_signature())),
+            rereview=counted(Article.objects.filter(rereview_due_q(now))),
+            approved=counted(Article.objects.filter(state=State.APPROVED)),
+        )
+        .values(*names)
+        .first()
+    )
+    return row or dict.fromkeys(names, 0)
+
+
+# The topics, one index probe each (a "loose index scan"): DISTINCT would read every row.
+TOPICS_SQL = """
+WITH RECURSIVE topics AS (
+    (SELECT topic FROM articles_article WHERE topic > '' ORDER BY topic LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.topic FROM articles_article a WHERE a.topic > topics.topic ORDER BY a.topic LIMIT 1)
+    FROM topics WHERE topics.topic IS NOT NULL
+)
+SELECT topic FROM topics WHERE topic IS NOT NULL
+"""
+
+
+def desk_topics():
+    """The topics articles use, for the desk list's filter, in order."""
+    if connection.vendor != "postgresql":
+        return list(Article.objects.exclude(topic="").order_by("topic").values_list("topic", flat=True).distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(TOPICS_SQL)
+        return [topic for (topic,) in cursor.fetchall()]
 
 
 def review_queue(*, reviewer=None):

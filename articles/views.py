@@ -12,17 +12,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_safe
 
 from accounts import two_factor
-from accounts.roles import REVIEWER, roles_of
+from accounts.roles import PUBLISHER, REVIEWER, roles_of
 from articles import citing, selectors, services
 from articles.diff import compare_versions
 from articles.forms import (
     SCHEDULE_ZONE_NAME,
     ArticleContentForm,
+    DeskFilterForm,
     NewArticleForm,
     PolicyForm,
     PublishScheduleForm,
@@ -68,18 +70,33 @@ def _refused_status(error):
 # ---------------------------------------------------------------- lists
 
 
+def _other_parameters(request):
+    """The query string without the page number, for the pager's links."""
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
 @require_safe
 @desk_view
 def desk_list(request):
-    page = Paginator(selectors.desk_articles(), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "articles/desk_list.html",
-        {
-            "page": page,
-            "may_create": may_create_articles(roles_of(request.user)),
-        },
-    )
+    """Every article, searched, filtered and sorted as the form says; publishers also see
+    how many need their attention. A filter that cannot be used is a 400 that says why."""
+    now = timezone.now()
+    roles = roles_of(request.user)
+    form = DeskFilterForm(request.GET, topics=selectors.desk_topics(), members=selectors.board_members())
+    valid = form.is_valid()
+    articles = selectors.desk_list(now=now, **form.filters()) if valid else Article.objects.none()
+    context = {
+        "form": form,
+        "page": selectors.desk_page(articles, request.GET.get("page")),
+        "page_query": _other_parameters(request),
+        "filtered": valid and any(value for name, value in form.cleaned_data.items() if name != "sort"),
+        "now": now,
+        "may_create": may_create_articles(roles),
+        "attention_counts": selectors.desk_attention_counts(now) if PUBLISHER in roles else None,
+    }
+    return render(request, "articles/desk_list.html", context, status=200 if valid else 400)
 
 
 @require_safe
@@ -91,7 +108,9 @@ def review_queue(request):
     else:
         articles = selectors.review_queue(reviewer=request.user if mine else None)
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    return render(request, "articles/review_queue.html", {"page": page, "mine": mine, "waiting": waiting})
+    return render(
+        request, "articles/review_queue.html", {"page": page, "mine": mine, "waiting": waiting, "now": timezone.now()}
+    )
 
 
 @require_safe

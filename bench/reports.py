@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from harness import person, run_in_throwaway_database
+from harness import generate, run_in_throwaway_database
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 100_000))
 EVENTS_PER_ARTICLE = int(os.environ.get("BENCH_EVENTS_PER_ARTICLE", 20))
@@ -25,15 +25,17 @@ STATES = ["draft", "submitted", "under_review", "changes_requested", "approved",
 
 GENERATE = [
     f"""INSERT INTO articles_article (slug, topic, state, review_policy, approvals_required, rereview_months,
-           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at, audit_head_hash)
+           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at, audit_head_hash,
+           conflicts_forbidden)
         SELECT 'bench-' || g, 'Topic ' || (g %% 20), (ARRAY{STATES})[1 + g %% 7], 'before', 1, 12,
-               now() - (g %% 200) * interval '1 day', '', false, '[]'::jsonb, %(editor)s, now() - interval '3 years', ''
+               now() - (g %% 200) * interval '1 day', '', false, '[]'::jsonb, %(editor)s, now() - interval '3 years',
+               '', false
         FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
-           reference_list, "references", note, content_hash, created_by_id, created_at)
+           reference_list, "references", note, content_hash, created_by_id, created_at, public_note)
        SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb,
            '[]'::jsonb, 'bench',
-              md5(id::text) || md5(id::text), %(editor)s, created_at
+              md5(id::text) || md5(id::text), %(editor)s, created_at, ''
        FROM articles_article""",
     """UPDATE articles_article AS a SET working_version_id = v.id,
               published_version_id = CASE WHEN a.state = 'published' THEN v.id END,
@@ -43,10 +45,11 @@ GENERATE = [
        SELECT id, working_version_id, 1, 'approved', %(editor)s, now() - (id %% 700) * interval '1 day',
               now() - (id %% 700) * interval '1 day' + (id %% 9) * interval '1 day' FROM articles_article""",
     """INSERT INTO articles_signature (kind, review_round_id, version_id, signer_id, signer_username, printed_name,
-           credentials, meaning, content_hash, signed_at)
+           credentials, meaning, content_hash, signed_at, conflict, conflict_interests, credentials_at_signing)
        SELECT 'approval', r.id, r.version_id, (%(reviewers)s::bigint[])[1 + r.article_id %% 20], 'bench',
            'Bench Reviewer',
-              'M.D.', 'Approved for medical accuracy', md5(r.article_id::text) || md5(r.article_id::text), r.closed_at
+              'M.D.', 'Approved for medical accuracy', md5(r.article_id::text) || md5(r.article_id::text), r.closed_at,
+              'none', '', '[]'::jsonb
        FROM articles_reviewround r""",
     """INSERT INTO articles_reviewassignment (review_round_id, reviewer_id, assigned_by_id, assigned_at, due_at)
        SELECT id, (%(reviewers)s::bigint[])[1 + article_id %% 20], %(publisher)s, opened_at, NULL FROM
@@ -68,32 +71,19 @@ GENERATE = [
               '1', '', md5(a.id || ':' || s) || md5(s || ':' || a.id)
        FROM articles_article a CROSS JOIN generate_series(1, %(events)s) AS s""",
 ]
-# What autovacuum does soon after a bulk load in production: statistics, and the
-# visibility map that lets the spans' covering index answer without the table.
-MAINTENANCE = "VACUUM ANALYZE"
 
 
 def run():
     from django.utils import timezone
 
-    from accounts.roles import EDITOR, PUBLISHER, REVIEWER
     from reports import selectors
     from reports.filters import parse_filters
 
-    people = {name: person(f"bench-{name}", role).pk for name, role in (("editor", EDITOR), ("publisher", PUBLISHER))}
-    reviewers = [person(f"bench-reviewer-{n}", REVIEWER).pk for n in range(REVIEWERS)]
-    started = time.perf_counter()
+    people, reviewers, seconds = generate(GENERATE, REVIEWERS, articles=ARTICLES, events=EVENTS_PER_ARTICLE)
     with connection.cursor() as cursor:
-        for statement in GENERATE:
-            cursor.execute(
-                statement, {"articles": ARTICLES, "events": EVENTS_PER_ARTICLE, "reviewers": reviewers, **people}
-            )
         cursor.execute("SELECT count(*) FROM articles_event")
         events = cursor.fetchone()[0]
-    connection.set_autocommit(True)  # VACUUM cannot run inside a transaction
-    with connection.cursor() as cursor:
-        cursor.execute(MAINTENANCE)
-    print(f"generated {ARTICLES:,} articles and {events:,} events in {time.perf_counter() - started:.1f} s")
+    print(f"generated {ARTICLES:,} articles and {events:,} events in {seconds:.1f} s")
 
     now = timezone.now()
     topics, board = selectors.filter_choices()
