@@ -47,3 +47,9 @@ def test_the_compare_form_puts_no_token_in_the_address_and_restoring_still_posts
     restore_form = page[page.index('<form method="post" id="restore-form">') :]
     assert "csrfmiddlewaretoken" in restore_form[: restore_form.index("</form>")]
     assert 'form="restore-form"' in page
+
+
+def test_a_single_version_offers_nothing_to_compare(client, draft, editor):
+    client.force_login(editor)
+    page = client.get(f"/desk/{draft.pk}/history/").content.decode()
+    assert "Compare selected" not in page and "nothing to compare it with" in page

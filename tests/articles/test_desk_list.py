@@ -118,6 +118,7 @@ def test_a_filter_that_cannot_be_used_is_a_400_that_says_why_and_keeps_what_was_
     assert "“lost” is not one of the choices for “State”." in page
     assert "“sideways” is not one of the choices for “Sort by”." in page
     assert 'value="sample"' in page
+    assert "No articles yet." not in page and "Correct the filter above" in page
     assert client.get("/desk/?assignee=abc").status_code == 400
 
 
