@@ -116,12 +116,14 @@ def with_queries(call):
 
 
 def raw_sql_ms(queries):
-    """The page's own statements, run again straight through the cursor."""
+    """The page's own reads, run again straight through the cursor (the session's writes
+    and transaction statements are left out)."""
+    reads = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
 
     def run():
         with connection.cursor() as cursor:
-            for query in queries:
-                cursor.execute(query["sql"])
+            for sql in reads:
+                cursor.execute(sql)
                 cursor.fetchall()
 
     return median_ms(run)
