@@ -1,6 +1,7 @@
 """Resolving an article's citation markers against the reference library."""
 
 from references.citations import check, keys_in_order
+from references.formatting import entries
 from references.models import Reference
 from references.services import fingerprint
 
@@ -27,7 +28,7 @@ def snapshot(reference):
         "accessed": reference.accessed.isoformat() if reference.accessed else None,
         "retracted": reference.retracted,
         "fingerprint": fingerprint(reference),
-        "formatted": reference.formatted,
+        "formatted": entries(reference),
     }
 
 

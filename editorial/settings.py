@@ -389,6 +389,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": float(HEARTBEAT_SECONDS)},
     "publish-scheduled-articles": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
     "retraction-watch": {"task": "references.tasks.check_retractions", "schedule": 3600.0},
+    "format-imported-references": {"task": "references.tasks.format_pending", "schedule": 600.0},
     "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
     "reminder-sweep": {"task": "notifications.tasks.send_reminders", "schedule": REMINDER_SWEEP_MINUTES * 60.0},
     "daily-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},

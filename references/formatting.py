@@ -97,3 +97,11 @@ def format_reference(reference, style="ama"):
     entry = str(bibliography.bibliography()[0])
     # citeproc-py joins the number straight onto the text ("1.Smith"); the list numbers itself.
     return sanitise(LEADING_NUMBER.sub("", entry).strip())
+
+
+def entries(reference, stored=True):
+    """{style: entry} of a reference: the ones stored with it, or, for one imported a
+    moment ago whose entries the background task has not made yet, made now."""
+    if stored and reference.formatted:
+        return reference.formatted
+    return {style: format_reference(reference, style) for style in STYLES}

@@ -126,3 +126,44 @@ class SourceNotice(models.Model):
             "url": self.url,
             "identifier": self.identifier,
         }
+
+
+class ImportJob(models.Model):
+    """One run of a file's preview or import in the background: its progress, its counts
+    and, once finished, its report or the reason it stopped. Seen only by who started it."""
+
+    PREVIEW, IMPORT = "preview", "import"
+    MODES = [(PREVIEW, "Preview"), (IMPORT, "Import")]
+    QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+    STATES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed"), (CANCELLED, "Cancelled")]
+    ACTIVE = (QUEUED, RUNNING)
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(ImportUpload, null=True, on_delete=models.SET_NULL, related_name="jobs")
+    preview = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    mode = models.CharField(max_length=10, choices=MODES)
+    filename = models.CharField(max_length=255, blank=True)
+    keys = models.JSONField(default=dict, blank=True)  # {record number: key typed on the preview}
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=QUEUED)
+    stage = models.CharField(max_length=100, blank=True)  # what a running job is doing now
+    total = models.PositiveIntegerField(default=0)  # records in the file
+    processed = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()  # the worker's last sign of life while running
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} of {self.filename or 'a file'} ({self.state})"
+
+    def get_absolute_url(self):
+        return reverse("references:import_job", args=[self.token])

@@ -14,7 +14,7 @@ from accounts.roles import roles_of
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from references.citations import KEY
-from references.formatting import STYLES, format_reference
+from references.formatting import entries
 from references.links import record_trail_event
 from references.models import Reference, SourceNotice
 from references.normalize import key_base
@@ -200,7 +200,7 @@ def _record(reference, action, actor, now, *, old, comment="", ip=None):
 
 
 def _format_all(reference):
-    reference.formatted = {style: format_reference(reference, style) for style in STYLES}
+    reference.formatted = entries(reference, stored=False)
 
 
 def _apply(reference, fields, names=EDITABLE_FIELDS):
@@ -210,13 +210,42 @@ def _apply(reference, fields, names=EDITABLE_FIELDS):
     reference.title_key = fields.get("title_key", reference.title_key)
 
 
-def save_new(actor, fields, key, now):
-    """Store a new reference, formatted; the caller writes its event (an import writes one per file)."""
+def new_reference(actor, fields, key, now):
+    """An unsaved reference with the given fields; an import stores them in bulk, its
+    citation entries left for format_pending_references."""
     reference = Reference(key=key, created_by=actor, created_at=now, updated_at=now)
     _apply(reference, fields)
+    return reference
+
+
+def save_new(actor, fields, key, now):
+    """Store a new reference, formatted; the caller writes its event."""
+    reference = new_reference(actor, fields, key, now)
     _format_all(reference)
     reference.save()
     return reference
+
+
+FORMAT_BATCH = 100
+
+
+def format_pending_references():
+    """Make the citation entries of references stored without them (an import's), a
+    batch at a time, each batch locked so that two workers, or an edit, never write
+    over each other. Returns how many were formatted. Until then pages format an
+    entry when they show it (references.formatting.entries)."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Reference.objects.select_for_update(skip_locked=True).filter(formatted={}).order_by("pk")[:FORMAT_BATCH]
+            )
+            for reference in batch:
+                _format_all(reference)
+            Reference.objects.bulk_update(batch, ["formatted"])
+        done += len(batch)
+        if len(batch) < FORMAT_BATCH:
+            return done
 
 
 def reference_create(*, actor, fields, key="", ip=None, now=None):

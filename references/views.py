@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -13,9 +14,10 @@ from accounts.roles import roles_of
 from core.errors import TransitionNotAllowed
 from core.roles import may_clear_retraction, may_manage_library
 from core.web import client_ip, declared_length, desk_view, form_post
-from references import exporting, importing, links, lookup, selectors, services
+from references import exporting, importing, jobs, links, lookup, selectors, services
+from references.formatting import entries
 from references.forms import ClearRetractionForm, ImportForm, MarkRetractedForm, ReferenceForm
-from references.models import Reference
+from references.models import ImportJob, Reference
 from references.parsing import MAX_BYTES, FileRejected
 from references.retractions import Checked, check_reference
 
@@ -45,7 +47,7 @@ def _detail_page(request, reference, *, clear_form=None, mark_form=None, error=N
             "may_clear_retraction": may_clear_retraction(roles_of(request.user)),
             "clear_form": clear_form or ClearRetractionForm(initial={"updated_at": reference.updated_at.isoformat()}),
             "mark_form": mark_form or MarkRetractedForm(),
-            "formatted": reference.formatted.get(settings.CITATION_STYLE, ""),
+            "formatted": entries(reference).get(settings.CITATION_STYLE, ""),
             "error": error,
         },
         status=status,
@@ -233,13 +235,8 @@ def lookup_identifier(request):
     )
 
 
-def _import_page(request, form, report=None, upload=None, error=None, status=200):
-    return render(
-        request,
-        "references/import.html",
-        {"form": form, "report": report, "upload": upload, "error": error},
-        status=status,
-    )
+def _import_page(request, form, error=None, status=200):
+    return render(request, "references/import.html", {"form": form, "error": error}, status=status)
 
 
 # The file and the form around it (boundaries, the token, the format choice).
@@ -264,7 +261,7 @@ def _too_large(request):
 @csrf_exempt  # the size is checked before the CSRF check reads the body; _import_file checks CSRF
 @desk_view
 def import_file(request):
-    """Upload shows a preview report; confirming stores the new references (all or none)."""
+    """Upload a file: its preview runs as a job, whose page shows the progress and then the report."""
     _require_manager(request)
     if request.method == "POST":
         refused = _too_large(request)
@@ -277,14 +274,12 @@ def import_file(request):
 def _import_file(request):
     if request.method != "POST":
         return _import_page(request, ImportForm())
-    if "upload" in request.POST:
-        return _confirm_import(request)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, form, status=400)
     upload = form.cleaned_data["file"]
     try:
-        report, stored = importing.import_preview(
+        job = jobs.import_job_start_preview(
             actor=request.user,
             data=upload.read(MAX_BYTES + 1),
             fmt=form.cleaned_data["format"] or None,
@@ -292,7 +287,56 @@ def _import_file(request):
         )
     except FileRejected as rejected:
         return _import_page(request, form, error=rejected.message, status=400)
-    return _import_page(request, ImportForm(), report=report, upload=stored)
+    return redirect(job)
+
+
+def _job_page(request, job, *, report=None, error=None, status=200):
+    finished = job.state not in ImportJob.ACTIVE
+    return render(
+        request,
+        "references/import_job.html",
+        {
+            "job": job,
+            "running": not finished,
+            "report": report or job.report,
+            "percent": job_percent(job),
+            "error": error,
+            "form": ImportForm() if finished else None,
+        },
+        status=status,
+    )
+
+
+def job_percent(job):
+    return int(100 * job.processed / job.total) if job.total else 0
+
+
+@require_safe
+@desk_view
+def import_job(request, token):
+    """A job's page: progress while it runs (refreshed by a small script, or by the page
+    itself without one), then the preview with its confirm button, or the import's report."""
+    _require_manager(request)
+    return _job_page(request, jobs.import_job_for(request.user, token))
+
+
+@require_safe
+@desk_view
+def import_job_status(request, token):
+    """What the job page's script polls: the state and the counts, as JSON."""
+    _require_manager(request)
+    job = jobs.import_job_for(request.user, token)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "label": job.get_state_display(),
+            "stage": job.stage,
+            "processed": job.processed,
+            "total": job.total,
+            "percent": job_percent(job),
+            "finished": job.state not in ImportJob.ACTIVE,
+        }
+    )
 
 
 def _typed_keys(post):
@@ -304,23 +348,36 @@ def _typed_keys(post):
     }
 
 
-def _confirm_import(request):
-    token = request.POST["upload"][:100]
+@form_post("references:import_job", "token")
+@desk_view
+def import_job_confirm(request, token):
+    """Start importing what a finished preview showed, with the keys typed on it."""
+    _require_manager(request)
+    preview = jobs.import_job_for(request.user, token)
     try:
-        report = importing.import_confirm(
+        job = jobs.import_job_confirm(
             actor=request.user, token=token, keys=_typed_keys(request.POST), ip=client_ip(request)
         )
-    except importing.UploadGone as gone:
-        return _import_page(request, ImportForm(), error=gone.message, status=410)
-    except FileRejected as rejected:
-        return _import_page(request, ImportForm(), error=rejected.message, status=400)
+    except jobs.UploadGone as gone:
+        return _job_page(request, preview, error=gone.message, status=410)
     except importing.KeysRefused as refusal:
         # The preview again, with the keys as typed, for a second try; the upload is kept.
-        return _import_page(
-            request, ImportForm(), report=refusal.report, upload=refusal.upload, error=refusal.message, status=409
-        )
-    messages.success(request, f"Imported: {report.summary}.")
-    return render(request, "references/import_done.html", {"report": report})
+        error = f"{refusal.message} Nothing was stored."
+        return _job_page(request, preview, report=refusal.report, error=error, status=409)
+    return redirect(job)
+
+
+@form_post("references:import_job", "token")
+@desk_view
+def import_job_cancel(request, token):
+    _require_manager(request)
+    try:
+        job = jobs.import_job_cancel(actor=request.user, token=token)
+    except jobs.NotRunning as finished:
+        job = jobs.import_job_for(request.user, token)
+        return _job_page(request, job, error=finished.message, status=409)
+    messages.info(request, "Cancelled. Nothing from the file was stored.")
+    return redirect(job)
 
 
 @require_safe

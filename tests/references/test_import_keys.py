@@ -1,13 +1,11 @@
 """RIS imports keep the file's own citation keys; a key that cannot be kept is shown on
 the preview, with a field to change it, and the done page links what was added."""
 
-import re
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from references import importing
 from references.models import Reference
+from tests.references.import_pages import confirm, confirm_fields, upload
 
 RIS = b"""TY  - JOUR
 ID  - okafor2021delirium
@@ -50,11 +48,7 @@ def signed_in_editor(client, editor):
 
 
 def preview(client, data=RIS, name="library.ris"):
-    return client.post("/desk/references/import/", {"file": SimpleUploadedFile(name, data), "format": ""})
-
-
-def confirm_fields(page):
-    return {name: value for name, value in re.findall(r'name="(upload|key-\d+)"[^>]*value="([^"]*)"', page)}
+    return upload(client, data, name)
 
 
 def test_ris_records_keep_the_files_keys_and_clashes_get_another(editor, smith):
@@ -81,22 +75,23 @@ def test_the_preview_shows_key_authors_year_doi_and_pmid_and_fields_only_for_cla
     row = page.split("record 1 (line 1)")[1].split("</tr>")[0]
     assert "@okafor2021delirium" in row and "Okafor, Lindqvist, Tanaka et al." in row
     assert "<td>2021</td>" in row and "10.5555/keys.1" in row and "99000101" in row
-    assert set(confirm_fields(page)) == {"upload", "key-1", "key-2"}
+    assert set(confirm_fields(page)) == {"key-1", "key-2"}
     assert confirm_fields(page)["key-1"] == "smith2020a"
     assert f'<a href="{smith.get_absolute_url()}">The file' in page
 
 
 def test_a_key_typed_on_the_preview_is_the_one_stored_and_the_done_page_links_each(signed_in_editor, smith):
-    fields = confirm_fields(preview(signed_in_editor).content.decode())
+    page = preview(signed_in_editor).content.decode()
+    fields = confirm_fields(page)
     fields["key-1"] = "smith2020other"
-    done = signed_in_editor.post("/desk/references/import/", fields, follow=True)
+    done = confirm(signed_in_editor, page, fields)
     assert done.status_code == 200
     keys = set(Reference.objects.exclude(pk=smith.pk).values_list("key", flat=True))
     assert keys == {"okafor2021delirium", "smith2020other", "okafor2021", "haddad2019"}
     page = done.content.decode()
     for reference in Reference.objects.exclude(pk=smith.pk):
         assert f'<a href="{reference.get_absolute_url()}">@{reference.key}</a>' in page
-    assert "Imported: 4 added, 0 already in the library, 0 rejected." in page and "to add" not in page
+    assert "Import done: 4 added, 0 already in the library, 0 rejected" in page and "to add" not in page
 
 
 @pytest.mark.parametrize(
@@ -109,9 +104,10 @@ def test_a_key_typed_on_the_preview_is_the_one_stored_and_the_done_page_links_ea
     ],
 )
 def test_a_typed_key_that_cannot_be_used_is_refused_keeping_what_was_typed(signed_in_editor, smith, typed, reason):
-    fields = confirm_fields(preview(signed_in_editor).content.decode())
+    page = preview(signed_in_editor).content.decode()
+    fields = confirm_fields(page)
     fields["key-1"] = typed
-    response = signed_in_editor.post("/desk/references/import/", fields)
+    response = confirm(signed_in_editor, page, fields)
     assert response.status_code == 409
     page = response.content.decode()
     assert f"record 2 (line 13): @{typed} {reason}" in page and "Nothing was stored" in page

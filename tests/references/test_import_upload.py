@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from references.models import ImportUpload, Reference
 from references.parsing import MAX_BYTES
+from tests.references.import_pages import confirm, confirm_url, upload
 from tests.two_factor import VerifiedClient
 
 
@@ -28,51 +29,44 @@ def ris_of(size, records=50):
     return "".join(head.format(n=n, abstract="x" * filler) for n in range(records)).encode()
 
 
-def preview(client, data, name="refs.ris"):
-    response = client.post("/desk/references/import/", {"file": SimpleUploadedFile(name, data), "format": ""})
-    page = response.content.decode()
-    token = page.split('name="upload" value="')[1].split('"')[0] if 'name="upload"' in page else None
-    return response, token
-
-
 def test_a_file_just_over_2_mb_previews_and_its_confirmation_stores_it(signed_in_editor):
     data = ris_of(2_050_000)
     assert 2_040_000 < len(data) < MAX_BYTES
-    response, token = preview(signed_in_editor, data)
+    response = upload(signed_in_editor, data)
     assert response.status_code == 200 and "50 to add" in response.content.decode()
-    assert bytes(ImportUpload.objects.get(token=token).data) == data
-    done = signed_in_editor.post("/desk/references/import/", {"upload": token})
+    assert bytes(ImportUpload.objects.get().data) == data
+    done = confirm(signed_in_editor, response.content.decode())
     assert done.status_code == 200 and Reference.objects.count() == 50
     assert not ImportUpload.objects.exists()  # removed with the import
 
 
 def test_a_second_confirmation_imports_nothing_twice(signed_in_editor):
-    _, token = preview(signed_in_editor, ris_of(5_000, records=3))
-    assert signed_in_editor.post("/desk/references/import/", {"upload": token}).status_code == 200
-    again = signed_in_editor.post("/desk/references/import/", {"upload": token})
+    page = upload(signed_in_editor, ris_of(5_000, records=3)).content.decode()
+    assert confirm(signed_in_editor, page).status_code == 200
+    again = confirm(signed_in_editor, page)
     assert again.status_code == 410 and "no longer kept" in again.content.decode()
     assert Reference.objects.count() == 3
 
 
-def test_someone_elses_or_an_expired_upload_cannot_be_confirmed(signed_in_editor, client, publisher):
-    _, token = preview(signed_in_editor, ris_of(5_000, records=3))
+def test_someone_elses_or_an_expired_upload_cannot_be_confirmed(signed_in_editor, publisher):
+    page = upload(signed_in_editor, ris_of(5_000, records=3)).content.decode()
     other = VerifiedClient()  # a publisher past the second factor too
     other.force_login(publisher)
-    assert other.post("/desk/references/import/", {"upload": token}).status_code == 410
+    assert other.post(confirm_url(page)).status_code == 404
     ImportUpload.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
-    assert signed_in_editor.post("/desk/references/import/", {"upload": token}).status_code == 410
+    assert confirm(signed_in_editor, page).status_code == 410
     assert not Reference.objects.exists()
-    preview(signed_in_editor, ris_of(5_000, records=2))  # a new preview clears stale uploads
-    assert not ImportUpload.objects.filter(token=token).exists()
+    upload(signed_in_editor, ris_of(5_000, records=2))  # a new preview clears stale uploads
+    assert ImportUpload.objects.count() == 1
 
 
 def test_a_refused_key_keeps_the_upload_for_a_second_try(signed_in_editor, add_reference):
     add_reference(key="taken")
     data = b"TY  - JOUR\nID  - taken\nTI  - New one\nAU  - Doe, J\nPY  - 2021\nER  - \n"
-    _, token = preview(signed_in_editor, data)
-    refused = signed_in_editor.post("/desk/references/import/", {"upload": token, "key-0": "taken"})
-    assert refused.status_code == 409 and f'name="upload" value="{token}"' in refused.content.decode()
-    done = signed_in_editor.post("/desk/references/import/", {"upload": token, "key-0": "fresh2021"})
+    page = upload(signed_in_editor, data).content.decode()
+    refused = confirm(signed_in_editor, page, {"key-0": "taken"})
+    assert refused.status_code == 409 and confirm_url(refused.content.decode()) == confirm_url(page)
+    done = confirm(signed_in_editor, page, {"key-0": "fresh2021"})
     assert done.status_code == 200 and Reference.objects.filter(key="fresh2021").exists()
 
 

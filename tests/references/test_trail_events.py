@@ -2,13 +2,13 @@
 what was added, edited or imported, and retraction flags set and cleared."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from articles.models import Event
 from references import services
 from references.models import Reference
 from tests.references.conftest import SAMPLES, reference_fields
+from tests.references.import_pages import confirm, upload
 
 
 def reference_events(action=None):
@@ -98,11 +98,9 @@ def test_the_retraction_watch_marking_a_reference_is_an_event_by_nobody(smith):
 
 def test_a_confirmed_upload_is_one_event_with_the_files_name_and_the_counts(client, editor, smith, capsys):
     client.force_login(editor)
-    upload = SimpleUploadedFile("board-refs.ris", (SAMPLES / "references.ris").read_bytes())
-    preview = client.post("/desk/references/import/", {"file": upload, "format": ""}).content.decode()
-    upload = preview.split('name="upload" value="')[1].split('"')[0]
+    preview = upload(client, (SAMPLES / "references.ris").read_bytes(), "board-refs.ris").content.decode()
     assert not reference_events("import").exists()  # a preview stores nothing
-    done = client.post("/desk/references/import/", {"upload": upload}, REMOTE_ADDR="192.0.2.9")
+    done = confirm(client, preview, REMOTE_ADDR="192.0.2.9")
     assert done.status_code == 200
     [event] = reference_events("import")
     added = Reference.objects.exclude(pk=smith.pk).count()

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from references.models import Reference
 from tests.references.conftest import SAMPLES
+from tests.references.import_pages import confirm, upload
 
 
 @pytest.fixture
@@ -100,13 +101,11 @@ def test_reference_page_lists_the_articles_citing_it(signed_in_editor, draft, ed
 
 
 def test_upload_previews_then_confirm_stores(signed_in_editor):
-    upload = SimpleUploadedFile("refs.ris", (SAMPLES / "references.ris").read_bytes())
-    preview = signed_in_editor.post("/desk/references/import/", {"file": upload, "format": ""})
+    preview = upload(signed_in_editor, (SAMPLES / "references.ris").read_bytes())
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "3 to add, 0 already in the library, 0 rejected" in page and not Reference.objects.exists()
-    upload = page.split('name="upload" value="')[1].split('"')[0]
-    done = signed_in_editor.post("/desk/references/import/", {"upload": upload})
+    done = confirm(signed_in_editor, page)
     assert done.status_code == 200 and Reference.objects.count() == 3
     assert "3 added" in done.content.decode()
 
@@ -116,8 +115,8 @@ def test_an_unusable_upload_gets_a_400_with_the_reason_and_stores_nothing(signed
     response = signed_in_editor.post("/desk/references/import/", {"file": upload})
     assert response.status_code == 400
     assert "binary" in response.content.decode() and not Reference.objects.exists()
-    damaged = signed_in_editor.post("/desk/references/import/", {"upload": "not a token"})
-    assert damaged.status_code == 410 and "Choose the file again" in damaged.content.decode()
+    damaged = signed_in_editor.post("/desk/references/import/jobs/not-a-token/confirm/")
+    assert damaged.status_code == 404
 
 
 def test_exports_round_trip_through_the_importers(signed_in_editor, editor, smith, jones):

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from core.errors import TransitionNotAllowed
+from core.errors import DomainError
 from references.importing import import_references
 from references.parsing import FORMATS, MAX_BYTES, FileRejected
+from references.tasks import format_pending
 
 
 class Command(BaseCommand):
@@ -38,8 +39,10 @@ class Command(BaseCommand):
             )
         except FileRejected as rejected:
             raise CommandError(f"{rejected.message} Nothing was stored.") from None
-        except TransitionNotAllowed as refusal:
+        except DomainError as refusal:
             raise CommandError(refusal.message) from None
+        if report.committed:
+            format_pending.delay()  # their citation entries, in the worker (here when there is none)
         for new in report.created:
             note = f" ({new.clash})" if new.clash else ""
             self.stdout.write(f"{'would add' if options['dry_run'] else 'added'} @{new.key}: {new.location}{note}")
