@@ -4,7 +4,6 @@ of records at a time (references.jobs runs it in the background and shows its pr
 
 from dataclasses import dataclass, field
 
-import reversion
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -254,20 +253,19 @@ def _check(records, report, keys, progress, batch_size):
 def _store(report, *, actor, filename, ip, now, progress, finish, batch_size):
     """Insert the new references a batch at a time, all in one transaction: a refusal,
     a cancellation or a clash with a reference stored meanwhile leaves nothing behind.
-    One revision holds a version of each new reference, as a one-by-one save would,
-    and one event in the trail names the file, the counts and the keys added."""
+    Each batch is one event in the trail, with the values of the references it added."""
+    batches = -(-len(report.created) // batch_size)
     try:
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_user(actor)
-            reversion.set_comment(f"Imported from a {parsing.FORMATS[report.fmt]} file")
-            for start, batch in _batches(report.created, batch_size):
+        with transaction.atomic():
+            for number, (start, batch) in enumerate(_batches(report.created, batch_size), start=1):
                 rows = [new_reference(actor, new.fields, new.key, now) for new in batch]
                 stored = Reference.objects.bulk_create(rows)
                 for new, reference in zip(batch, stored, strict=True):
                     new.reference = reference
-                    reversion.add_to_revision(reference)
+                record_import(report, stored, filename, actor, now, ip, part=(number, batches))
                 progress(STORING, start + len(batch), len(report.created))
-            record_import(report, filename, actor, now, ip)
+            if not report.created:
+                record_import(report, [], filename, actor, now, ip)
             report.committed = True
             finish(report)
     except IntegrityError:

@@ -238,7 +238,7 @@ def _failed(job_id, message):
     )
 
 
-def run_import_job(job_id, *, batch_size=BATCH):
+def run_import_job(job_id):
     """Run a queued job (the task's body): claim it, preview or import its upload, and
     record the report, or the reason it stopped. Returns the job as it ended; None when
     it was not queued (run already, or cancelled before it started)."""
@@ -268,7 +268,7 @@ def run_import_job(job_id, *, batch_size=BATCH):
             now=now,
             progress=_progress(job.pk),
             finish=finish,
-            batch_size=batch_size,
+            batch_size=BATCH,
         )
         if not importing:
             _finished(job.pk, report, timezone.now())
@@ -283,5 +283,5 @@ def run_import_job(job_id, *, batch_size=BATCH):
             "The job stopped on an unexpected error, and nothing was stored. Try again; if it happens"
             f" again, tell an administrator (job {job.token}).",
         )
-    job.refresh_from_db(fields=["state"])
+    job.refresh_from_db()
     return job

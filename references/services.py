@@ -470,10 +470,24 @@ def _queue_retraction_check(reference_id):
 # ---------------------------------------------------------------- import
 
 
-def record_import(report, filename, actor, now, ip):
-    """One event in the "reference" chain for a confirmed import: the file's name, its
-    format, the counts added, already stored and rejected, and the keys added."""
+def record_import(report, added, filename, actor, now, ip, part=(1, 1)):
+    """An event in the "reference" chain for a confirmed import, one per stored batch (one
+    for a file of up to a thousand records): the file's name, its format, the file's
+    counts added, already stored and rejected, and the keys and values of the references
+    the batch added, as a "create" event records one reference's. django-reversion keeps
+    no version of them (serialising each took longer than the whole import may); their
+    later edits are kept by it as usual."""
     counts = {"added": len(report.created), "duplicates": len(report.duplicates), "rejected": len(report.rejected)}
+    number, of = part
+    details = {
+        "file": filename,
+        "format": report.fmt,
+        **counts,
+        "added_keys": [reference.key for reference in added],
+        "values": {reference.key: _recorded_values(reference) for reference in added},
+    }
+    if of > 1:
+        details.update(part=number, parts=of)
     record_trail_event(
         kind="reference",
         action="import",
@@ -483,6 +497,7 @@ def record_import(report, filename, actor, now, ip):
         comment=(
             f"Imported {filename or 'a file'}: {counts['added']} added, {counts['duplicates']}"
             f" already in the library, {counts['rejected']} rejected"
+            + (f" (part {number} of {of}: {len(added)} of the references added)" if of > 1 else "")
         ),
-        details={"file": filename, "format": report.fmt, **counts, "added_keys": [new.key for new in report.created]},
+        details=details,
     )
