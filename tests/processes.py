@@ -160,6 +160,16 @@ def wait_for(condition, seconds):
         time.sleep(0.05)
 
 
+def flush_test_redis():
+    """Empty the tests' Redis database (no task left from another test), or fail naming the cause."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (start it: see .ci/run)")
+
+
 def use_broker(url):
     """Point this process's Celery app at a broker (tests otherwise run tasks eagerly).
     It closes the app, and a closed app registers no task whose module is first imported
