@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imprimatur
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-public bench-audit bench-desk install install-dev clean
+.PHONY: run test lint bench bench-public bench-audit bench-desk bench-import install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,9 @@ bench-audit: $(VENV)/.installed-dev
 # The desk's list at 100,000 articles: under 100 ms a page, beside a bare SELECT 1 and the page's own SQL.
 bench-desk: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/desk_list.py
+
+bench-import: $(VENV)/.installed-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python bench/import_references.py
 
 bench-public: $(VENV)/.installed-dev
 	$(BIN)/python bench/public_page.py
