@@ -176,6 +176,7 @@ def use_broker(url):
     after that: import the tasks a test sends at the top of its module."""
     from editorial.celery import app
 
+    app.loader.import_default_modules()  # every app's tasks, registered before the app is closed
     app.close()  # drop pooled connections to the previous broker
     app.amqp._producer_pool = None  # built on kombu's default URL by eager runs
     app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url or "memory://localhost/"

@@ -26,7 +26,12 @@ def named_patterns(resolver=None, prefix="", namespace=""):
 def sample_address(name, pattern, ids):
     """The address of `name` with the pattern's arguments filled in: the ids given, or 1."""
     arguments = list(pattern.pattern.regex.groupindex)
-    samples = {"fmt": "json", "decision": "accept", "key": "editorial-policy"}
+    samples = {
+        "fmt": "json",
+        "decision": "accept",
+        "key": "editorial-policy",
+        "token": "00000000-0000-4000-8000-000000000000",
+    }
     return reverse(name, kwargs={arg: samples.get(arg, ids.get(arg, 1)) for arg in arguments})
 
 
