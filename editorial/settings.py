@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "webhooks",
     "registry",
+    "figures",
 ]
 
 MIDDLEWARE = [
@@ -233,11 +234,24 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# Uploaded files (board members' photos). nginx serves MEDIA_URL from MEDIA_ROOT
+# Uploaded files (board members' photos, articles' figures). nginx serves MEDIA_URL from MEDIA_ROOT
 # (deploy/nginx.conf); `make run` has the app serve them itself (SERVE_MEDIA).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Figures: a file larger than FIGURE_MAX_BYTES is refused before it is read, an image of
+# more than FIGURE_MAX_PIXELS before it is decoded (Pillow's own limit, core/images.py, is
+# 40 million); each is stored in renditions FIGURE_WIDTHS pixels wide (never wider than
+# the image); an article has at most FIGURES_PER_ARTICLE figures.
+FIGURE_MAX_BYTES = env_int("FIGURE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FIGURE_MAX_PIXELS = min(env_int("FIGURE_MAX_PIXELS", 40_000_000, minimum=1), 40_000_000)
+try:
+    FIGURE_WIDTHS = sorted({int(width) for width in env_list("FIGURE_WIDTHS", ["480", "960", "1600"])})
+except ValueError:
+    raise ImproperlyConfigured("FIGURE_WIDTHS must be whole numbers separated by commas (got a non-number)") from None
+if not FIGURE_WIDTHS or FIGURE_WIDTHS[0] < 16:
+    raise ImproperlyConfigured("FIGURE_WIDTHS must list at least one width of 16 pixels or more")
+FIGURES_PER_ARTICLE = env_int("FIGURES_PER_ARTICLE", 50, minimum=1)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
