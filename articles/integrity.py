@@ -2,11 +2,13 @@
 
 A version's `content_hash` is what reviewers signed. Before anything relies on it
 (approving, publishing, showing a page as reviewed) the hash is computed again from
-the content and the frozen references themselves, so a row changed behind the
+the content and the frozen references themselves, and the stored bytes of every figure
+file it shows are hashed again, so a row changed behind the
 application's back is caught instead of being served under "Reviewed by".
 """
 
 from articles.models import Signature, content_hash
+from figures.processing import changed_files
 
 
 def verify_version_content(version):
@@ -14,7 +16,7 @@ def verify_version_content(version):
     sentence naming the version, meant for staff (and logs)."""
     actual = content_hash(version.canonical_content())
     if actual == version.content_hash:
-        return None
+        return _figure_files_problem(version)
     return (
         f"Version {version.number}'s stored content does not match its recorded hash "
         f"(recorded {version.content_hash[:12]}…, the content now hashes to {actual[:12]}…): it was changed "
@@ -39,3 +41,16 @@ def verify_signed_content(version):
                 f"(signed {signed_hash[:12]}…, the content hashes to {version.content_hash[:12]}…)."
             )
     return None
+
+
+def _figure_files_problem(version):
+    """None when every figure file of the version still has the bytes it was signed
+    with; else a sentence naming the files."""
+    changed = changed_files(version.figures)
+    if not changed:
+        return None
+    return (
+        f"Version {version.number}'s figure files do not match the hashes it was saved with "
+        f"({', '.join(changed)} changed or missing): they were changed outside the editorial desk, "
+        "so it cannot be approved, published or shown as reviewed."
+    )

@@ -118,6 +118,10 @@ class ArticleVersion(models.Model):
     # The cited references as they were when this version was saved, in citation order.
     # A reference edited later does not change what this version says (or its hash).
     references = models.JSONField(default=list, blank=True)
+    # The cited figures as they were when this version was saved, in order of first
+    # appearance, with the SHA-256 of every stored file: replacing an image needs a new
+    # version, and the files are re-hashed wherever the signed hash is re-proved.
+    figures = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -147,6 +151,7 @@ class ArticleVersion(models.Model):
             aliases=self.aliases,
             reference_list=self.reference_list,
             references=[hashed_reference(snapshot) for snapshot in self.references],
+            figures=self.figures,
         )
 
     @property
@@ -236,9 +241,11 @@ def kept_aliases(aliases):
     return [alias.strip() for alias in aliases if alias.strip()]
 
 
-def canonical_content(*, title, summary, body, key_points, faq, aliases, reference_list=(), references=()):
+def canonical_content(*, title, summary, body, key_points, faq, aliases, reference_list=(), references=(), figures=()):
     """The exact content a signature covers, as stable JSON text. Its rules must never
-    change: stored versions' signatures are re-proved with them."""
+    change: stored versions' signatures are re-proved with them. Figures (snapshots with
+    their files' hashes) count only when there are some, so a version without figures
+    hashes as it did before figures existed."""
     document = {
         "title": title.strip(),
         "summary": summary.strip(),
@@ -249,6 +256,8 @@ def canonical_content(*, title, summary, body, key_points, faq, aliases, referen
         "reference_list": list(reference_list),
         "references": list(references),
     }
+    if figures:
+        document["figures"] = list(figures)
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

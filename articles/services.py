@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts import lockout, two_factor
 from accounts.roles import REVIEWER, roles_of
-from articles import citing, notices, reader_reports
+from articles import citing, figuring, notices, reader_reports
 from articles.audit import flag_for_attention, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
@@ -55,6 +55,7 @@ from articles.models import (
 )
 from core.errors import DomainError
 from core.text import sentence
+from figures import markup as figure_markup
 from public import changes as public_changes
 from public import pages
 from registry.selectors import signing_standing, specialists_among
@@ -66,6 +67,10 @@ class StaleVersion(DomainError):
     """The page was opened on a version that is no longer the working one."""
 
     default_message = "Someone saved a newer version since you opened this page."
+
+
+class ForeignImages(TransitionNotAllowed):
+    """A body shows images that are not the article's figures (bad input, not a refusal of the person)."""
 
 
 class ContentMismatch(TransitionNotAllowed):
@@ -222,7 +227,11 @@ def situation_for(article, actor, library=None, **facts):
     `library` is the cited references when the caller has looked them up already."""
     version = article.working_version
     approvals = _valid_approvals(version) if version else 0
-    problems = citing.integrity(version.body, version.reference_list, library).problems if version else ()
+    problems = (
+        (*citing.integrity(version.body, version.reference_list, library).problems, *figuring.problems(version))
+        if version
+        else ()
+    )
     facts = {**_duties(), **facts}
     return situation(
         article.state,
@@ -410,14 +419,27 @@ def _record_decision(article, decision, actor, now, *, comment, ip=None, version
     )
 
 
-def _hash_of(fields, snapshots):
-    return content_hash(canonical_content(**fields, references=[hashed_reference(s) for s in snapshots]))
+def _hash_of(fields, snapshots, figures=()):
+    return content_hash(
+        canonical_content(**fields, references=[hashed_reference(s) for s in snapshots], figures=figures)
+    )
+
+
+def _resolved(article_id, fields):
+    """(reference snapshots, figure snapshots) of content about to be saved. Refuses a
+    body showing images that are not the article's figures: nothing would show them."""
+    foreign = figure_markup.foreign_images(fields["body"])
+    if foreign:
+        raise ForeignImages(" ".join(foreign))
+    snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
+    figures, _ = figuring.resolve(article_id, fields["body"])
+    return snapshots, figures
 
 
 def _new_version(article, actor, content, note, now, based_on=None):
-    """A new immutable version with its references resolved and frozen into it."""
+    """A new immutable version with its references and figures resolved and frozen into it."""
     fields = content.fields()
-    snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
+    snapshots, figures = _resolved(article.pk, fields)
     number = (article.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = ArticleVersion.objects.create(
         article=article,
@@ -427,7 +449,8 @@ def _new_version(article, actor, content, note, now, based_on=None):
         created_by=actor,
         created_at=now,
         references=snapshots,
-        content_hash=_hash_of(fields, snapshots),
+        figures=figures,
+        content_hash=_hash_of(fields, snapshots, figures),
         **fields,
     )
     Citation.objects.bulk_create(
@@ -484,8 +507,7 @@ def article_save_version(*, article_id, actor, base_version_id, content, note, i
         article, now = step.article, step.now
         decision = step.decide(Action.EDIT)
         fields = content.fields()
-        snapshots, _ = citing.resolve(fields["body"], fields["reference_list"])
-        if _hash_of(fields, snapshots) == article.working_version.content_hash:
+        if _hash_of(fields, *_resolved(article.pk, fields)) == article.working_version.content_hash:
             raise TransitionNotAllowed("Nothing changed, so no new version was saved.")
         version = _new_version(article, actor, content, note, now, based_on=based_on or article.working_version)
         reader_reports.link_correction(article, version)  # an accepted report waits for this version

@@ -16,6 +16,7 @@ from django.db import connections
 _SOURCES = (
     ("articles.migrations.0002_event_append_only", "articles_event"),
     ("articles.migrations.0011_signed_content_protected", "articles_signature"),
+    ("articles.migrations.0021_version_figures", "articles_articleversion"),
     ("accounts.migrations.0004_login_names_and_kept_profiles", "accounts_usedusername"),
 )
 GUARDS = (
@@ -23,6 +24,7 @@ GUARDS = (
     "articles_event_no_delete",
     "articles_version_no_content_update",
     "articles_version_no_signed_delete",
+    "articles_version_no_figures_update",
     "articles_signature_no_update",
     "articles_signature_no_delete",
     # Login names: recorded on creation, not changed once in the record (reads the trail), kept.
