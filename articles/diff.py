@@ -85,11 +85,46 @@ def _field_text(version, name):
     return getattr(version, name)
 
 
+@dataclass(frozen=True)
+class FigureChange:
+    key: str
+    change: str  # "added", "removed", "replaced" (another image) or "described" (its words)
+    old: dict | None
+    new: dict | None
+
+    @property
+    def details(self):
+        """The words that changed, as (label, before, after)."""
+        if self.old is None or self.new is None:
+            return []
+        labels = (("alt", "Alt text"), ("caption", "Caption"), ("credit", "Credit"), ("licence", "Licence"))
+        return [(label, self.old[name], self.new[name]) for name, label in labels if self.old[name] != self.new[name]]
+
+
+def figure_changes(old, new):
+    """Figures added, removed, replaced (other bytes) or described differently, in the
+    new version's order, then the removed ones."""
+    before = {figure["key"]: figure for figure in old.figures}
+    after = {figure["key"]: figure for figure in new.figures}
+    changes = []
+    for key, figure in after.items():
+        previous = before.get(key)
+        if previous is None:
+            changes.append(FigureChange(key, "added", None, figure))
+        elif previous["sha256"] != figure["sha256"]:
+            changes.append(FigureChange(key, "replaced", previous, figure))
+        elif previous != figure:
+            changes.append(FigureChange(key, "described", previous, figure))
+    changes.extend(FigureChange(key, "removed", figure, None) for key, figure in before.items() if key not in after)
+    return changes
+
+
 def compare_versions(old, new):
-    """{"numbers": [NumberChange], "fields": [(label, changed, html)]} for two versions."""
+    """{"numbers": [NumberChange], "fields": [(label, changed, html)], "figures":
+    [FigureChange]} for two versions."""
     numbers, fields = [], []
     for name, label in COMPARED_FIELDS:
         before, after = _field_text(old, name), _field_text(new, name)
         numbers.extend(number_changes(label, before, after))
         fields.append((label, before != after, word_diff_html(before, after)))
-    return {"numbers": numbers, "fields": fields}
+    return {"numbers": numbers, "fields": fields, "figures": figure_changes(old, new)}

@@ -344,3 +344,34 @@ class DeclineReportForm(forms.Form):
 
 class AcceptReportForm(forms.Form):
     note = forms.CharField(label="Note (optional)", max_length=2000, required=False)
+
+
+class FigureForm(forms.Form):
+    """A figure to add to an article (or to replace), sent with the edit page's text so
+    that nothing typed there is lost."""
+
+    prefix = "figure"
+
+    image = forms.FileField(
+        required=False,
+        label="Image file",
+        help_text="PNG, JPEG or WebP. SVG is not accepted. Its metadata (camera, place) is removed.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    key = forms.CharField(
+        max_length=60, required=False, help_text="Letters, digits and hyphens, e.g. dosing-chart; cite it by this."
+    )
+    alt = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Alt text",
+        help_text="Required: what the image shows, for readers who cannot see it.",
+    )
+    caption = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    credit = forms.CharField(max_length=300, required=False, help_text="Who made the image.")
+    licence = forms.CharField(max_length=200, required=False, help_text="e.g. CC BY 4.0, or “used with permission”.")
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace the figure with this key",
+        help_text="Its words, and its image when you choose a file. Versions already saved keep the old one.",
+    )

@@ -8,7 +8,9 @@ from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
-from core.html import sanitise
+from core.html import sanitise, sanitise_with_figures
+from figures.html import figure_html, img_html
+from figures.markup import BodyImage
 from references.citations import KEY_IN_MARKER, MARKER, label_runs
 
 AUDIENCES = {"patient": "Patient", "caregiver": "Caregiver", "professional": "Healthcare professional"}
@@ -64,6 +66,37 @@ _markdown.inline.ruler.before("link", "citation", _citation_rule)
 _markdown.add_render_rule("citation", _render_citation)
 
 
+def _render_image(self, tokens, index, options, env):
+    """One of the version's figures: a <figure> when it stands alone in its paragraph,
+    else the image alone. Anything else shows as words saying why it is not shown
+    (saving and submitting refuse it; older versions may hold one)."""
+    token = tokens[index]
+    image = BodyImage(token.attrGet("src") or "", token.content, 0)
+    figure = env.get("figures", {}).get(image.key)
+    if figure is None:
+        what = f"figure “{image.key}” is missing" if image.key else "image not shown: not one of the article's figures"
+        return f'<span class="figure-missing">[{escape(image.alt or "image")}: {escape(what)}]</span>'
+    return figure_html(figure, image.alt) if token.meta.get("block") else img_html(figure, image.alt or figure["alt"])
+
+
+_markdown.add_render_rule("image", _render_image)
+
+
+def _figure_paragraphs(tokens):
+    """A paragraph holding a single image becomes that figure: its <p> is dropped, as a
+    <figure> cannot stand inside one."""
+    for index, token in enumerate(tokens[:-2]):
+        inline, closing = tokens[index + 1], tokens[index + 2]
+        if token.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close":
+            continue
+        children = [
+            child for child in inline.children or () if not (child.type == "text" and not child.content.strip())
+        ]
+        if len(children) == 1 and children[0].type == "image":
+            children[0].meta = {**(children[0].meta or {}), "block": True}
+            token.hidden = closing.hidden = True
+
+
 def _headings(tokens):
     """Give h2-h6 headings stable ids; return [(level, text, id)]."""
     found, used = [], set()
@@ -102,17 +135,23 @@ def _only_audience(tokens, audience):
     return kept
 
 
-def render_markdown(text, references=(), audience=None):
+def render_markdown(text, references=(), audience=None, figures=()):
     """(safe HTML, headings) for a Markdown body; citation markers become superscript
-    numbers in the order of `references` (the version's snapshot list). With an
-    audience, only that audience's blocks are kept; without, all are shown, labelled."""
-    env = {"numbers": {item["key"]: number for number, item in enumerate(references, start=1)}}
+    numbers in the order of `references` (the version's snapshot list), and
+    `![alt](figure:key)` shows the figure of that key among `figures` (the version's
+    snapshots). With an audience, only that audience's blocks are kept; without, all
+    are shown, labelled."""
+    env = {
+        "numbers": {item["key"]: number for number, item in enumerate(references, start=1)},
+        "figures": {item["key"]: item for item in figures},
+    }
     tokens = _markdown.parse(text or "", env)
     if audience is not None:
         tokens = _only_audience(tokens, audience)
     headings = _headings(tokens)
+    _figure_paragraphs(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
-    return sanitise(html), headings
+    return sanitise_with_figures(html), headings
 
 
 def _notice_html(notice):

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
 from accounts import two_factor
 from accounts.roles import PUBLISHER, REVIEWER, roles_of
-from articles import citing, selectors, services
+from articles import citing, figure_views, figuring, selectors, services
 from articles.diff import compare_versions
 from articles.forms import (
     SCHEDULE_ZONE_NAME,
@@ -49,7 +50,9 @@ from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
 from core.kept import kept_fields, refused, typed_back
-from core.web import client_ip, desk_view, form_post
+from core.web import client_ip, declared_length, desk_view, form_post
+from figures import markup as figure_markup
+from figures.services import figures_of
 from references import exporting
 from references.models import Reference
 
@@ -62,7 +65,7 @@ def _article_or_404(article_id):
 
 
 def _refused_status(error):
-    if isinstance(error, two_factor.MalformedCode):
+    if isinstance(error, (two_factor.MalformedCode, services.ForeignImages)):
         return 400
     return 409 if isinstance(error, StaleVersion) else 403
 
@@ -125,8 +128,9 @@ def publish_queue(request):
 
 def _article_page(request, article, *, values=None, policy_form=None):
     version = article.working_version
-    body_html, headings = render_markdown(version.body, version.references)
+    body_html, headings = render_markdown(version.body, version.references, figures=version.figures)
     library = citing.library_for(version.body, version.reference_list)
+    figures = figures_of(article.pk)
     fast_track_request = services.pending_fast_track(article)
     situation = services.situation_for_viewer(article, request.user, library, fast_track_request)
     citation_check = citing.integrity(version.body, version.reference_list, library)
@@ -143,6 +147,9 @@ def _article_page(request, article, *, values=None, policy_form=None):
         "references_html": render_reference_list(version.references, settings.CITATION_STYLE),
         "citation_check": citation_check,
         "outdated_references": citing.outdated(version, library),
+        "figure_problems": figuring.problems(version),
+        "outdated_figures": figuring.outdated(version, figures),
+        "figures_to_freeze": figuring.missing(version, figures),
         "actions": actions,
         "situation": situation,
         "rounds": article.all_rounds,
@@ -551,7 +558,7 @@ def decline_fast_track(request, article_id):
 # ---------------------------------------------------------------- editing
 
 
-def _edit_page(request, form, *, article=None, preview=None, error=None, status=200):
+def _edit_page(request, form, *, article=None, preview=None, error=None, status=200, figure_form=None):
     return render(
         request,
         "articles/edit.html",
@@ -560,22 +567,26 @@ def _edit_page(request, form, *, article=None, preview=None, error=None, status=
             "article": article,
             "preview": preview,
             "error": error,
+            **figure_views.figures_context(article, request.user, figure_form),
         },
         status=status,
     )
 
 
-def _preview(form):
-    """The page as it would read, with the references as the library holds them now."""
+def _preview(form, article=None):
+    """The page as it would read, with the references as the library holds them now
+    and the article's figures as they are now."""
     body, listed = form.cleaned_data["body"], form.cleaned_data["reference_list"]
     snapshots, library = citing.resolve(body, listed)
-    body_html, headings = render_markdown(body, snapshots)
+    figures, found = figuring.resolve(article.pk if article else None, body)
+    body_html, headings = render_markdown(body, snapshots, figures=figures)
     return {
         "title": form.cleaned_data["title"],
         "body_html": body_html,
         "headings": headings,
         "references_html": render_reference_list(snapshots, settings.CITATION_STYLE),
         "citation_check": citing.integrity(body, listed, library),
+        "figure_problems": figure_markup.problems(body, found),
         "summary": form.cleaned_data["summary"],
         "key_points": form.cleaned_data["key_points"].splitlines(),
         "faq": form.cleaned_data["faq"],
@@ -602,25 +613,37 @@ def article_new(request):
             ip=client_ip(request),
         )
     except TransitionNotAllowed as refusal:
-        return _edit_page(request, form, error=refusal.message, status=403)
+        return _edit_page(request, form, error=refusal.message, status=_refused_status(refusal))
     messages.success(request, "Article created as a draft.")
     return redirect("articles:article", article.pk)
 
 
+@csrf_exempt  # checked by _article_edit, once the size is known to be acceptable
 @desk_view
 def article_edit(request, article_id):
+    """Refuse a request too large to be a figure upload before reading it (and before the
+    CSRF check, which would read the whole body to find its token)."""
     article = get_object_or_404(Article.objects.select_related("working_version"), pk=article_id)
+    if request.method == "POST" and figure_views.too_large(declared_length(request)):
+        return figure_views.refused_as_too_large(request, article, _edit_page)
+    return _article_edit(request, article)
+
+
+@csrf_protect
+def _article_edit(request, article):
     if request.method == "GET":
         return _edit_page(
             request,
             ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),
             article=article,
         )
+    if "upload_figure" in request.POST or "remove_figure" in request.POST:
+        return figure_views.change_figures(request, article, _edit_page)
     form = ArticleContentForm(request.POST, previewing="preview" in request.POST)
     if not form.is_valid():
         return _edit_page(request, form, article=article, status=400)
     if form.previewing:
-        return _edit_page(request, form, article=article, preview=_preview(form))
+        return _edit_page(request, form, article=article, preview=_preview(form, article))
     try:
         services.article_save_version(
             article_id=article.pk,

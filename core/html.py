@@ -60,3 +60,20 @@ _cleaner = dict(
 
 def sanitise(html):
     return nh3.clean(html, **_cleaner)
+
+
+# Article bodies may also show their figures: <figure> with an <img> the renderer wrote
+# (raw HTML is off in the parser, so no other <img> reaches this point).
+_with_figures = dict(
+    _cleaner,
+    tags=ALLOWED_TAGS | {"figure", "figcaption", "img"},
+    attributes={
+        **ALLOWED_ATTRIBUTES,
+        "figure": {"class", "id"},
+        "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
+    },
+)
+
+
+def sanitise_with_figures(html):
+    return nh3.clean(html, **_with_figures)

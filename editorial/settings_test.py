@@ -23,3 +23,5 @@ ALLOWED_HOSTS = ["*"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests that check the static export choose their own folder.
 STATIC_EXPORT_DIR = ""
+# Figures and photos are served by the app in tests, from whatever MEDIA_ROOT a test chose.
+SERVE_MEDIA = True

@@ -36,9 +36,11 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:  # `make run`; a deployment has nginx serve MEDIA_ROOT (deploy/nginx.conf)
-    urlpatterns.insert(
-        0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT, "show_indexes": False})
-    )
+
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests change it
+
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media))
 
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"

@@ -24,6 +24,8 @@ from articles.lifecycle import Policy, State
 from articles.models import ArticleVersion, VersionPage, rereview_due_at
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE, render_markdown, render_reference_list
 from core.text import full_stop_after, sentence
+from figures.html import largest
+from figures.html import url as figure_url
 from references.models import SourceNotice
 
 RENDERING_FORMAT = 8  # bump when the stored rendering's shape or markup changes
@@ -167,6 +169,23 @@ def _script_safe_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _absolute(address):
+    return address if address.startswith(("https://", "http://")) else settings.SITE_URL + address
+
+
+def _schema_image(figure):
+    widest = largest(figure)
+    return {
+        "@type": "ImageObject",
+        "contentUrl": _absolute(figure_url(widest["name"])),
+        "width": widest["width"],
+        "height": widest["height"],
+        "caption": figure["caption"] or figure["alt"],
+        **({"creditText": figure["credit"]} if figure["credit"] else {}),
+        **({"license": figure["licence"]} if figure["licence"] else {}),
+    }
+
+
 def version_json_ld(version, audience, page_url, notices=None, authors=()):
     """The schema.org MedicalWebPage of one audience's page, less the members the review
     facts add per request (review_json_ld): a marker stands where they go."""
@@ -181,6 +200,7 @@ def version_json_ld(version, audience, page_url, notices=None, authors=()):
         "citation": _schema_citations(version, notices or {}),
         "alternateName": version.aliases,
         "author": [{"@type": "Person", "name": name} for name in authors],
+        "image": [_schema_image(figure) for figure in version.figures],
     }
     text = _script_safe_json({name: value for name, value in data.items() if value not in ("", [])})
     return text[:-1] + JSON_LD_MARK + "}"
@@ -221,7 +241,9 @@ def render_pages(version):
     slug = version.article.slug
     pages = []
     for audience in AUDIENCES:
-        body_html, headings = render_markdown(version.body, version.references, audience=audience)
+        body_html, headings = render_markdown(
+            version.body, version.references, audience=audience, figures=version.figures
+        )
         content = render_to_string(
             "public/article_content.html",
             {

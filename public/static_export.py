@@ -2,7 +2,9 @@
 deployment can serve them from nginx or a CDN without touching the app.
 
 Layout under STATIC_EXPORT_DIR: articles/<slug>/index.html (the default audience),
-articles/<slug>/<audience>/index.html, and static/ with the stylesheet.
+articles/<slug>/<audience>/index.html, articles/<slug>/figures/<sha256>/<file> (the
+figures' files, copied from storage; the pages point at these copies), and static/
+with the stylesheet.
 """
 
 import shutil
@@ -10,11 +12,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
 
 from articles import selectors
 from articles.models import Article
 from articles.rendering import AUDIENCES, DEFAULT_AUDIENCE
+from figures.html import url as figure_url
+from figures.processing import files_of
 from public import pages
 
 ASSETS = ["css/site.css"]
@@ -40,6 +45,28 @@ def export_assets(root):
         shutil.copyfile(source, target)
 
 
+def export_figures(root, slug, figures):
+    """Copy the figures' files beside the article's pages; returns {stored address:
+    exported address}, for the pages to point at the copies."""
+    addresses = {}
+    for figure in figures:
+        for name in files_of(figure):
+            relative = Path("articles", slug, "figures", *Path(name).parts[1:])
+            target = root / relative
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+                    shutil.copyfileobj(source, copy)
+            addresses[figure_url(name)] = "/" + relative.as_posix()
+    return addresses
+
+
+def _pointing_at(html, addresses):
+    for stored, exported in addresses.items():
+        html = html.replace(stored, exported)
+    return html
+
+
 def export_article(article_id):
     """Write (or rewrite) every audience's page of a published article; remove the
     files of one that is not published or whose page is withheld. Returns the paths
@@ -47,17 +74,21 @@ def export_article(article_id):
     root = _root()
     if root is None:
         return []
-    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+    slug, figures = Article.objects.filter(pk=article_id).values_list("slug", "published_version__figures").first() or (
+        None,
+        None,
+    )
     loaded = {audience: pages.load_page(audience, pk=article_id) for audience in AUDIENCES}
     if any(page is None or not page.page_html for page in loaded.values()):
         if slug:
             remove_export(slug)
         return []
     export_assets(root)
+    addresses = export_figures(root, slug, figures or [])
     written = []
     for audience, page in loaded.items():
         folder = root / "articles" / slug / ("" if audience == DEFAULT_AUDIENCE else audience)
-        _write(folder / "index.html", pages.finish_page(page))
+        _write(folder / "index.html", _pointing_at(pages.finish_page(page), addresses))
         written.append(folder / "index.html")
     return written
 

@@ -56,14 +56,21 @@ def test_word_diff_marks_changes_and_escapes_html():
 
 
 def test_compare_versions_covers_every_field():
-    old = SimpleNamespace(title="T", summary="S", body="5 mg", key_points="", faq=[], aliases=["A"])
+    old = SimpleNamespace(title="T", summary="S", body="5 mg", key_points="", faq=[], aliases=["A"], figures=[])
     new = SimpleNamespace(
-        title="T", summary="S2", body="50 mg", key_points="", faq=[{"question": "Q", "answer": "A"}], aliases=["A"]
+        title="T",
+        summary="S2",
+        body="50 mg",
+        key_points="",
+        faq=[{"question": "Q", "answer": "A"}],
+        aliases=["A"],
+        figures=[],
     )
     result = compare_versions(old, new)
     changed = {label for label, is_changed, _ in result["fields"] if is_changed}
     assert changed == {"Summary", "Body", "FAQ"}
     assert [(c.field, c.old, c.new) for c in result["numbers"]] == [("Body", "5 mg", "50 mg")]
+    assert result["figures"] == []
 
 
 def test_a_citation_marker_links_each_number_and_shows_three_in_a_row_as_a_range():
