@@ -32,6 +32,7 @@ from api.serializers import (
 from articles import selectors
 from articles.models import VersionPage
 from articles.rendering import AUDIENCES, render_markdown
+from figures.html import url as figure_url
 from public import pages
 from references.formatting import to_csl
 
@@ -89,7 +90,9 @@ def _detail(article):
         {
             "audience": audience,
             "label": label,
-            "body_html": render_markdown(version.body, version.references, audience=audience)[0],
+            "body_html": render_markdown(version.body, version.references, audience=audience, figures=version.figures)[
+                0
+            ],
             "disclaimer": pages.DISCLAIMERS[audience],
             "page_url": pages.article_url(article.slug, audience),
         }
@@ -102,6 +105,17 @@ def _detail(article):
         "faq": version.faq,
         "audiences": audiences,
         "references_url": reverse("api:article_references", args=[article.slug]),
+        "figures": [_figure(figure) for figure in version.figures],
+    }
+
+
+def _figure(figure):
+    return {
+        **{name: figure[name] for name in ("key", "alt", "caption", "credit", "licence", "sha256", "width", "height")},
+        "renditions": [
+            {"width": r["width"], "height": r["height"], "url": pages.absolute_url(figure_url(r["name"]))}
+            for r in figure["renditions"]
+        ],
     }
 
 

@@ -84,6 +84,24 @@ class AudienceVariantSerializer(serializers.Serializer):
     page_url = serializers.CharField()
 
 
+class FigureRenditionSerializer(serializers.Serializer):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Cited in the body as ![alt](figure:key).")
+    alt = serializers.CharField()
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True)
+    licence = serializers.CharField(allow_blank=True)
+    sha256 = serializers.CharField(help_text="SHA-256 of the stored image, part of the signed content.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    renditions = FigureRenditionSerializer(many=True, help_text="The image at each width, never wider than it is.")
+
+
 class PublishedArticleDetailSerializer(PublishedArticleSerializer):
     body_markdown = serializers.CharField(
         help_text="The body as written, with ::: audience blocks and [@key] citations."
@@ -92,6 +110,7 @@ class PublishedArticleDetailSerializer(PublishedArticleSerializer):
     faq = FaqSerializer(many=True)
     audiences = AudienceVariantSerializer(many=True)
     references_url = serializers.CharField()
+    figures = FigureSerializer(many=True)
 
 
 class CslItemSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from articles import figure_services, services
 from articles.forms import ArticleContentForm, FigureForm
 from articles.lifecycle import Action, TransitionNotAllowed, is_allowed
 from core.web import client_ip
+from figures import markup
 from figures.processing import FigureRefused, check_size, megabytes
 from figures.services import FigureText, figures_of
 
@@ -26,7 +27,7 @@ def too_large(length):
 def figure_rows(article):
     """The article's figures as the edit page lists them: one query."""
     return [
-        {"figure": figure, "snapshot": figure.snapshot(), "syntax": f"![{figure.alt}](figure:{figure.key})"}
+        {"figure": figure, "snapshot": figure.snapshot(), "syntax": markup.syntax(figure.key, figure.alt)}
         for figure in sorted(figures_of(article.pk).values(), key=lambda figure: figure.key)
     ]
 
@@ -68,7 +69,7 @@ def _put(request, article, figure_form):
         replace=data.get("replace", False),
         ip=client_ip(request),
     )
-    syntax = f"![{figure.alt}](figure:{figure.key})"
+    syntax = markup.syntax(figure.key, figure.alt)
     return f"Figure “{figure.key}” saved. Cite it in the body as {syntax}, then save a version."
 
 

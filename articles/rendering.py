@@ -71,7 +71,8 @@ def _render_image(self, tokens, index, options, env):
     else the image alone. Anything else shows as words saying why it is not shown
     (saving and submitting refuse it; older versions may hold one)."""
     token = tokens[index]
-    image = BodyImage(token.attrGet("src") or "", token.content, 0)
+    alt = self.renderInlineAsText(token.children or [], options, env)  # escapes undone, as Markdown reads it
+    image = BodyImage(token.attrGet("src") or "", alt, 0)
     figure = env.get("figures", {}).get(image.key)
     if figure is None:
         what = f"figure “{image.key}” is missing" if image.key else "image not shown: not one of the article's figures"

@@ -48,6 +48,12 @@ def keys_in_order(body):
     return list(dict.fromkeys(image.key for image in images_in(body) if image.key))
 
 
+def syntax(key, alt):
+    """What to paste in a body to show the figure `key` with `alt` as its alt text."""
+    escaped = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{escaped}]({SCHEME}{key})"
+
+
 def how_to_add(alt="alt text"):
     return f"upload it in the Figures section of the edit page and cite it as ![{alt}](figure:key)"
 

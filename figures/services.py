@@ -39,7 +39,7 @@ class FigureText:
                 raise FigureRefused(f"The {label} may be at most {limit} characters.")
         return {
             "key": key,
-            "alt": self.alt.strip(),
+            "alt": " ".join(self.alt.split()),  # one line: it is pasted into the body
             "caption": self.caption.strip(),
             "credit": self.credit.strip(),
             "licence": self.licence.strip(),

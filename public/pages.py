@@ -169,7 +169,8 @@ def _script_safe_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _absolute(address):
+def absolute_url(address):
+    """An address on this site (or already absolute, as a bucket's) as readers outside it use it."""
     return address if address.startswith(("https://", "http://")) else settings.SITE_URL + address
 
 
@@ -177,7 +178,7 @@ def _schema_image(figure):
     widest = largest(figure)
     return {
         "@type": "ImageObject",
-        "contentUrl": _absolute(figure_url(widest["name"])),
+        "contentUrl": absolute_url(figure_url(widest["name"])),
         "width": widest["width"],
         "height": widest["height"],
         "caption": figure["caption"] or figure["alt"],

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from articles.models import Event
 from articles.rendering import render_markdown
@@ -293,6 +294,21 @@ def test_readers_see_the_figure_with_caption_credit_licence_and_json_ld_image(
     ]
     image = client.get(f"/media/figures/{figure['sha256']}/960w.png")
     assert image.status_code == 200
+    detail = client.get(reverse("api:article", args=["sample-condition"])).json()
+    assert '<figure class="figure" id="figure-dosing-chart">' in detail["audiences"][0]["body_html"]
+    [listed] = detail["figures"]
+    assert (listed["key"], listed["sha256"], listed["licence"]) == ("dosing-chart", figure["sha256"], "CC BY 4.0")
+    assert [r["width"] for r in listed["renditions"]] == [480, 960, 1200]
+    assert listed["renditions"][0]["url"].endswith(f"/media/figures/{figure['sha256']}/480w.png")
+
+
+def test_the_syntax_to_paste_escapes_brackets_in_the_alt_text(client, draft, editor):
+    add_figure(draft, editor, alt="Dose [mg] by weight")
+    client.force_login(editor)
+    page = client.get(f"/desk/{draft.pk}/edit/").content.decode()
+    assert 'value="![Dose \\[mg\\] by weight](figure:dosing-chart)"' in page
+    html, _ = render_markdown("![Dose \\[mg\\] by weight](figure:chart)", figures=[snapshot()])
+    assert 'alt="Dose [mg] by weight"' in html
 
 
 def test_an_article_page_with_20_figures_takes_the_queries_of_one_with_1(
