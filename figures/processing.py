@@ -142,7 +142,9 @@ def prepared(upload):
     widths = [width for width in settings.FIGURE_WIDTHS if width < image.width]
     for width in widths:
         height = max(1, round(image.height * width / image.width))
-        content = images.encoded(image.resize((width, height), Image.Resampling.LANCZOS), fmt)
+        # Shrink by whole factors first, then Lanczos, as Image.thumbnail does: faster, the same to the eye.
+        resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        content = images.encoded(resized, fmt)
         name = f"{folder}/{width}w.{EXTENSIONS[fmt]}"
         stored.renditions.append({"width": width, "height": height, "sha256": _sha256(content), "name": name})
         _store(name, content)
