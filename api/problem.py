@@ -38,6 +38,8 @@ def _pointers(detail, prefix=""):
 
 
 def problem_exception_handler(exc, context):
+    # A refusal with itemised problems (each citation problem) lists them beside its summary.
+    problems = {"problems": list(exc.problems)} if getattr(exc, "problems", ()) else {}
     if isinstance(exc, StaleVersion):
         exc = exceptions.APIException(exc.message)
         exc.status_code = status.HTTP_409_CONFLICT
@@ -60,7 +62,7 @@ def problem_exception_handler(exc, context):
         )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
-        body = problem_body(request.path, status_code, _title(status_code), detail)
+        body = problem_body(request.path, status_code, _title(status_code), detail, **problems)
     headers = {name: value for name, value in response.items() if name.lower() != "content-type"}
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_TYPE)
 

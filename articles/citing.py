@@ -1,6 +1,6 @@
 """Resolving an article's citation markers against the reference library."""
 
-from references.citations import check, keys_in_order
+from references.citations import Integrity, check, keys_in_order
 from references.formatting import entries
 from references.models import Reference
 from references.services import fingerprint
@@ -50,6 +50,34 @@ def integrity(body, reference_list=(), library=None):
     """Problems (block submission and approval) and warnings for a body's citations."""
     library = library_for(body, reference_list) if library is None else library
     return check(body, library, reference_list)
+
+
+def version_integrity(version, library):
+    """Problems and warnings of a saved version's citations, judged against the library as
+    it is now and against the references the version froze when it was saved: a key the
+    library knows now but the version was saved without would stay "?key" in the signed
+    content, so it blocks too until a new version takes the reference in."""
+    found = integrity(version.body, version.reference_list, library)
+    frozen = {item["key"] for item in version.references}
+    late = [
+        f"@{key} is in the library now, but version {version.number} was saved without it: "
+        "save a new version to include it"
+        for key in keys_in_order(version.body)
+        if key in library and key not in frozen
+    ]
+    return Integrity(problems=(*found.problems, *late), warnings=found.warnings)
+
+
+def references_to_show(version, library):
+    """The references the desk renders the version's markers with: those the version froze
+    (what a signature covers) while they resolve the same keys the library resolves now;
+    else the library's as they are now, so no marker shows "?key" for a reference that has
+    since been added (or a number for one that is gone): the page then lists why the
+    version cannot go further as it is."""
+    current = [key for key in keys_in_order(version.body) if key in library]
+    if [item["key"] for item in version.references] == current:
+        return version.references
+    return [snapshot(library[key]) for key in current]
 
 
 def outdated(version, library):

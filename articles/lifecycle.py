@@ -227,7 +227,7 @@ def _g(predicate, message):
 
 
 NOT_EMPTY = _g(lambda s: s.has_title_and_body, "An article needs a title and a body before it can be submitted.")
-CONTENT_SOUND = _g(lambda s: not s.content_problems, None)  # message built from the problems
+CONTENT_SOUND = _g(lambda s: not s.content_problems, None)  # message: a count; the problems go with the refusal
 NOT_OWN_EDIT = _g(
     lambda s: not s.actor_edited_version,
     "You edited this version, so another member of the Medical Advisory Board must review it.",
@@ -486,18 +486,32 @@ def _role_message(action, rule):
 
 
 def _refusal(action, situation):
-    """The reason `action` is refused in `situation`, or None when it is allowed."""
+    """The refusal (a TransitionNotAllowed) of `action` in `situation`, or None when it is allowed."""
     rule = RULES[action]
     if not (rule.roles & situation.roles):
-        return _role_message(action, rule)
+        return TransitionNotAllowed(_role_message(action, rule))
     if situation.state not in rule.from_states:
-        return f"An article that is {State(situation.state).label.lower()} cannot be {_past(action)}."
+        return TransitionNotAllowed(
+            f"An article that is {State(situation.state).label.lower()} cannot be {_past(action)}."
+        )
     for predicate, message in rule.guards:
         if not predicate(situation):
-            if callable(message):
-                return message(situation)
-            return message or "This version cannot go further: " + "; ".join(situation.content_problems)
+            if message is None:
+                return _content_refusal(action, situation.content_problems)
+            return TransitionNotAllowed(message(situation) if callable(message) else message)
     return None
+
+
+_BLOCKED = {Action.SUBMIT: "submission", Action.APPROVE: "approval"}
+
+
+def _content_refusal(action, problems):
+    """A short count ("3 problems block submission."): the problems themselves travel with
+    the refusal, for a page or an API answer to list once."""
+    count = len(problems)
+    what = _BLOCKED.get(action, "this step")
+    summary = f"{count} problem{'s' if count != 1 else ''} block{'' if count != 1 else 's'} {what}."
+    return TransitionNotAllowed(summary, problems=problems)
 
 
 def _past(action):
@@ -531,9 +545,9 @@ def _past(action):
 
 def decide(action, situation):
     """The Decision for `action`, or raise TransitionNotAllowed with the reason."""
-    reason = _refusal(action, situation)
-    if reason:
-        raise TransitionNotAllowed(reason)
+    refusal = _refusal(action, situation)
+    if refusal is not None:
+        raise refusal
     rule = RULES[action]
     to_state = rule.to_state(situation) if callable(rule.to_state) else rule.to_state
     return Decision(action=action, from_state=State(situation.state), to_state=State(to_state))

@@ -227,11 +227,10 @@ def situation_for(article, actor, library=None, **facts):
     `library` is the cited references when the caller has looked them up already."""
     version = article.working_version
     approvals = _valid_approvals(version) if version else 0
-    problems = (
-        (*citing.integrity(version.body, version.reference_list, library).problems, *figuring.problems(version))
-        if version
-        else ()
-    )
+    problems = ()
+    if version is not None:
+        library = citing.library_for(version.body, version.reference_list) if library is None else library
+        problems = (*citing.version_integrity(version, library).problems, *figuring.problems(version))
     facts = {**_duties(), **facts}
     return situation(
         article.state,

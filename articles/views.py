@@ -128,12 +128,14 @@ def publish_queue(request):
 
 def _article_page(request, article, *, values=None, policy_form=None):
     version = article.working_version
-    body_html, headings = render_markdown(version.body, version.references, figures=version.figures)
     library = citing.library_for(version.body, version.reference_list)
+    # Markers are numbered against the library as it is now (see citing.references_to_show).
+    shown_references = citing.references_to_show(version, library)
+    body_html, headings = render_markdown(version.body, shown_references, figures=version.figures)
     figures = figures_of(article.pk)
     fast_track_request = services.pending_fast_track(article)
     situation = services.situation_for_viewer(article, request.user, library, fast_track_request)
-    citation_check = citing.integrity(version.body, version.reference_list, library)
+    citation_check = citing.version_integrity(version, library)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
     actions = {action.value for action in available_actions(situation)}
@@ -144,7 +146,7 @@ def _article_page(request, article, *, values=None, policy_form=None):
         "version": version,
         "body_html": body_html,
         "headings": headings,
-        "references_html": render_reference_list(version.references, settings.CITATION_STYLE),
+        "references_html": render_reference_list(shown_references, settings.CITATION_STYLE),
         "citation_check": citation_check,
         "outdated_references": citing.outdated(version, library),
         "figure_problems": figuring.problems(version),

@@ -10,4 +10,10 @@ class DomainError(Exception):
 
 
 class TransitionNotAllowed(DomainError):
-    """A domain refusal with a message meant for the person who asked."""
+    """A domain refusal with a message meant for the person who asked. `problems` are the
+    itemised reasons when there are several (e.g. each citation problem), for a page or an
+    API answer to list once beside a short message."""
+
+    def __init__(self, message=None, problems=()):
+        super().__init__(message)
+        self.problems = tuple(problems)

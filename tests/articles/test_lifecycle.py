@@ -270,8 +270,14 @@ def test_review_before_publication_refuses_a_version_still_in_review():
 def test_submit_needs_title_and_body_and_lists_every_content_problem():
     editor = Situation(state=D, roles=frozenset({E}))
     assert "title and a body" in refusal(Action.SUBMIT, replace(editor, has_title_and_body=False))
-    message = refusal(Action.SUBMIT, replace(editor, content_problems=("unknown key @x on line 3", "retracted @y")))
-    assert "unknown key @x on line 3" in message and "retracted @y" in message
+    problems = ("unknown key @x on line 3", "retracted @y", "unknown key @z on line 9")
+    with pytest.raises(TransitionNotAllowed) as refused:
+        decide(Action.SUBMIT, replace(editor, content_problems=problems))
+    # One short summary; the problems travel with the refusal, to be listed once.
+    assert refused.value.message == "3 problems block submission."
+    assert refused.value.problems == problems
+    one = replace(reviewing(), content_problems=problems[:1])
+    assert refusal(Action.APPROVE, one) == "1 problem blocks approval."
 
 
 def test_unpublish_needs_a_live_article_and_a_reason():

@@ -41,8 +41,8 @@ def test_editor_imports_cites_previews_and_submits(page, sign_in, editor):
 
     page.get_by_role("button", name="Save version").click()
     page.get_by_role("button", name="Submit for review").click()
-    alert = page.get_by_role("alert").first.inner_text()
-    assert "unknown reference key @nobody2024" in alert and "line 7" in alert
+    assert page.locator(".message.error").inner_text() == "1 problem blocks submission."
+    assert "line 7: unknown reference key @nobody2024" in page.locator("#citation-problems").inner_text()
     assert page.get_by_test_id("state").inner_text() == "Draft"
 
     page.get_by_role("link", name="Edit").click()

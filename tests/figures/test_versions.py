@@ -133,8 +133,9 @@ def test_a_replaced_image_needs_a_new_version_and_voids_the_approval(draft, edit
 
 def test_an_unknown_figure_key_blocks_submission(draft, editor):
     save(draft, editor)  # cites dosing-chart, which was never uploaded
-    with pytest.raises(TransitionNotAllowed, match="no figure has the key “dosing-chart”"):
+    with pytest.raises(TransitionNotAllowed, match="1 problem blocks submission") as refused:
         submit(draft, editor)
+    assert any("no figure has the key “dosing-chart”" in problem for problem in refused.value.problems)
     add_figure(draft, editor)
     save(draft, editor, note="Figure uploaded")
     submit(draft, editor)
