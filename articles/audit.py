@@ -5,10 +5,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
 from articles.lifecycle import SYSTEM, decide, situation
-from articles.models import GENESIS_HASH, TRAIL_KINDS, Article, AuditChain, Event, Signature, audit_key_age
+from articles.models import (
+    GENESIS_HASH,
+    TRAIL_KINDS,
+    Article,
+    AuditChain,
+    Event,
+    ReviewComment,
+    Signature,
+    audit_key_age,
+)
 
 
 def clean_ip(raw):
@@ -274,3 +285,30 @@ def unrecorded_signature():
     """The first approval signature with no approval event by its signer on its version."""
     recorded = Event.objects.filter(version_id=OuterRef("version_id"), actor_id=OuterRef("signer_id"), action="approve")
     return Signature.objects.filter(kind=Signature.APPROVAL).exclude(Exists(recorded)).order_by("pk").first()
+
+
+THREAD_MARKS = ("resolve_thread", "reopen_thread")
+
+
+def thread_out_of_step():
+    """The first review thread marked resolved (or open) otherwise than its last resolve or
+    reopen event left it: its state was changed behind the application."""
+    marks = (
+        Event.objects.annotate(thread=KeyTextTransform("thread", "details"))
+        .filter(
+            article_id=OuterRef("review_round__article_id"),
+            action__in=THREAD_MARKS,
+            thread=Cast(OuterRef("pk"), CharField()),
+        )
+        .order_by("-seq")
+    )
+    return (
+        ReviewComment.objects.filter(thread__isnull=True)
+        .annotate(last_mark=Coalesce(Subquery(marks.values("action")[:1]), Value("")))
+        .filter(
+            Q(resolved_at__isnull=False) & ~Q(last_mark="resolve_thread")
+            | Q(resolved_at__isnull=True, last_mark="resolve_thread")
+        )
+        .order_by("pk")
+        .first()
+    )

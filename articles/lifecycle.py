@@ -26,6 +26,9 @@ _LABELS = {
     "publish_due": "Publish as scheduled",
     "unpublish_due": "Unpublish as scheduled",
     "set_policy": "Set the review policy",
+    "reply": "Answer a review comment",
+    "resolve_thread": "Resolve a review thread",
+    "reopen_thread": "Reopen a review thread",
 }
 
 
@@ -52,6 +55,10 @@ class Action(_Labelled):
     JOIN = "join"  # a board member joins a round that needs more signatures than its reviewers can give
     ASSIGN = "assign"
     COMMENT = "comment"
+    # A review comment is a thread: people answer it, and it is resolved (or reopened).
+    REPLY = "reply"
+    RESOLVE_THREAD = "resolve_thread"
+    REOPEN_THREAD = "reopen_thread"
     REQUEST_CHANGES = "request_changes"
     APPROVE = "approve"
     PUBLISH = "publish"
@@ -136,12 +143,16 @@ class Situation:
     conflicts_forbidden: bool  # the article requires that no signer declares a conflict
     specialty_needed: str  # a specialty the article requires that none of its signers has yet
     actor_has_specialty: bool  # the actor practises `specialty_needed`
+    # One review thread (a comment and its answers), for the thread actions.
+    thread_status: str  # "open" or "resolved"
+    actor_wrote_thread: bool  # the actor wrote the comment that opened the thread
 
 
 NOT_GATHERED = "its content was not checked"
 
 # Every fact at the value its guards refuse. The two fast-track facts guard both ways
 # (asking needs none pending, confirming needs one), so every fast-track action is given both.
+# A thread's status starts as neither open nor resolved: no thread action passes unasked.
 CLOSED = {
     "policy": Policy.BEFORE,
     "has_title_and_body": False,
@@ -177,6 +188,8 @@ CLOSED = {
     "conflicts_forbidden": True,
     "specialty_needed": "a specialty that was not checked",
     "actor_has_specialty": False,
+    "thread_status": "unchecked",
+    "actor_wrote_thread": False,
 }
 
 
@@ -291,6 +304,12 @@ NO_CONFLICT_IF_REQUIRED = _g(
     lambda s: not (s.conflicts_forbidden and s.conflict_declared),
     "This article requires that no signer declares a conflict of interest, so another member of the "
     "Medical Advisory Board must sign it.",
+)
+THREAD_OPEN = _g(lambda s: s.thread_status == "open", "This thread is resolved; reopen it to answer or resolve it.")
+THREAD_RESOLVED = _g(lambda s: s.thread_status == "resolved", "This thread is open already.")
+EDITOR_OR_AUTHOR = _g(
+    lambda s: EDITOR in s.roles or s.actor_wrote_thread,
+    "Only an editor or the reviewer who wrote this comment can resolve or reopen its thread.",
 )
 ON_ROUND = _g(
     lambda s: s.actor_on_round,
@@ -410,6 +429,11 @@ RULES = {
         frozenset({*IN_REVIEW, State.CHANGES_REQUESTED}),
         _keep,
     ),
+    # Threads outlive their round: editors answer and resolve them while they revise (a
+    # draft), and an approval's comment is answered after approval.
+    Action.REPLY: Rule(frozenset({REVIEWER, EDITOR}), ALL_STATES, _keep, (THREAD_OPEN,)),
+    Action.RESOLVE_THREAD: Rule(frozenset({REVIEWER, EDITOR}), ALL_STATES, _keep, (EDITOR_OR_AUTHOR, THREAD_OPEN)),
+    Action.REOPEN_THREAD: Rule(frozenset({REVIEWER, EDITOR}), ALL_STATES, _keep, (EDITOR_OR_AUTHOR, THREAD_RESOLVED)),
     Action.REQUEST_CHANGES: Rule(
         frozenset({REVIEWER}),
         frozenset({State.UNDER_REVIEW}),
@@ -522,6 +546,9 @@ def _past(action):
         Action.JOIN: "joined",
         Action.ASSIGN: "assigned",
         Action.COMMENT: "commented on",
+        Action.REPLY: "commented on",
+        Action.RESOLVE_THREAD: "changed",
+        Action.REOPEN_THREAD: "changed",
         Action.REQUEST_CHANGES: "sent back",
         Action.APPROVE: "approved",
         Action.PUBLISH: "published",
@@ -598,6 +625,16 @@ def available_actions(situation):
 
     hopeful = replace(situation, **FORM_FACTS)
     return [action for action in Action if is_allowed(action, hopeful)]
+
+
+THREAD_ACTIONS = (Action.REPLY, Action.RESOLVE_THREAD, Action.REOPEN_THREAD)
+
+
+def thread_actions(situation, *, resolved, wrote):
+    """The actions one review thread's buttons offer the viewer of `situation`: whether
+    the thread is `resolved`, and whether the viewer `wrote` its opening comment."""
+    facts = replace(situation, thread_status="resolved" if resolved else "open", actor_wrote_thread=wrote)
+    return {action.value for action in THREAD_ACTIONS if is_allowed(action, facts)}
 
 
 # Who may use the staff pages, the audit trail and the site's settings (no transition,

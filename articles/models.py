@@ -329,18 +329,45 @@ class ReviewAssignment(models.Model):
 
 
 class ReviewComment(models.Model):
+    """A review comment, which opens a thread; answers are comments with `thread` set.
+    A thread is resolved (and reopened) on its opening comment; each change is an event
+    in the article's trail, and verify_audit checks the row against the last one."""
+
     review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     section = models.CharField(max_length=300, blank=True, help_text="The heading the comment is about, if any.")
     body = models.TextField(max_length=10_000)
     requests_changes = models.BooleanField(default=False)
+    with_approval = models.BooleanField(default=False)  # written beside the author's signature
     created_at = models.DateTimeField()
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )  # the comment this one answers (always a thread's opening comment)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=True) | models.Q(resolved_at__isnull=True),
+                name="only_a_thread_is_resolved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | models.Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="resolved_says_by_whom",
+            ),
+        ]
 
     def __str__(self):
         return f"comment by user {self.author_id} on round {self.review_round_id}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
 
 
 class Signature(models.Model):

@@ -88,7 +88,12 @@ def changes_requested(article, event, actor, body):
     )
 
 
-def approved(article, event, actor):
+def _remark(actor, remark):
+    """What a signer wrote beside their signature, quoted for the mail."""
+    return f"\n\n{actor.profile.printed_name} wrote:\n\n{remark}" if remark else ""
+
+
+def approved(article, event, actor, remark=""):
     recipients = _editors_of(article, exclude=actor) + _people_in(PUBLISHER, exclude=actor)
     _send(
         "approved",
@@ -97,7 +102,21 @@ def approved(article, event, actor):
         event,
         f"Approved: {_title(article)}",
         f"Version {article.working_version.number} has the approvals it needs "
-        f"(last signed by {actor.profile.printed_name}).",
+        f"(last signed by {actor.profile.printed_name}).{_remark(actor, remark)}",
+    )
+
+
+def signed_with_comment(article, event, actor, remark):
+    """An approval that the article's quorum still waits on, signed with a comment: the
+    editors read the comment now, not when the last signature comes."""
+    _send(
+        "comment",
+        _editors_of(article, exclude=actor),
+        article,
+        event,
+        f"Approval signed with a comment: {_title(article)}",
+        f"{actor.profile.printed_name} signed an approval of version {article.working_version.number}; "
+        f"it needs more approvals before it can be published.{_remark(actor, remark)}",
     )
 
 
@@ -148,6 +167,21 @@ def commented(article, event, actor, body):
         event,
         f"New review comment: {_title(article)}",
         f"{actor.profile.printed_name} wrote:\n\n{body}",
+    )
+
+
+def answered(article, event, actor, thread, body):
+    """An answer in a review thread: the thread's people and the editors hear of it."""
+    people = [thread.author, *(reply.author for reply in thread.replies.select_related("author"))]
+    recipients = [p for p in dict.fromkeys([*people, *_editors_of(article)]) if p != actor]
+    section = f" on “{thread.section}”" if thread.section else ""
+    _send(
+        "comment",
+        recipients,
+        article,
+        event,
+        f"Answer to a review comment: {_title(article)}",
+        f"{actor.profile.printed_name} answered {thread.author.profile.printed_name}'s comment{section}:\n\n{body}",
     )
 
 

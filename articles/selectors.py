@@ -323,13 +323,19 @@ def editor_worklist():
 def article_for_desk(article_id):
     """An article with everything its staff page shows, in a fixed number of queries."""
     signatures = Signature.objects.select_related("version").order_by("signed_at")
-    comments = ReviewComment.objects.select_related("author__profile").order_by("created_at", "pk")
+    replies = ReviewComment.objects.select_related("author__profile").order_by("created_at", "pk")
+    threads = (
+        ReviewComment.objects.filter(thread__isnull=True)
+        .select_related("author__profile", "resolved_by__profile")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "pk")
+    )
     assignments = ReviewAssignment.objects.select_related("reviewer__profile").order_by("assigned_at")
     rounds = (
         ReviewRound.objects.select_related("version")
         .prefetch_related(
             Prefetch("assignments", queryset=assignments),
-            Prefetch("comments", queryset=comments),
+            Prefetch("comments", queryset=threads, to_attr="threads"),
             Prefetch("signatures", queryset=signatures),
         )
         .order_by("-number")

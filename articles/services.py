@@ -631,10 +631,9 @@ def article_assign(*, article_id, actor, reviewer_id, due_at=None, ip=None, now=
 
 
 def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
-    """A review comment (general, or about one section heading) on the current round."""
-    body = (body or "").strip()
-    if not body:
-        raise TransitionNotAllowed("Write a comment first.")
+    """A review comment (general, or about one section heading) on the current round: it
+    opens a thread."""
+    body = _comment_text(body, missing="Write a comment first.")
     with _transition(article_id, actor, now) as step:
         article, now = step.article, step.now
         decision = step.decide(Action.COMMENT)
@@ -645,6 +644,91 @@ def article_comment(*, article_id, actor, body, section="", ip=None, now=None):
         event = _move(article, decision, actor, now, comment=body[:500], ip=ip)
         notices.commented(article, event, actor, body)
     return comment
+
+
+# ---------------------------------------------------------------- review threads
+
+
+def _locked_thread(article, thread_id):
+    """The opening comment of one of the article's threads, locked; refused when there is none."""
+    thread = (
+        ReviewComment.objects.select_for_update(of=("self",))
+        .select_related("author__profile")
+        .filter(pk=thread_id, review_round__article=article, thread__isnull=True)
+        .first()
+    )
+    if thread is None:
+        raise TransitionNotAllowed("There is no such review thread on this article.")
+    return thread
+
+
+def _thread_facts(thread, actor):
+    return {
+        "thread_status": "resolved" if thread.is_resolved else "open",
+        "actor_wrote_thread": thread.author_id == actor.pk,
+    }
+
+
+COMMENT_LIMIT = ReviewComment._meta.get_field("body").max_length
+
+
+def _comment_text(text, missing=None):
+    """A comment as stored: trimmed; refused when `missing` says it is needed and there is
+    none, or when it is longer than a comment holds."""
+    text = (text or "").strip()
+    if missing and not text:
+        raise TransitionNotAllowed(missing)
+    if len(text) > COMMENT_LIMIT:
+        raise TransitionNotAllowed(f"A comment has at most {COMMENT_LIMIT:,} characters; this one has {len(text):,}.")
+    return text
+
+
+def _excerpt(text, length=80):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def article_reply(*, article_id, actor, thread_id, body, ip=None, now=None):
+    """Answer a review thread (editors and reviewers). Refuses an empty answer, a thread
+    of another article and a resolved thread (reopen it first)."""
+    body = _comment_text(body, missing="Write an answer first.")
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        thread = _locked_thread(article, thread_id)
+        decision = step.decide(Action.REPLY, **_thread_facts(thread, actor))
+        reply = ReviewComment.objects.create(
+            review_round_id=thread.review_round_id, author=actor, thread=thread, body=body, created_at=now
+        )
+        event = _record_decision(
+            article, decision, actor, now, comment=body[:500], ip=ip, details={"thread": thread.pk, "reply": reply.pk}
+        )
+        notices.answered(article, event, actor, thread, body)
+    return reply
+
+
+def _mark_thread(action, article_id, actor, thread_id, ip, now):
+    with _transition(article_id, actor, now) as step:
+        article, now = step.article, step.now
+        thread = _locked_thread(article, thread_id)
+        decision = step.decide(action, **_thread_facts(thread, actor))
+        resolving = action == Action.RESOLVE_THREAD
+        thread.resolved_at, thread.resolved_by = (now, actor) if resolving else (None, None)
+        thread.save(update_fields=["resolved_at", "resolved_by"])
+        verb = "resolved" if resolving else "reopened"
+        comment = f"{verb} the thread of {thread.author.profile.printed_name}: “{_excerpt(thread.body)}”"
+        _record_decision(article, decision, actor, now, comment=comment, ip=ip, details={"thread": thread.pk})
+    return thread
+
+
+def article_resolve_thread(*, article_id, actor, thread_id, ip=None, now=None):
+    """Mark a review thread resolved: an editor, or the reviewer who opened it. Refuses
+    anyone else and a thread resolved already."""
+    return _mark_thread(Action.RESOLVE_THREAD, article_id, actor, thread_id, ip, now)
+
+
+def article_reopen_thread(*, article_id, actor, thread_id, ip=None, now=None):
+    """Reopen a resolved review thread: an editor, or the reviewer who opened it."""
+    return _mark_thread(Action.REOPEN_THREAD, article_id, actor, thread_id, ip, now)
 
 
 def article_request_changes(*, article_id, actor, body, expected_version_id, section="", ip=None, now=None):
@@ -681,6 +765,7 @@ def article_approve(
     literature_through=None,
     conflict=None,
     conflict_interests="",
+    comment="",
     ip=None,
     now=None,
 ):
@@ -699,8 +784,10 @@ def article_approve(
     statement, a declared conflict where the article forbids one, and a last signature
     that leaves the article's required specialty without a signer.
     The article becomes Approved once `approvals_required` distinct reviewers signed.
+    A `comment` goes with the signature: it opens a review thread and reaches the editors.
     """
     now = now or timezone.now()
+    remark = _comment_text(comment)  # before the password and code are checked (and a code spent)
     password_ok = lockout.signing_password_ok(actor, password, ip=ip)
     proof = SigningProof(password_ok, two_factor.signing_code_ok(actor, code, password_ok=password_ok))
     statement = _conflict_statement(conflict, conflict_interests)
@@ -711,7 +798,7 @@ def article_approve(
         proof,
         now,
         ip,
-        lambda: _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through),
+        lambda: _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through, remark),
     )
 
 
@@ -756,7 +843,7 @@ def approval_blocker(article, actor, now=None):
     return signing_blocker(situation_for(article, actor, **facts))
 
 
-def _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through=None):
+def _approve(article_id, actor, proof, expected_hash, statement, ip, now, literature_through=None, remark=""):
     with _transition(article_id, actor, now) as step:
         article = step.article
         version = article.working_version
@@ -793,6 +880,12 @@ def _approve(article_id, actor, proof, expected_hash, statement, ip, now, litera
         if decision.to_state != State.UNDER_REVIEW:
             review_round.outcome, review_round.closed_at = ReviewRound.APPROVED, now
             review_round.save(update_fields=["outcome", "closed_at"])
+        remarked = {}
+        if remark:
+            thread = ReviewComment.objects.create(
+                review_round=review_round, author=actor, body=remark, with_approval=True, created_at=now
+            )
+            remarked = {"thread": thread.pk, "comment": remark[:500]}
         stated = f"conflict of interest declared: {interests}" if interests else "no conflict of interest"
         event = _move(
             article,
@@ -805,10 +898,13 @@ def _approve(article_id, actor, proof, expected_hash, statement, ip, now, litera
                 "conflict": conflict,
                 "conflict_interests": interests,
                 "credentials": signature.credentials_at_signing,
+                **remarked,
             },
         )
         if decision.to_state != State.UNDER_REVIEW:
-            notices.approved(article, event, actor)
+            notices.approved(article, event, actor, remark)
+        elif remark:
+            notices.signed_with_comment(article, event, actor, remark)
     return signature
 
 

@@ -44,8 +44,9 @@ from articles.lifecycle import (
     may_export_audit,
     may_set_review_policy,
     page_refusal,
+    thread_actions,
 )
-from articles.models import Article, ArticleVersion, Signature, SitePage
+from articles.models import Article, ArticleVersion, ReviewComment, Signature, SitePage
 from articles.rendering import render_markdown, render_reference_list
 from articles.services import StaleVersion
 from articles.trail_export import AUDIT_COLUMNS, csv_lines, event_row
@@ -126,6 +127,22 @@ def publish_queue(request):
 # ---------------------------------------------------------------- the article page
 
 
+def _threads(rounds, situation, viewer, headings):
+    """Every review thread of the article: open requests for changes first, then open
+    comments, newest round first, then the resolved ones; each with its round, the anchor
+    of its section in the body and the thread actions the viewer may take."""
+    anchors = {text: anchor for _, text, anchor in headings}
+    found = []
+    for review_round in rounds:
+        for thread in review_round.threads:
+            thread.round_number = review_round.number
+            thread.anchor = anchors.get(thread.section)
+            thread.actions = thread_actions(situation, resolved=thread.is_resolved, wrote=thread.author_id == viewer.pk)
+            found.append(thread)
+    found.sort(key=lambda t: (t.is_resolved, not t.requests_changes, -t.round_number, t.created_at, t.pk))
+    return found
+
+
 def _article_page(request, article, *, values=None, policy_form=None):
     version = article.working_version
     library = citing.library_for(version.body, version.reference_list)
@@ -136,6 +153,7 @@ def _article_page(request, article, *, values=None, policy_form=None):
     fast_track_request = services.pending_fast_track(article)
     situation = services.situation_for_viewer(article, request.user, library, fast_track_request)
     citation_check = citing.version_integrity(version, library)
+    threads = _threads(article.all_rounds, situation, request.user, headings)
     baseline, baseline_reason = selectors.review_baseline(article)
     comparison = compare_versions(baseline, version) if baseline else None
     actions = {action.value for action in available_actions(situation)}
@@ -148,6 +166,9 @@ def _article_page(request, article, *, values=None, policy_form=None):
         "headings": headings,
         "references_html": render_reference_list(shown_references, settings.CITATION_STYLE),
         "citation_check": citation_check,
+        "threads": threads,
+        "open_threads": [thread for thread in threads if not thread.is_resolved],
+        "resolved_threads": [thread for thread in threads if thread.is_resolved],
         "outdated_references": citing.outdated(version, library),
         "figure_problems": figuring.problems(version),
         "outdated_figures": figuring.outdated(version, figures),
@@ -325,6 +346,44 @@ def comment(request, article_id):
     )
 
 
+def _thread_or_404(request, article_id):
+    """The id of one of the article's review threads, from the form; 404 when it is none."""
+    thread_id = _posted_id(request, "thread_id")
+    if not ReviewComment.objects.filter(pk=thread_id, review_round__article_id=article_id, thread=None).exists():
+        raise Http404("No such review thread")
+    return thread_id
+
+
+@form_post("articles:article", "article_id")
+@desk_view
+def reply(request, article_id):
+    thread_id = _thread_or_404(request, article_id)
+    values = {"reply_thread": thread_id, "reply": request.POST.get("body", "")}
+    return _act(
+        request,
+        article_id,
+        lambda: services.article_reply(
+            article_id=article_id, actor=request.user, thread_id=thread_id, body=values["reply"], ip=client_ip(request)
+        ),
+        "Answer added.",
+        values=values,
+    )
+
+
+@form_post("articles:article", "article_id")
+@desk_view
+def mark_thread(request, article_id, change):
+    """Resolve or reopen a review thread (`change` comes from the address)."""
+    thread_id = _thread_or_404(request, article_id)
+    service = services.article_resolve_thread if change == "resolve" else services.article_reopen_thread
+    return _act(
+        request,
+        article_id,
+        lambda: service(article_id=article_id, actor=request.user, thread_id=thread_id, ip=client_ip(request)),
+        "Thread resolved." if change == "resolve" else "Thread reopened.",
+    )
+
+
 @form_post("articles:article", "article_id")
 @desk_view
 def request_changes(request, article_id):
@@ -351,7 +410,7 @@ def approve(request, article_id):
     typed = request.POST.get("literature_through", "").strip()
     values = {
         "literature_through": typed,
-        **{name: request.POST.get(name, "") for name in ("conflict", "conflict_interests")},
+        **{name: request.POST.get(name, "") for name in ("conflict", "conflict_interests", "approval_comment")},
     }
     try:
         through = datetime.strptime(typed, "%Y-%m").date() if typed else None
@@ -370,6 +429,7 @@ def approve(request, article_id):
             literature_through=through,
             conflict=values["conflict"],
             conflict_interests=values["conflict_interests"],
+            comment=values["approval_comment"],
             ip=client_ip(request),
         ),
         "Your approval is signed.",

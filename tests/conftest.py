@@ -317,6 +317,25 @@ def approved(draft, editor, reviewer):
 
 
 @pytest.fixture
+def changes_requested(draft, editor, reviewer):
+    """The reviewer asked for a change in the draft's Dosage section."""
+    from articles import services
+    from tests.workflow import claim, submit
+
+    submit(draft, editor)
+    claim(draft, reviewer)
+    services.article_request_changes(
+        article_id=draft.pk,
+        actor=reviewer,
+        body="Say how long the course lasts.",
+        section="Dosage",
+        expected_version_id=draft.working_version_id,
+    )
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
 def published(approved, publisher):
     from tests.workflow import publish
 

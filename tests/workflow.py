@@ -41,7 +41,9 @@ def signing_code(person):
     return fresh_code(person) if two_factor.is_enrolled(person) else ""
 
 
-def approve(article, reviewer, password=PERSONA_PASSWORD, code=None, conflict="none", conflict_interests=""):
+def approve(
+    article, reviewer, password=PERSONA_PASSWORD, code=None, conflict="none", conflict_interests="", comment=""
+):
     article.refresh_from_db()
     return services.article_approve(
         article_id=article.pk,
@@ -51,6 +53,7 @@ def approve(article, reviewer, password=PERSONA_PASSWORD, code=None, conflict="n
         expected_hash=article.working_version.content_hash,
         conflict=conflict,
         conflict_interests=conflict_interests,
+        comment=comment,
     )
 
 

@@ -18,6 +18,7 @@ from articles.lifecycle import (
     may_clear_retraction,
     may_reset_two_factor,
     situation,
+    thread_actions,
 )
 from articles.lifecycle import Situation as Facts
 
@@ -60,6 +61,9 @@ OPEN = dict(
     conflicts_forbidden=False,
     specialty_needed="",
     actor_has_specialty=False,
+    # An open thread, opened by someone else.
+    thread_status="open",
+    actor_wrote_thread=False,
 )
 
 
@@ -87,6 +91,10 @@ ALLOWED = {
     ("assign", P): {S: U, U: U},
     ("comment", R): {S: None, U: None, C: None},
     ("comment", E): {S: None, U: None, C: None},
+    ("reply", R): {state: None for state in State},
+    ("reply", E): {state: None for state in State},
+    ("resolve_thread", E): {state: None for state in State},
+    ("reopen_thread", E): {state: None for state in State},
     ("request_changes", R): {U: C},
     ("approve", R): {U: A},
     ("publish", P): {A: PB, UP: PB},
@@ -124,6 +132,7 @@ IN_ORDER_FOR = {
     Action.CONFIRM_FAST_TRACK: dict(fast_track_pending=True),
     Action.DECLINE_FAST_TRACK: dict(fast_track_pending=True),
     Action.WITHDRAW_FAST_TRACK: dict(fast_track_pending=True, actor_requested_fast_track=True),
+    Action.REOPEN_THREAD: dict(thread_status="resolved"),
 }
 
 
@@ -278,6 +287,28 @@ def test_submit_needs_title_and_body_and_lists_every_content_problem():
     assert refused.value.problems == problems
     one = replace(reviewing(), content_problems=problems[:1])
     assert refusal(Action.APPROVE, one) == "1 problem blocks approval."
+
+
+def test_an_editor_or_the_comments_author_resolves_a_thread_and_anyone_on_the_desk_answers_it():
+    reviewer, editor = reviewing(), Situation(state=C, roles=frozenset({E}))
+    assert "the reviewer who wrote this comment" in refusal(Action.RESOLVE_THREAD, reviewer)
+    assert decide(Action.RESOLVE_THREAD, replace(reviewer, actor_wrote_thread=True)).to_state == U
+    assert decide(Action.RESOLVE_THREAD, editor).to_state == C
+    assert decide(Action.REPLY, reviewer).to_state == U
+    assert "Only an editor or reviewer" in refusal(Action.RESOLVE_THREAD, Situation(state=C, roles=frozenset({P})))
+    assert "resolved" in refusal(Action.REPLY, replace(editor, thread_status="resolved"))
+    assert "resolved" in refusal(Action.RESOLVE_THREAD, replace(editor, thread_status="resolved"))
+    assert "open already" in refusal(Action.REOPEN_THREAD, editor)
+    assert decide(Action.REOPEN_THREAD, replace(reviewer, actor_wrote_thread=True, thread_status="resolved"))
+
+
+def test_a_threads_buttons_follow_who_looks_and_whether_it_is_resolved():
+    reviewer, editor = reviewing(), Situation(state=D, roles=frozenset({E}))
+    assert thread_actions(editor, resolved=False, wrote=False) == {"reply", "resolve_thread"}
+    assert thread_actions(editor, resolved=True, wrote=False) == {"reopen_thread"}
+    assert thread_actions(reviewer, resolved=False, wrote=False) == {"reply"}
+    assert thread_actions(reviewer, resolved=True, wrote=True) == {"reopen_thread"}
+    assert thread_actions(Situation(state=D, roles=frozenset({P})), resolved=False, wrote=True) == set()
 
 
 def test_unpublish_needs_a_live_article_and_a_reason():

@@ -7,6 +7,7 @@ from articles.audit import (
     TrailCount,
     other_chain_problems,
     public_facts_problem,
+    thread_out_of_step,
     trail_problems,
     unrecorded_signature,
 )
@@ -18,8 +19,8 @@ CHUNK = 5000
 class Command(BaseCommand):
     help = (
         "Check the whole audit trail: every event's keyed hash and link, no gap in any "
-        "chain, each chain's head, each article's state, and an approval event for every "
-        "signature. Exits 1 naming the first problem."
+        "chain, each chain's head, each article's state, an approval event for every "
+        "signature, and each review thread's resolution. Exits 1 naming the first problem."
     )
 
     def handle(self, *args, **options):
@@ -55,6 +56,12 @@ class Command(BaseCommand):
                 )
         if problem is None:
             problem = _public_facts_problem()
+        if problem is None and (thread := thread_out_of_step()) is not None:
+            state = "resolved" if thread.resolved_at else "open"
+            problem = (
+                f"review thread {thread.pk} on article {thread.review_round.article_id} is {state}, but its"
+                " trail does not leave it so: it was resolved or reopened behind the application"
+            )
         if problem:
             self.stderr.write(f"Audit trail broken: {problem}")
             sys.exit(1)
