@@ -1,4 +1,4 @@
-from django.db.models import Q, TextField
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
 from references.models import Reference
@@ -18,3 +18,17 @@ def library(query=""):
     except InvalidIdentifier:
         pass
     return references.annotate(authors_text=Cast("authors", TextField())).filter(condition)
+
+
+def citation_candidates(query, limit):
+    """At most `limit` + 1 references for the citation picker (the extra one only says
+    that more match): those whose key starts with what was typed first, then the other
+    matches of `library`, each group by key. One query, whatever the library's size."""
+    typed = (query or "").strip()[:200]
+    matches = library(typed)
+    if typed:
+        matches = matches.annotate(
+            key_first=Case(When(key__istartswith=typed, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("key_first", "key")
+    fields = ("key", "title", "authors", "organisation", "year", "retracted")
+    return list(matches.only(*fields)[: limit + 1])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/jobs/<uuid:token>/confirm/", views.import_job_confirm, name="import_job_confirm"),
     path("import/jobs/<uuid:token>/cancel/", views.import_job_cancel, name="import_job_cancel"),
     path("lookup/", views.lookup_identifier, name="lookup"),
+    path("search.json", views.citation_search, name="search"),
     re_path(r"^export\.(?P<fmt>ris|json)$", views.export_library, name="export"),
     path("<int:reference_id>/", views.detail, name="detail"),
     path("<int:reference_id>/edit/", views.edit, name="edit"),

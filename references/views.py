@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
@@ -378,6 +379,44 @@ def import_job_cancel(request, token):
         return _job_page(request, job, error=finished.message, status=409)
     messages.info(request, "Cancelled. Nothing from the file was stored.")
     return redirect(job)
+
+
+# The citation picker of the article editor asks as the editor types: a short list is
+# what a person reads, and each answer stays one query whatever the library's size.
+PICKER_LIMIT = 10
+
+
+def _author_line(reference):
+    """The first three family names ("et al." after them), or the organisation."""
+    names = [author.get("family") or author.get("literal", "") for author in reference.authors]
+    names = [name for name in names if name]
+    if not names:
+        return reference.organisation
+    return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+
+
+@require_safe
+@never_cache
+def citation_search(request):
+    """The references matching what an editor typed in the citation picker, as JSON: each
+    one's key, authors, year, title and whether it is retracted; at most PICKER_LIMIT, and
+    `more` when others match too. For people who cite (editors and publishers) only."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in to search the library."}, status=401)
+    if not _may_manage(request.user):
+        return JsonResponse({"error": "Only editors and publishers cite references."}, status=403)
+    found = selectors.citation_candidates(request.GET.get("q", ""), PICKER_LIMIT)
+    results = [
+        {
+            "key": reference.key,
+            "authors": _author_line(reference),
+            "year": reference.year,
+            "title": reference.title,
+            "retracted": reference.retracted,
+        }
+        for reference in found[:PICKER_LIMIT]
+    ]
+    return JsonResponse({"results": results, "more": len(found) > PICKER_LIMIT})
 
 
 @require_safe
