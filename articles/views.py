@@ -619,6 +619,22 @@ def decline_fast_track(request, article_id):
 
 # ---------------------------------------------------------------- editing
 
+# The tag of the message after a successful save: the browser then forgets the text it
+# kept while the form was being written (static/js/keep-drafts.js).
+DRAFT_SAVED = "draft-saved"
+
+
+def _opened_on(form, article):
+    """The number of the version the form was opened on (its autosaved text names it)."""
+    if article is None:
+        return None
+    base = str(form["base_version_id"].value() or "")
+    if base == str(article.working_version_id):
+        return article.working_version.number
+    if not base.isdigit():
+        return None
+    return ArticleVersion.objects.filter(pk=int(base), article=article).values_list("number", flat=True).first()
+
 
 def _edit_page(request, form, *, article=None, preview=None, error=None, status=200, figure_form=None):
     return render(
@@ -627,6 +643,7 @@ def _edit_page(request, form, *, article=None, preview=None, error=None, status=
         {
             "form": form,
             "article": article,
+            "opened_on": _opened_on(form, article),
             "preview": preview,
             "error": error,
             **figure_views.figures_context(article, request.user, figure_form),
@@ -676,7 +693,7 @@ def article_new(request):
         )
     except TransitionNotAllowed as refusal:
         return _edit_page(request, form, error=refusal.message, status=_refused_status(refusal))
-    messages.success(request, "Article created as a draft.")
+    messages.success(request, "Article created as a draft.", extra_tags=DRAFT_SAVED)
     return redirect("articles:article", article.pk)
 
 
@@ -717,7 +734,7 @@ def _article_edit(request, article):
         )
     except (TransitionNotAllowed, StaleVersion) as refusal:
         return _edit_page(request, form, article=article, error=refusal.message, status=_refused_status(refusal))
-    messages.success(request, "Saved as a new version.")
+    messages.success(request, "Saved as a new version.", extra_tags=DRAFT_SAVED)
     return redirect("articles:article", article.pk)
 
 

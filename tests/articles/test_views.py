@@ -263,3 +263,24 @@ def test_a_submission_that_does_not_say_its_version_is_refused_as_stale(client, 
     assert "newer version" in refused(client, response, draft)
     draft.refresh_from_db()
     assert draft.state == "draft"
+
+
+
+def test_the_editors_form_names_the_version_it_was_opened_on_for_the_text_the_browser_keeps(client, draft, editor):
+    client.force_login(editor)
+    page = client.get(f"/desk/{draft.pk}/edit/").content.decode()
+    assert f'data-autosave="{editor.pk}.article.{draft.pk}"' in page
+    assert 'data-version-number="1"' in page and "data-unsaved" not in page
+    assert 'data-citation-search="/desk/references/search.json"' in page
+    # Sent back with a refusal, the form shows unsaved text, still on the version it was opened on.
+    form = {"title": "", "body": "Typed", "note": "one", "base_version_id": draft.working_version_id}
+    page = client.post(f"/desk/{draft.pk}/edit/", form).content.decode()
+    assert 'data-unsaved="true"' in page and 'data-version-number="1"' in page
+    assert f'data-autosave="{editor.pk}.new-article"' in client.get("/desk/new/").content.decode()
+
+
+def test_a_successful_save_tells_the_browser_to_forget_the_kept_text(client, draft, editor):
+    client.force_login(editor)
+    form = {"title": "T", "body": "Saved", "note": "one", "base_version_id": draft.working_version_id}
+    page = client.post(f"/desk/{draft.pk}/edit/", form, follow=True).content.decode()
+    assert '<li class="message draft-saved success">Saved as a new version.</li>' in page
