@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from accounts.roles import roles_of
 from articles import reader_reports
 from articles.forms import AcceptReportForm, DeclineReportForm
-from articles.lifecycle import may_triage_reader_reports
+from articles.lifecycle import may_create_articles, may_triage_reader_reports
 from articles.models import ReaderReport
 from core.errors import DomainError
 from core.kept import kept_fields, refused, typed_back
@@ -100,6 +100,14 @@ def report_decide(request, report_id, decision):
     except DomainError as error:
         return _refuse(request, report, decision, error.message)
     if decision == "accept":
+        if not may_create_articles(roles_of(request.user)):
+            # A publisher accepts; the editors write the correction (the form is theirs).
+            messages.success(
+                request,
+                "Report accepted. An editor saves the corrected text: that version is linked to the report"
+                " and is reviewed as usual.",
+            )
+            return redirect("articles:article", report.article_id)
         messages.success(
             request,
             "Report accepted. Save the corrected text: that version is linked to the report and is reviewed as usual.",

@@ -652,6 +652,13 @@ def _edit_page(request, form, *, article=None, preview=None, error=None, status=
     )
 
 
+def _require_writer(request):
+    """The form is for those who write articles; others are told so before typing into it
+    (a save would be refused anyway, by the service)."""
+    if not may_create_articles(roles_of(request.user)):
+        raise PermissionDenied("Only editors write and revise articles.")
+
+
 def _preview(form, article=None):
     """The page as it would read, with the references as the library holds them now
     and the article's figures as they are now."""
@@ -676,6 +683,7 @@ def _preview(form, article=None):
 @desk_view
 def article_new(request):
     if request.method == "GET":
+        _require_writer(request)
         return _edit_page(request, NewArticleForm())
     form = NewArticleForm(request.POST, previewing="preview" in request.POST)
     if not form.is_valid():
@@ -711,6 +719,7 @@ def article_edit(request, article_id):
 @csrf_protect
 def _article_edit(request, article):
     if request.method == "GET":
+        _require_writer(request)
         return _edit_page(
             request,
             ArticleContentForm(initial=ArticleContentForm.initial_for(article.working_version)),

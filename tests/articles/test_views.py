@@ -265,6 +265,15 @@ def test_a_submission_that_does_not_say_its_version_is_refused_as_stale(client, 
     assert draft.state == "draft"
 
 
+@pytest.mark.parametrize("role", ["reviewer", "publisher"])
+def test_the_article_form_is_refused_before_typing_to_those_who_do_not_write(client, request, draft, role):
+    client.force_login(request.getfixturevalue(role))
+    for address in (f"/desk/{draft.pk}/edit/", "/desk/new/"):
+        response = client.get(address)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "Only editors write and revise articles." in page and 'name="body"' not in page
+
 
 def test_the_editors_form_names_the_version_it_was_opened_on_for_the_text_the_browser_keeps(client, draft, editor):
     client.force_login(editor)

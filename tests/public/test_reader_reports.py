@@ -141,3 +141,14 @@ def test_only_editors_and_publishers_triage(client, published, reviewer, outside
         assert client.get("/desk/reader-reports/").status_code == 403
         assert client.post(f"/desk/reader-reports/{report.pk}/decline/", {"reason": "no"}).status_code == 403
     assert ReaderReport.objects.get().state == "open"
+
+
+def test_a_publisher_who_accepts_a_report_lands_on_the_article_not_on_a_form_they_may_not_use(
+    client, published, publisher
+):
+    send(client)
+    report = ReaderReport.objects.get()
+    client.force_login(publisher)
+    response = client.post(f"/desk/reader-reports/{report.pk}/accept/", {"note": "Right: 5 mg"}, follow=True)
+    assert response.redirect_chain == [(f"/desk/{published.pk}/", 302)]
+    assert "An editor saves the corrected text" in response.content.decode()
