@@ -82,8 +82,7 @@
         flag.textContent = " Retracted";
         option.appendChild(flag);
       }
-      option.addEventListener("mousedown", function (event) {
-        event.preventDefault(); // keep the focus in the search field until the marker is in
+      option.addEventListener("click", function () {
         choose(n);
       });
       list.appendChild(option);
@@ -211,5 +210,9 @@
     }
   });
 
+  // A press on the list (its scroll bar too) keeps the focus in the search field.
+  list.addEventListener("mousedown", function (event) {
+    event.preventDefault();
+  });
   input.addEventListener("blur", close);
 })();
