@@ -5,10 +5,15 @@ from references.models import Reference
 from references.normalize import InvalidIdentifier, normalize_doi
 
 
+def _searchable(query):
+    """What was typed, as PostgreSQL can search for it: a NUL byte is no character it stores."""
+    return (query or "").replace("\x00", "").strip()[:200]
+
+
 def library(query=""):
     """The library, optionally searched by title, author, organisation, key, DOI or PMID."""
     references = Reference.objects.all().order_by("key")
-    query = (query or "").strip()[:200]
+    query = _searchable(query)
     if not query:
         return references
     condition = Q(title__icontains=query) | Q(key__icontains=query) | Q(organisation__icontains=query)
@@ -24,7 +29,7 @@ def citation_candidates(query, limit):
     """At most `limit` + 1 references for the citation picker (the extra one only says
     that more match): those whose key starts with what was typed first, then the other
     matches of `library`, each group by key. One query, whatever the library's size."""
-    typed = (query or "").strip()[:200]
+    typed = _searchable(query)
     matches = library(typed)
     if typed:
         matches = matches.annotate(

@@ -68,7 +68,7 @@ def test_the_picker_answers_a_few_results_in_a_constant_number_of_queries(
     assert counts[0] == counts[1]
 
 
-@pytest.mark.parametrize("query", ["", '"quoted', "a' OR 1=1 --", "x" * 5000, "%_%", "\\", "10.5555/"])
+@pytest.mark.parametrize("query", ["", '"quoted', "a' OR 1=1 --", "x" * 5000, "%_%", "\\", "10.5555/", "a\x00b"])
 def test_odd_input_answers_a_list(signed_in_editor, add_reference, query):
     add_reference(key="smith2020")
     response = signed_in_editor.get(SEARCH, {"q": query})

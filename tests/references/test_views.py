@@ -26,7 +26,7 @@ def test_library_search_finds_by_title_author_key_doi_and_pmid(signed_in_editor,
         assert found in page and absent not in page, query
 
 
-@pytest.mark.parametrize("query", ['"quoted', "a' OR 1=1 --", "x" * 5000, "%_%", "\\"])
+@pytest.mark.parametrize("query", ['"quoted', "a' OR 1=1 --", "x" * 5000, "%_%", "\\", "a\x00b"])
 def test_odd_search_input_answers_normally(signed_in_editor, smith, query):
     assert signed_in_editor.get("/desk/references/", {"q": query}).status_code == 200
 
