@@ -118,8 +118,13 @@ class Content:
 # ---------------------------------------------------------------- helpers
 
 
-def _lock(article_id):
-    return Article.objects.select_for_update(of=("self",)).select_related("working_version").get(pk=article_id)
+def _lock(article_id, *, skip_locked=False):
+    """The article row, locked. With `skip_locked`, None when another transaction holds
+    it (and its live version is read with it, as the schedule runner needs both)."""
+    rows = Article.objects.select_for_update(of=("self",), skip_locked=skip_locked).select_related("working_version")
+    if skip_locked:
+        return rows.select_related("published_version").filter(pk=article_id).first()
+    return rows.get(pk=article_id)
 
 
 _UNCHECKED = object()
@@ -139,13 +144,18 @@ class Step:
 
 
 @contextmanager
-def _transition(article_id, actor, now=None, *, expected_version_id=_UNCHECKED):
+def _transition(article_id, actor, now=None, *, expected_version_id=_UNCHECKED, skip_locked=False):
     """The frame of every state-changing service: `now` defaulted once, one transaction
     and django-reversion revision, the article row locked, and, for a form that says
-    which version it was opened on, the stale-form check. Yields the Step."""
+    which version it was opened on, the stale-form check. Yields the Step; with
+    `skip_locked` (scheduled work that must not queue behind a person or another
+    worker), yields None instead of waiting when the article's row is held."""
     now = now or timezone.now()
     with transaction.atomic(), reversion.create_revision():
-        article = _lock(article_id)
+        article = _lock(article_id, skip_locked=skip_locked)
+        if article is None:
+            yield None
+            return
         if expected_version_id is not _UNCHECKED:
             _expect_version(article, expected_version_id)
         yield Step(article, actor, now)
@@ -1183,17 +1193,12 @@ def publish_due_articles(*, now=None):
 
 
 def _run_schedule(schedule_id, article_id, now):
-    with transaction.atomic(), reversion.create_revision():
-        # The article row first, as every service locks it, then its schedule. An article
-        # another worker (or a person) holds is skipped: the next run picks it up.
-        article = (
-            Article.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("working_version", "published_version")
-            .filter(pk=article_id)
-            .first()
-        )
-        if article is None:
+    # The article row first, as every service locks it, then its schedule. An article
+    # another worker (or a person) holds is skipped: the next run picks it up.
+    with _transition(article_id, None, now, skip_locked=True) as step:
+        if step is None:
             return None
+        article = step.article
         schedule = (
             Schedule.objects.select_for_update()
             .select_related("version", "created_by")

@@ -2,9 +2,11 @@
 Each thread has its own real PostgreSQL connection; the article row lock decides."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles.lifecycle import TransitionNotAllowed
 from articles.models import Event, Signature
@@ -36,6 +38,21 @@ def race(*calls):
     return outcomes.count("ok"), [o for o in outcomes if o != "ok"]
 
 
+def schedule_publication(article, publisher):
+    """Schedule the approved working version five minutes from now; returns the due time."""
+    from articles import services
+
+    now = timezone.now()
+    services.article_schedule(
+        article_id=article.pk,
+        actor=publisher,
+        expected_version_id=article.working_version_id,
+        publish_at=now + timedelta(minutes=5),
+        now=now,
+    )
+    return now + timedelta(minutes=5)
+
+
 def test_two_reviewers_approving_at_once_make_exactly_one_transition(draft, editor, reviewer, reviewer2, publisher):
     from articles import services
 
@@ -61,25 +78,12 @@ def test_two_publishers_publishing_at_once_make_exactly_one_transition(approved,
 
 
 def test_two_workers_running_the_due_schedules_at_once_publish_once(approved, publisher):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from articles import services
     from articles.models import Schedule
 
-    now = timezone.now()
-    services.article_schedule(
-        article_id=approved.pk,
-        actor=publisher,
-        expected_version_id=approved.working_version_id,
-        publish_at=now + timedelta(minutes=5),
-        now=now,
-    )
+    due = schedule_publication(approved, publisher)
     runs = []
-    successes, refusals = race(
-        *[lambda: runs.extend(services.publish_due_articles(now=now + timedelta(minutes=5)))] * 2
-    )
+    successes, refusals = race(*[lambda: runs.extend(services.publish_due_articles(now=due))] * 2)
     assert (successes, refusals) == (2, [])
     assert [run.outcome for run in runs] == ["done"]
     assert Event.objects.filter(article=approved, action="publish").count() == 1
@@ -102,3 +106,36 @@ def test_events_of_one_kind_written_at_once_each_get_their_own_place_in_the_chai
     assert sorted(Event.objects.filter(chain="sign-in").values_list("seq", flat=True)) == [1, 2, 3, 4]
     call_command("verify_audit")
     assert "intact" in capsys.readouterr().out
+
+
+def test_a_due_schedule_on_an_article_someone_holds_is_skipped_and_run_next_time(approved, publisher):
+    from django.db import transaction
+
+    from articles import services
+    from articles.models import Article, Schedule
+
+    due = schedule_publication(approved, publisher)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Article.objects.select_for_update().get(pk=approved.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        assert services.publish_due_articles(now=due) == []  # no wait, no change
+        assert Schedule.objects.get(article=approved).outcome == Schedule.PENDING
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    runs = services.publish_due_articles(now=due + timedelta(minutes=1))
+    assert [run.outcome for run in runs] == ["done"]
+    approved.refresh_from_db()
+    assert approved.state == "published"
