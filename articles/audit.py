@@ -89,6 +89,12 @@ def flag_for_attention(article, reason, *, action, actor, now, version, ip=None)
     decision = decide(action, situation(article.state, {SYSTEM}))
     article.attention, article.attention_since = reason[:500], now
     article.save(update_fields=["attention", "attention_since"])
+    return record_decision(article, decision, actor, now, version=version, comment=reason, ip=ip)
+
+
+def record_decision(article, decision, actor, now, *, version, comment="", ip=None, details=None):
+    """The event for a lifecycle Decision, on `version`: how every audited write about an
+    article that the rules table allowed is recorded. The caller holds the row lock."""
     return record_event(
         article=article,
         actor=actor,
@@ -97,8 +103,9 @@ def flag_for_attention(article, reason, *, action, actor, now, version, ip=None)
         to_state=decision.to_state,
         now=now,
         version=version,
-        comment=reason,
+        comment=comment,
         ip=ip,
+        details=details,
     )
 
 

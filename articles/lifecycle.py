@@ -29,6 +29,9 @@ _LABELS = {
     "reply": "Answer a review comment",
     "resolve_thread": "Resolve a review thread",
     "reopen_thread": "Reopen a review thread",
+    "reader_report": "Take a reader's report",
+    "report_accepted": "Accept a reader's report",
+    "report_declined": "Decline a reader's report",
 }
 
 
@@ -80,6 +83,11 @@ class Action(_Labelled):
     FLAG = "flag"  # a cited reference changed or was retracted; the re-review fell due
     INTEGRITY_ALERT = "integrity_alert"  # stored content no longer matches its hash
     WITHHOLD = "withhold"  # the public page was withheld
+    # A reader's error report on the live page, taken by the system, and the editors'
+    # answer to it: entries in the article's trail, state kept.
+    READER_REPORT = "reader_report"
+    REPORT_ACCEPTED = "report_accepted"
+    REPORT_DECLINED = "report_declined"
 
 
 class Policy(StrEnum):
@@ -500,6 +508,10 @@ RULES = {
     Action.FLAG: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
     Action.INTEGRITY_ALERT: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
     Action.WITHHOLD: Rule(frozenset({SYSTEM}), ALL_STATES, _keep),
+    Action.READER_REPORT: Rule(frozenset({SYSTEM}), ALL_STATES, _keep, (IS_LIVE,)),
+    # Readers' error reports are the editors' to answer (publishers stand in for them).
+    Action.REPORT_ACCEPTED: Rule(frozenset({EDITOR, PUBLISHER}), ALL_STATES, _keep),
+    Action.REPORT_DECLINED: Rule(frozenset({EDITOR, PUBLISHER}), ALL_STATES, _keep, (REASON,)),
 }
 
 
@@ -567,6 +579,9 @@ def _past(action):
         Action.FLAG: "flagged",
         Action.INTEGRITY_ALERT: "flagged",
         Action.WITHHOLD: "flagged",
+        Action.READER_REPORT: "reported on",
+        Action.REPORT_ACCEPTED: "answered",
+        Action.REPORT_DECLINED: "answered",
     }[action]
 
 
@@ -682,7 +697,7 @@ def may_view_reports(roles):
 
 def may_triage_reader_reports(roles):
     """Readers' error reports are the editors' to answer (publishers stand in for them)."""
-    return bool(set(roles) & {EDITOR, PUBLISHER})
+    return is_allowed(Action.REPORT_ACCEPTED, situation(State.DRAFT, roles))
 
 
 def may_manage_webhooks(roles):

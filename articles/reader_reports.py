@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import EDITOR, active_members, roles_of
-from articles.audit import record_event
-from articles.lifecycle import may_triage_reader_reports
+from articles.audit import record_decision
+from articles.lifecycle import SYSTEM, Action, decide, may_triage_reader_reports, situation
 from articles.models import Article, ReaderReport
 from core.errors import DomainError, TransitionNotAllowed
 from notifications.services import notify
@@ -66,13 +66,13 @@ def report_submit(*, slug, text, source="", email="", ip=None, now=None):
             created_at=now,
             due_at=now + timedelta(days=settings.REPORT_TRIAGE_DAYS),
         )
-        record_event(
-            article=article,
-            actor=None,
-            action="reader_report",
-            from_state=article.state,
-            to_state=article.state,
-            now=now,
+        taken = situation(article.state, {SYSTEM}, is_live=bool(article.published_version_id))
+        decision = decide(Action.READER_REPORT, taken)
+        record_decision(
+            article,
+            decision,
+            None,
+            now,
             version=article.published_version,
             ip=ip,
             comment=f"reader report {report.pk} received, triage due {report.due_at:%Y-%m-%d}",
@@ -91,23 +91,24 @@ def report_submit(*, slug, text, source="", email="", ip=None, now=None):
 
 
 def _decide(actor, report_id, state, note, now, ip):
-    if not may_triage_reader_reports(roles_of(actor)):
+    roles = roles_of(actor)
+    if not may_triage_reader_reports(roles):
         raise TransitionNotAllowed("Only editors and publishers answer readers' reports.")
+    action = Action.REPORT_ACCEPTED if state == ReaderReport.ACCEPTED else Action.REPORT_DECLINED
     with transaction.atomic():
         report = ReaderReport.objects.select_for_update().get(pk=report_id)
         article = Article.objects.select_for_update(of=("self",)).get(pk=report.article_id)
         if report.state != ReaderReport.OPEN:
             raise TransitionNotAllowed(f"This report was {report.get_state_display().lower()} already.")
+        decision = decide(action, situation(article.state, roles, has_reason=bool(note)))
         report.state, report.decided_by, report.decided_at, report.decision_note = state, actor, now, note
         report.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         verb = "accepted" if state == ReaderReport.ACCEPTED else "declined"
-        record_event(
-            article=article,
-            actor=actor,
-            action=f"report_{verb}",
-            from_state=article.state,
-            to_state=article.state,
-            now=now,
+        record_decision(
+            article,
+            decision,
+            actor,
+            now,
             version=article.working_version,
             ip=ip,
             comment=f"reader report {report.pk} {verb}" + (f": {note[:500]}" if note else ""),

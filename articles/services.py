@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts import lockout, two_factor
 from accounts.roles import REVIEWER, roles_of
 from articles import citing, figuring, notices, reader_reports
-from articles.audit import flag_for_attention, record_event, record_trail_event
+from articles.audit import flag_for_attention, record_decision, record_event, record_trail_event
 from articles.integrity import verify_version_content
 from articles.lifecycle import (
     SYSTEM,
@@ -414,18 +414,8 @@ def _move(article, decision, actor, now, *, comment="", ip=None, version=None, d
 
 def _record_decision(article, decision, actor, now, *, comment, ip=None, version=None, details=None):
     """The event for a decision, on `version` (else the working version)."""
-    return record_event(
-        article=article,
-        actor=actor,
-        action=decision.action,
-        from_state=decision.from_state,
-        to_state=decision.to_state,
-        now=now,
-        version=version or article.working_version,
-        comment=comment,
-        ip=ip,
-        details=details,
-    )
+    version = version or article.working_version
+    return record_decision(article, decision, actor, now, version=version, comment=comment, ip=ip, details=details)
 
 
 def _hash_of(fields, snapshots, figures=()):

@@ -115,6 +115,11 @@ ALLOWED = {
     ("flag", SYS): {state: None for state in State},
     ("integrity_alert", SYS): {state: None for state in State},
     ("withhold", SYS): {state: None for state in State},
+    ("reader_report", SYS): {state: None for state in State},
+    ("report_accepted", E): {state: None for state in State},
+    ("report_accepted", P): {state: None for state in State},
+    ("report_declined", E): {state: None for state in State},
+    ("report_declined", P): {state: None for state in State},
 }
 
 EVERYTHING_IN_ORDER = dict(
@@ -458,3 +463,20 @@ def test_a_situation_has_no_defaults_and_a_fact_nobody_gathered_refuses():
             continue
         for state, role in product(rule.from_states, rule.roles):
             assert not is_allowed(action, situation(state, {role})), (action, state, role)
+
+
+def test_a_readers_report_and_its_answer_are_rows_of_the_rules_that_keep_the_state():
+    from articles.lifecycle import may_triage_reader_reports
+
+    taken = decide(Action.READER_REPORT, situation(State.PUBLISHED, {SYS}, is_live=True))
+    assert (taken.from_state, taken.to_state) == (State.PUBLISHED, State.PUBLISHED)
+    with pytest.raises(TransitionNotAllowed, match="not published"):
+        decide(Action.READER_REPORT, situation(State.UNPUBLISHED, {SYS}))
+    for role in (E, P):
+        assert decide(Action.REPORT_ACCEPTED, situation(State.DRAFT, {role})).to_state == State.DRAFT
+        assert may_triage_reader_reports({role})
+    assert not may_triage_reader_reports({R}) and not may_triage_reader_reports(set())
+    with pytest.raises(TransitionNotAllowed, match="Only an editor or publisher"):
+        decide(Action.REPORT_ACCEPTED, situation(State.DRAFT, {R}))
+    with pytest.raises(TransitionNotAllowed, match="Give a reason"):
+        decide(Action.REPORT_DECLINED, situation(State.DRAFT, {E}))
