@@ -207,12 +207,14 @@ def _record_lockout(lock, username, ip, page):
                 "page": page[:200],
             },
         )
-        told = (
-            f"After {lock.failures} wrong passwords, {lock.what} is locked until "
-            f"{lock.until_utc:%Y-%m-%d %H:%M} UTC: nobody can sign in or sign with it until then"
-            f"{'' if lock.scope == ACCOUNT else ' from that address'}. The last attempt came from "
-            f"{ip or 'an unknown address'}, for the login name “{username}”."
-        )
+        told = {
+            "failures": lock.failures,
+            "what": lock.what,
+            "until": lock.until_utc,
+            "by_address": lock.scope != ACCOUNT,
+            "ip": ip,
+            "username": username,
+        }
         if account is not None and account.is_active:
             notify(
                 kind="lockout",
@@ -220,9 +222,7 @@ def _record_lockout(lock, username, ip, page):
                 key=f"lockout:{event.pk}:person",
                 now=now,
                 url=reverse("login"),
-                subject="Your account is locked after wrong passwords",
-                message=f"{told}\n\nIf these attempts were not yours, tell a publisher or an administrator, "
-                "and change your password once you are back in.",
+                facts={**told, "to_publishers": False},
             )
         notify(
             kind="lockout",
@@ -230,8 +230,7 @@ def _record_lockout(lock, username, ip, page):
             key=f"lockout:{event.pk}",
             now=now,
             url=reverse("lockouts"),
-            subject=f"Locked after wrong passwords: {lock.what}",
-            message=f"{told}\n\nPublishers can unlock it from the desk page Locked sign-ins.",
+            facts={**told, "to_publishers": True},
         )
     return event
 

@@ -121,7 +121,7 @@ def profile_update_identity(*, actor, profile_id, display_name, credentials, spe
 
 
 def _tell_about_identity(profile, actor, old, changed, event, now):
-    lines = [f"{IDENTITY_LABELS[field]}: “{old[field]}” → “{getattr(profile, field)}”" for field in changed]
+    changes = [(IDENTITY_LABELS[field], old[field], getattr(profile, field)) for field in changed]
     who = "You" if actor.pk == profile.user_id else actor.profile.printed_name
     notify(
         kind="identity",
@@ -129,10 +129,7 @@ def _tell_about_identity(profile, actor, old, changed, event, now):
         key=f"identity:{event.pk}",
         now=now,
         url=reverse("my_profile"),
-        subject="Your printed name or credentials changed",
-        message=f"{who} changed how your name is printed on signatures and review lines:\n\n"
-        + "\n".join(lines)
-        + "\n\nIf you did not expect this, tell an administrator.",
+        facts={"who": who, "changes": changes},
     )
 
 

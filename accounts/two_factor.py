@@ -276,9 +276,7 @@ def two_factor_reset(*, actor, user_id, ip, now):
             key=f"two-factor-reset:{event.pk}",
             now=now,
             url=reverse("two_factor"),
-            subject="Your two-factor sign-in was reset",
-            message=f"{actor.profile.printed_name} reset your two-factor sign-in. At your next sign-in you "
-            "will enrol an authenticator app again.\n\nIf you did not ask for this, tell an administrator.",
+            facts={"actor": actor.profile.printed_name},
         )
     return event
 

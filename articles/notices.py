@@ -1,8 +1,6 @@
 """Who is told about each transition, and what. Called by the services inside
 their transaction: the rows commit (or roll back) with the change itself."""
 
-from datetime import timezone
-
 from django.conf import settings
 from django.urls import reverse
 
@@ -36,14 +34,20 @@ def _title(article):
     return article.working_version.title
 
 
-def _send(kind, recipients, article, event, subject, message):
+def _name(actor):
+    """How a person is named in a notification; None for the system (each kind says what then)."""
+    return actor.profile.printed_name if actor else None
+
+
+def _send(kind, recipients, article, event, **facts):
+    """Tell `recipients` of `event` on `article`, in the words of `kind` (the article's
+    working title is among the facts)."""
     url = reverse("articles:article", args=[article.pk])
     notify(
         kind=kind,
         recipients=recipients,
         article=article,
-        subject=subject,
-        message=message,
+        facts={"title": _title(article), **facts},
         url=url,
         key=f"{kind}:event{event.pk}",
         now=event.created_at,
@@ -58,23 +62,14 @@ def submitted(article, event, actor):
         recipients,
         article,
         event,
-        f"Submitted for review: {_title(article)}",
-        f"{actor.profile.printed_name} submitted version {article.working_version.number} for medical review.",
+        actor=_name(actor),
+        version=article.working_version.number,
     )
 
 
 def assigned(article, event, actor, reviewer, due_at):
     """`actor` None: the system opened the round (re-review, a retracted source)."""
-    due = f" It is due {due_at:%Y-%m-%d}." if due_at else ""
-    who = actor.profile.printed_name if actor else "Imprimatur"
-    _send(
-        "assigned",
-        [reviewer],
-        article,
-        event,
-        f"Review assigned to you: {_title(article)}",
-        f"{who} asked you to review “{_title(article)}”.{due}",
-    )
+    _send("assigned", [reviewer], article, event, actor=_name(actor), due_at=due_at)
 
 
 def changes_requested(article, event, actor, body):
@@ -83,14 +78,9 @@ def changes_requested(article, event, actor, body):
         _editors_of(article, exclude=actor),
         article,
         event,
-        f"Changes requested: {_title(article)}",
-        f"{actor.profile.printed_name} asked for changes:\n\n{body}",
+        actor=_name(actor),
+        body=body,
     )
-
-
-def _remark(actor, remark):
-    """What a signer wrote beside their signature, quoted for the mail."""
-    return f"\n\n{actor.profile.printed_name} wrote:\n\n{remark}" if remark else ""
 
 
 def approved(article, event, actor, remark=""):
@@ -100,9 +90,9 @@ def approved(article, event, actor, remark=""):
         recipients,
         article,
         event,
-        f"Approved: {_title(article)}",
-        f"Version {article.working_version.number} has the approvals it needs "
-        f"(last signed by {actor.profile.printed_name}).{_remark(actor, remark)}",
+        actor=_name(actor),
+        version=article.working_version.number,
+        remark=remark,
     )
 
 
@@ -114,9 +104,10 @@ def signed_with_comment(article, event, actor, remark):
         _editors_of(article, exclude=actor),
         article,
         event,
-        f"Approval signed with a comment: {_title(article)}",
-        f"{actor.profile.printed_name} signed an approval of version {article.working_version.number}; "
-        f"it needs more approvals before it can be published.{_remark(actor, remark)}",
+        what="signed",
+        actor=_name(actor),
+        version=article.working_version.number,
+        body=remark,
     )
 
 
@@ -147,14 +138,13 @@ def review_due(article, event):
 
 def published(article, event, actor):
     _announce("published", article, event, article.published_version)
-    who = actor.profile.printed_name if actor else "The schedule"
     _send(
         "published",
         _editors_of(article, exclude=actor),
         article,
         event,
-        f"Published: {_title(article)}",
-        f"{who} published version {article.published_version.number}.",
+        actor=_name(actor),
+        version=article.published_version.number,
     )
 
 
@@ -165,8 +155,8 @@ def commented(article, event, actor, body):
         recipients,
         article,
         event,
-        f"New review comment: {_title(article)}",
-        f"{actor.profile.printed_name} wrote:\n\n{body}",
+        actor=_name(actor),
+        body=body,
     )
 
 
@@ -174,14 +164,16 @@ def answered(article, event, actor, thread, body):
     """An answer in a review thread: the thread's people and the editors hear of it."""
     people = [thread.author, *(reply.author for reply in thread.replies.select_related("author"))]
     recipients = [p for p in dict.fromkeys([*people, *_editors_of(article)]) if p != actor]
-    section = f" on “{thread.section}”" if thread.section else ""
     _send(
         "comment",
         recipients,
         article,
         event,
-        f"Answer to a review comment: {_title(article)}",
-        f"{actor.profile.printed_name} answered {thread.author.profile.printed_name}'s comment{section}:\n\n{body}",
+        what="answer",
+        actor=_name(actor),
+        thread_author=thread.author.profile.printed_name,
+        section=thread.section,
+        body=body,
     )
 
 
@@ -202,8 +194,7 @@ def reference_flagged(article_ids, reason, now, event_key):
             kind="reference_flag",
             recipients=_editors_of(article) or _people_in(EDITOR),
             article=article,
-            subject=f"Needs review: {_title(article)}",
-            message=reason,
+            facts={"title": _title(article), "reason": reason, "on_live_page": False},
             url=reverse("articles:article", args=[article.pk]),
             key=f"reference_flag:{event_key}:{article.pk}",
             now=now,
@@ -232,19 +223,11 @@ def source_notice(article, live, reason, now, key, *, reopens_review):
         kind="reference_flag",
         recipients=recipients,
         article=article,
-        subject=f"Notice on a cited source: {_title(article)}",
-        message=f"{reason} Readers see the notice beside the reference on the live page.",
+        facts={"title": _title(article), "reason": reason, "on_live_page": True},
         url=reverse("articles:article", args=[article.pk]),
         key=f"source_notice:{key}:{article.pk}",
         now=now,
     )
-
-
-SCHEDULE_SUBJECTS = {
-    "done": "Scheduled {what} done",
-    "refused": "Scheduled {what} not carried out",
-    "cancelled": "Scheduled {what} cancelled",
-}
 
 
 def unpublished(article, event, actor):
@@ -256,16 +239,18 @@ def schedule_closed(article, schedule, event, actor=None):
     """Tell the publisher who set a schedule what became of it (unless they closed it themselves)."""
     if actor is not None and actor.pk == schedule.created_by_id:
         return
-    what = "publication" if schedule.kind == "publish" else "unpublication"
-    subject = SCHEDULE_SUBJECTS[schedule.outcome].format(what=what)
-    due = schedule.due_at.astimezone(timezone.utc)
     notify(
         kind="schedule",
         recipients=[schedule.created_by],
         article=article,
-        subject=f"{subject}: {_title(article)}",
-        message=f"The {what} of version {schedule.version.number} set for {due:%Y-%m-%d %H:%M} UTC: "
-        f"{schedule.outcome_note}",
+        facts={
+            "title": _title(article),
+            "what": "publication" if schedule.kind == "publish" else "unpublication",
+            "outcome": schedule.outcome,
+            "version": schedule.version.number,
+            "due_at": schedule.due_at,
+            "note": schedule.outcome_note,
+        },
         url=reverse("articles:article", args=[article.pk]),
         key=f"schedule{schedule.pk}:{schedule.outcome}",
         now=event.created_at,

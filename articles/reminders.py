@@ -76,7 +76,7 @@ def overdue_reviews(now, publishers):
     )
     for assignment_id, reviewer_id, due_at, article_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(due_at, now, every)
-        days = (now - due_at).days
+        facts = {"title": title, "due_at": due_at, "days": (now - due_at).days, "reminders": escalate_after}
         yield Planned(
             Outgoing(
                 key=f"review_overdue:a{assignment_id}:{interval}:{reviewer_id}",
@@ -84,8 +84,7 @@ def overdue_reviews(now, publishers):
                 recipient_id=reviewer_id,
                 article_id=article_id,
                 url=_url(article_id),
-                subject=f"Review overdue: {title}",
-                message=f"Your review of “{title}” was due {due_at:%Y-%m-%d} ({days} day(s) ago).",
+                facts=facts,
             ),
             why=f"review due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
         )
@@ -98,9 +97,7 @@ def overdue_reviews(now, publishers):
                         recipient_id=publisher_id,
                         article_id=article_id,
                         url=_url(article_id),
-                        subject=f"Overdue review escalated: {title}",
-                        message=f"The review of “{title}” was due {due_at:%Y-%m-%d}; the reviewer has been "
-                        f"reminded {escalate_after} times.",
+                        facts=facts,
                     ),
                     why=f"review overdue after {escalate_after} reminders",
                 )
@@ -116,6 +113,7 @@ def overdue_reader_reports(now, editors, publishers):
     for report_id, due_at, article_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(due_at, now, every)
         url = reverse("articles:reader_report", args=[report_id])
+        facts = {"title": title, "due_at": due_at, "reminders": escalate_after}
         for editor_id in editors:
             yield Planned(
                 Outgoing(
@@ -124,8 +122,7 @@ def overdue_reader_reports(now, editors, publishers):
                     recipient_id=editor_id,
                     article_id=article_id,
                     url=url,
-                    subject=f"Reader report waiting: {title}",
-                    message=f"A reader's report on “{title}” was due for an answer {due_at:%Y-%m-%d}.",
+                    facts=facts,
                 ),
                 why=f"reader report due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
             )
@@ -138,9 +135,7 @@ def overdue_reader_reports(now, editors, publishers):
                         recipient_id=publisher_id,
                         article_id=article_id,
                         url=url,
-                        subject=f"Reader report unanswered: {title}",
-                        message=f"A reader's report on “{title}” was due for an answer {due_at:%Y-%m-%d}; "
-                        f"the editors have been reminded {escalate_after} times.",
+                        facts=facts,
                     ),
                     why=f"reader report overdue after {escalate_after} reminders",
                 )
@@ -163,8 +158,7 @@ def untouched_changes(now):
                 recipient_id=editor_id,
                 article_id=article_id,
                 url=_url(article_id),
-                subject=f"Changes requested and waiting: {title}",
-                message=f"The Medical Advisory Board asked for changes to “{title}” on {since:%Y-%m-%d}.",
+                facts={"title": title, "since": since},
             ),
             why=f"changes requested {since:%Y-%m-%d}, untouched for {(now - since).days} days",
         )
@@ -180,6 +174,7 @@ def approved_unpublished(now, publishers):
     )
     for article_id, since, version_id, title in rows.iterator(chunk_size=5000):
         interval = _interval(since, now, every) - 1
+        facts = {"title": title, "since": since}
         for publisher_id in publishers:
             yield Planned(
                 Outgoing(
@@ -188,8 +183,7 @@ def approved_unpublished(now, publishers):
                     recipient_id=publisher_id,
                     article_id=article_id,
                     url=_url(article_id),
-                    subject=f"Approved, not yet published: {title}",
-                    message=f"“{title}” was approved on {since:%Y-%m-%d} and is waiting for publication.",
+                    facts=facts,
                 ),
                 why=f"approved {since:%Y-%m-%d}, unpublished for {(now - since).days} days",
             )
@@ -216,6 +210,7 @@ def rereview_notices(due):
     ).values_list("version__article_id", "signer_id"):
         signers.setdefault(article_id, set()).add(signer_id)
     for article_id, due_date, title in due:
+        facts = {"title": title, "due_on": due_date}
         for reviewer_id in sorted(signers.get(article_id, ())):
             yield Planned(
                 Outgoing(
@@ -224,9 +219,7 @@ def rereview_notices(due):
                     recipient_id=reviewer_id,
                     article_id=article_id,
                     url=_url(article_id),
-                    subject=f"Re-review due: {title}",
-                    message=f"“{title}” was due for medical re-review on {due_date:%Y-%m-%d}. "
-                    "A review round is open for it.",
+                    facts=facts,
                 ),
                 why=f"re-review due {due_date:%Y-%m-%d}",
             )

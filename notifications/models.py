@@ -54,6 +54,7 @@ class Notification(models.Model):
     article = models.ForeignKey("articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     subject = models.CharField(max_length=300)
     message = models.TextField()
+    html = models.TextField(blank=True)  # the message as the HTML e-mail shows it; empty on older rows
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

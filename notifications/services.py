@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications import wording
 from notifications.models import DIGEST, EMAIL, IN_APP, KIND_LABELS, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -31,13 +32,13 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One notification to write: `key` is unique per recipient."""
+    """One notification to write: `key` is unique per recipient. `facts` fill the kind's
+    templates (notifications.wording); items that share one facts dictionary are worded once."""
 
     key: str
     kind: str
     recipient_id: int
-    subject: str
-    message: str
+    facts: dict
     url: str = ""
     article_id: int = None
 
@@ -67,14 +68,19 @@ def write(outgoing, now):
             "user_id", "kind", "mode"
         )
     }
+    worded = {}
+    for item in fresh:
+        if (item.kind, id(item.facts)) not in worded:
+            worded[item.kind, id(item.facts)] = wording.render(item.kind, item.facts)
     rows = [
         Notification(
             key=item.key[:200],
             recipient_id=item.recipient_id,
             kind=item.kind,
             article_id=item.article_id,
-            subject=item.subject[:300],
-            message=item.message,
+            subject=worded[item.kind, id(item.facts)].subject[:300],
+            message=worded[item.kind, id(item.facts)].text,
+            html=worded[item.kind, id(item.facts)].html,
             url=item.url,
             created_at=now,
             email_state=INITIAL_STATE[modes.get((item.recipient_id, item.kind), EMAIL)]
@@ -91,16 +97,16 @@ def write(outgoing, now):
     return len(rows)
 
 
-def notify(*, kind, recipients, subject, message, key, now, article=None, url=""):
-    """Tell each recipient once: the row key is `key` plus the recipient."""
+def notify(*, kind, recipients, facts, key, now, article=None, url=""):
+    """Tell each recipient once, in the words of `kind`'s templates filled with `facts`:
+    the row key is `key` plus the recipient."""
     return write(
         [
             Outgoing(
                 key=f"{key}:{user.pk}",
                 kind=kind,
                 recipient_id=user.pk,
-                subject=subject,
-                message=message,
+                facts=facts,
                 url=url,
                 article_id=article.pk if article else None,
             )

@@ -80,8 +80,7 @@ def _raise_alarm(version, problem, *, article, now):
         recipients=list(active_members(PUBLISHER)),
         article=article,
         key=f"page_withheld:version{version.pk}",
-        subject=f"Public page withheld: {version.title}",
-        message=reason,
+        facts={"title": version.title, "reason": reason},
         now=now,
         url=reverse("articles:article", args=[article.pk]),
     )

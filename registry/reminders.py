@@ -18,18 +18,21 @@ from registry.selectors import declaration_due, expiring_credentials, latest_dec
 def _expiring(now, publisher_ids):
     for credential in expiring_credentials(now):
         holder = credential.member
-        when = f"{credential.valid_until:%-d %B %Y}"
-        verb = "expired on" if credential.valid_until < now.date() else "expires on"
-        what = f"{credential.described()} {verb} {when}"
+        facts = {
+            "credential": credential.described(),
+            "valid_until": credential.valid_until,
+            "expired": credential.valid_until < now.date(),
+            "holder": holder.profile.name,
+            "holder_printed": holder.profile.printed_name,
+        }
         yield Outgoing(
             key=f"credential_expiring:c{credential.pk}:{holder.pk}",
             kind="credential_expiring",
             recipient_id=holder.pk,
-            subject=f"Your credential {verb} {when}",
-            message=f"Your {what}. Add the renewed one on Your registry entry; without a current verified "
-            "licence or certification you cannot sign approvals.",
+            facts={**facts, "to_holder": True},
             url=reverse("registry:mine"),
         )
+        to_publishers = {**facts, "to_holder": False}
         for publisher_id in publisher_ids:
             if publisher_id == holder.pk:
                 continue
@@ -37,8 +40,7 @@ def _expiring(now, publisher_ids):
                 key=f"credential_expiring:c{credential.pk}:{publisher_id}",
                 kind="credential_expiring",
                 recipient_id=publisher_id,
-                subject=f"{holder.profile.name}'s credential {verb} {when}",
-                message=f"{holder.profile.printed_name}: {what}. Verify the renewal when it is entered.",
+                facts=to_publishers,
                 url=reverse("registry:index"),
             )
 
@@ -61,9 +63,7 @@ def _declarations_due(now):
             key=f"declaration_due:{member.declaration_id or 'never'}:{member.pk}",
             kind="declaration_due",
             recipient_id=member.pk,
-            subject="Your yearly declaration of interests is due",
-            message=f"Your declaration of interests fell due on {due:%-d %B %Y}. Until you file it on Your "
-            "registry entry, you cannot sign approvals.",
+            facts={"due_on": due},
             url=reverse("registry:mine"),
         )
 
