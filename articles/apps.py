@@ -6,6 +6,9 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        # Imported here and not at the top: models, and every module that uses them, load
+        # only once the app registry is ready. This is the wiring of the articles to the
+        # library (which imports nothing of the articles) and to django-reversion.
         import reversion
         from django.db.models.signals import post_migrate
 

@@ -6,6 +6,7 @@ class ReferencesConfig(AppConfig):
     name = "references"
 
     def ready(self):
+        # Imported here: the model loads only once the app registry is ready.
         import reversion
 
         from references.models import Reference
