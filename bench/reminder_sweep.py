@@ -18,14 +18,15 @@ OVERDUE = int(os.environ.get("BENCH_OVERDUE", 10_000))
 
 GENERATE = [
     """INSERT INTO articles_article (slug, topic, state, review_policy, approvals_required, rereview_months,
-           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at, audit_head_hash)
+           state_changed_at, attention, public_approved, public_reviewers, created_by_id, created_at, audit_head_hash,
+           conflicts_forbidden)
        SELECT 'bench-' || g, 'Bench', CASE WHEN g <= %(overdue)s THEN 'under_review' ELSE 'draft' END, 'before', 1, 12,
-              now(), '', false, '[]'::jsonb, %(editor)s, now(), ''
+              now(), '', false, '[]'::jsonb, %(editor)s, now(), '', false
        FROM generate_series(1, %(articles)s) AS g""",
     """INSERT INTO articles_articleversion (article_id, number, title, summary, body, key_points, faq, aliases,
-           reference_list, "references", note, content_hash, created_by_id, created_at)
+           reference_list, "references", note, public_note, content_hash, created_by_id, created_at)
        SELECT id, 1, 'Bench article ' || id, '', 'Body', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb,
-           '[]'::jsonb, 'bench',
+           '[]'::jsonb, 'bench', '',
               md5(id::text) || md5(id::text), %(editor)s, now()
        FROM articles_article""",
     """UPDATE articles_article AS a SET working_version_id = v.id
