@@ -159,8 +159,10 @@ def test_a_file_just_over_the_limit_is_refused_with_413_after_the_text(client, d
 def test_a_reviewer_sees_no_upload_form_and_cannot_post_one(client, draft, editor, reviewer):
     add_figure(draft, editor)
     client.force_login(reviewer)
-    page = client.get(f"/desk/{draft.pk}/edit/").content.decode()
-    assert "dosing-chart" in page and "Upload figure" not in page and "Remove dosing-chart" not in page
+    assert client.get(f"/desk/{draft.pk}/edit/").status_code == 403  # the article form is the editors'
+    response = client.get(f"/desk/{draft.pk}/")  # the article page offers no way to change figures either
+    page = response.content.decode()
+    assert response.status_code == 200 and "Upload figure" not in page and "Remove dosing-chart" not in page
     response = client.post(
         f"/desk/{draft.pk}/edit/",
         {**edit_form(draft), **figure_fields(key="other"), "figure-image": png_file(), "upload_figure": "1"},
