@@ -110,7 +110,8 @@ def test_a_refused_submission_leaves_the_browser_on_a_page_it_can_reload(page, s
     page.get_by_role("button", name="Submit for review").click()
     page.wait_for_load_state()
     assert page.url.endswith(desk)
-    assert "nobody2024" in page.locator(".messages").inner_text()
+    assert "1 problem blocks submission." in page.locator(".messages").inner_text()
+    assert "nobody2024" in page.content()  # the one list of problems names the key
     assert page.reload().status == 200
     for action in ("submit", "claim", "join", "comment", "request-changes", "publish", "policy"):
         response = page.goto(f"{desk}{action}/")
