@@ -4,7 +4,7 @@ person, and downloads what the filter shows as CSV, in a real browser."""
 import csv
 import io
 
-from tests.browser.test_review_journey import switch_to
+from tests.browser.journeys import switch_to
 
 
 def test_a_publisher_filters_the_trail_by_kind_and_person_and_downloads_the_csv(page, sign_in, editor, publisher):

@@ -4,7 +4,7 @@ a reason, cannot confirm it alone, and a second publisher confirms with their pa
 import pytest
 
 from articles.models import Event
-from tests.browser.test_review_journey import switch_to
+from tests.browser.journeys import switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.two_factor import fresh_code
 

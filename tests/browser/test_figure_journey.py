@@ -10,7 +10,7 @@ from PIL import Image
 
 from articles.models import Article
 from tests.browser.accessibility import serious_violations
-from tests.browser.test_review_journey import open_article, switch_to
+from tests.browser.journeys import open_article, save_and_submit, switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.two_factor import fresh_code
 
@@ -78,9 +78,7 @@ def test_a_figure_goes_from_upload_to_readers_and_the_export(
     preview = page.locator(".rendered figure img")
     assert preview.get_attribute("alt") == ALT and loaded(preview)
     assert "Daily dose by weight band." in page.locator(".rendered figcaption").inner_text()
-    page.get_by_role("button", name="Save version").click()
-    page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("state").inner_text() == "Submitted"
+    save_and_submit(page)
 
     # The reviewer sees the figure in the article and, in the history, that it was added.
     switch_to(page, sign_in, reviewer)

@@ -5,24 +5,9 @@ the content before the decisions."""
 
 from articles import services
 from tests.browser.accessibility import serious_violations
-from tests.conftest import PERSONA_PASSWORD
+from tests.browser.journeys import sign, switch_to
 from tests.two_factor import fresh_code
 from tests.workflow import claim, submit
-
-
-def switch_to(page, sign_in, user):
-    page.goto("/dashboard/")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-    sign_in(user)
-
-
-def sign(page, person, password=PERSONA_PASSWORD):
-    page.check("#conflict-none")
-    page.fill("#approve-password", password)
-    page.fill("#approve-code", fresh_code(person))
-    page.get_by_role("button", name="Sign approval").click()
-    page.wait_for_load_state()
 
 
 def comes_before(page, first, second):

@@ -1,7 +1,7 @@
 """A reader reports an error with JavaScript off; an editor accepts it and corrects the
 article; after review and publication the page's history shows the correction."""
 
-from tests.browser.test_review_journey import switch_to
+from tests.browser.journeys import switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.two_factor import fresh_code
 

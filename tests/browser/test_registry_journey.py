@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Signature
 from registry.models import Credential
 from tests.browser.accessibility import serious_violations
-from tests.browser.test_review_journey import switch_to
+from tests.browser.journeys import switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.two_factor import fresh_code
 from tests.workflow import publish, submit

@@ -6,22 +6,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article, Event
+from tests.browser.journeys import (
+    claim_and_request_changes,
+    open_article,
+    require_approvals,
+    save_and_submit,
+    switch_to,
+)
 from tests.conftest import PERSONA_PASSWORD, as_owner
 from tests.two_factor import fresh_code
-
-
-def switch_to(page, sign_in, user):
-    page.goto("/dashboard/")
-    if page.get_by_role("button", name="Sign out").count():
-        page.get_by_role("button", name="Sign out").click()
-        page.wait_for_load_state()
-    sign_in(user)
-
-
-def open_article(page, title):
-    page.goto("/desk/")
-    page.get_by_role("link", name=title).click()
-    page.wait_for_load_state()
 
 
 def test_editor_reviewers_and_publisher_take_an_article_to_readers(
@@ -38,26 +31,18 @@ def test_editor_reviewers_and_publisher_take_an_article_to_readers(
     page.fill("#id_note", "First draft")
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_role("heading", name="Treatment").is_visible()
-    page.get_by_role("button", name="Save version").click()
-    page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("state").inner_text() == "Submitted"
+    save_and_submit(page)
 
     # The publisher asks for two approvals.
     switch_to(page, sign_in, publisher)
     open_article(page, title)
-    page.fill("#id_approvals_required", "2")
-    page.get_by_role("button", name="Save review policy").click()
-    assert page.get_by_test_id("approvals").inner_text() == "0 of 2 approvals"
+    require_approvals(page, 2)
 
     # The first reviewer claims it and asks for a change in the Treatment section.
     switch_to(page, sign_in, reviewer)
     page.goto("/desk/review/")
     page.get_by_role("link", name=title).click()
-    page.get_by_role("button", name="Claim this review").click()
-    page.select_option("#changes-section", "Treatment")
-    page.fill("#changes-body", "Say what to do if symptoms last longer.")
-    page.get_by_role("button", name="Request changes").click()
-    assert page.get_by_test_id("state").inner_text() == "Changes requested"
+    claim_and_request_changes(page, "Treatment", "Say what to do if symptoms last longer.")
 
     # The editor revises and resubmits.
     switch_to(page, sign_in, editor)

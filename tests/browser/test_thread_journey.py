@@ -5,7 +5,7 @@ from articles import services
 from articles.models import ReviewComment
 from notifications.models import Notification
 from tests.browser.accessibility import serious_violations
-from tests.browser.test_review_journey import switch_to
+from tests.browser.journeys import switch_to
 from tests.conftest import PERSONA_PASSWORD
 from tests.two_factor import fresh_code
 from tests.workflow import submit
