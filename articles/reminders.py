@@ -65,6 +65,22 @@ def _role_ids(role):
     return list(active_members(role).values_list("pk", flat=True))
 
 
+def _escalated(kind, subject_key, publishers, article_id, url, facts, what):
+    """The publishers told once that something stayed overdue past the reminders."""
+    for publisher_id in publishers:
+        yield Planned(
+            Outgoing(
+                key=f"{kind}:{subject_key}:{publisher_id}",
+                kind=kind,
+                recipient_id=publisher_id,
+                article_id=article_id,
+                url=url,
+                facts=facts,
+            ),
+            why=f"{what} overdue after {facts['reminders']} reminders",
+        )
+
+
 def overdue_reviews(now, publishers):
     every, escalate_after = settings.REMIND_OVERDUE_REVIEW_EVERY_DAYS, settings.ESCALATE_AFTER_REMINDERS
     rows = ReviewAssignment.objects.filter(review_round__outcome=ReviewRound.OPEN, due_at__lt=now).values_list(
@@ -89,18 +105,9 @@ def overdue_reviews(now, publishers):
             why=f"review due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
         )
         if interval > escalate_after:
-            for publisher_id in publishers:
-                yield Planned(
-                    Outgoing(
-                        key=f"review_escalated:a{assignment_id}:{publisher_id}",
-                        kind="review_escalated",
-                        recipient_id=publisher_id,
-                        article_id=article_id,
-                        url=_url(article_id),
-                        facts=facts,
-                    ),
-                    why=f"review overdue after {escalate_after} reminders",
-                )
+            yield from _escalated(
+                "review_escalated", f"a{assignment_id}", publishers, article_id, _url(article_id), facts, "review"
+            )
 
 
 def overdue_reader_reports(now, editors, publishers):
@@ -127,18 +134,9 @@ def overdue_reader_reports(now, editors, publishers):
                 why=f"reader report due {due_at:%Y-%m-%d}, reminder {interval} (every {every} days)",
             )
         if interval > escalate_after:
-            for publisher_id in publishers:
-                yield Planned(
-                    Outgoing(
-                        key=f"report_escalated:r{report_id}:{publisher_id}",
-                        kind="report_escalated",
-                        recipient_id=publisher_id,
-                        article_id=article_id,
-                        url=url,
-                        facts=facts,
-                    ),
-                    why=f"reader report overdue after {escalate_after} reminders",
-                )
+            yield from _escalated(
+                "report_escalated", f"r{report_id}", publishers, article_id, url, facts, "reader report"
+            )
 
 
 def untouched_changes(now):
